@@ -1,0 +1,71 @@
+"""The ``thumbs`` command line: a thin typer shell over the library.
+
+Each sub-module declares one group of commands; none of them tokenizes, scores
+or formats results on its own. User errors (:class:`thumbs.errors.ThumbsError`)
+become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from thumbs import __version__
+from thumbs.errors import ThumbsError
+
+app = typer.Typer(
+    name="thumbs",
+    help="Read movie reviews and say how the writer judged the film.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"thumbs {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Read movie reviews and say how the writer judged the film."""
+
+
+def _register() -> None:
+    # Imported here so each command module can import `app` pieces without cycles.
+    from thumbs.cli import data as _data  # noqa: F401
+
+    app.add_typer(_data.data_app, name="data")
+    try:
+        from thumbs.cli import evaluate as _evaluate  # noqa: F401
+    except ImportError:  # pragma: no cover - during bootstrap only
+        pass
+
+
+def main() -> None:
+    """Console entry point: run the app, turning user errors into one line and exit code 2."""
+    _register()
+    try:
+        app(standalone_mode=False)
+    except ThumbsError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        # Click's usage errors (a missing argument, a bad option) arrive here in
+        # non-standalone mode. typer vendors click, so match by shape, not class.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,265 @@
+"""Text: normalize a review, split it into sentences, tokenize, mark negation.
+
+One tokenizer serves every part of thumbs, and it is built so that the two forms
+users hand us give the same sentences and the same tokens:
+
+* raw review text, as on IMDb: mixed case, ``<br />`` tags, HTML entities,
+  curly and straight quotes, contractions glued on ("wasn't", "I've", "Boris'");
+* tokenized corpus text, as in the Cornell corpora: lowercase, one sentence a
+  line, clitics split off ("was n't", "i 've"), LaTeX-style quotes (``` `` ```
+  and ``''``), spaced ellipses (``. . .``).
+
+Both are normalized to one canonical token stream (Penn-Treebank-like: clitics
+``n't 's 've 're 'll 'd 'm`` split off, every double quote becomes ``"``), and
+the tokenizer is idempotent: tokenizing the space-joined tokens again gives the
+same tokens. Sentences end at a line break (``<br />`` counts as one) or after
+sentence-final punctuation; deciding this never looks at letter case, because
+the corpus form has none.
+
+Example
+-------
+>>> [s.tokens for s in split_sentences("It wasn't bad. I've seen worse!")]
+[('it', 'was', "n't", 'bad', '.'), ('i', "'ve", 'seen', 'worse', '!')]
+>>> mark_negation(["it", "was", "n't", "good", ",", "but", "fine"])
+['it', 'was', "n't", 'NOT_good', ',', 'but', 'fine']
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# --- Normalization -------------------------------------------------------------
+
+#: HTML line and paragraph breaks: they end a sentence, like a newline.
+LINE_BREAK_TAG = re.compile(r"<\s*(?:br|p|/p|div|/div|li)\b[^>]{0,100}>", re.IGNORECASE)
+#: Any other HTML tag is dropped (IMDb reviews sometimes carry <i>, <b>, <a ...>).
+OTHER_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+#: Characters mapped to their plain ASCII form before tokenizing, so that curly
+#: quotes, typographic dashes and the corpus' LaTeX quotes all look alike.
+CHARACTER_MAP = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2013": " - ", "\u2014": " -- ", "\u2015": " -- ",
+    "\u2026": "...",
+    "\u00a0": " ",
+}
+_CHARACTER_TABLE = str.maketrans(CHARACTER_MAP)
+LATEX_QUOTES = re.compile(r"``|''")
+#: ". . ." (the corpus' ellipsis) and "...." both become one "...".
+SPACED_ELLIPSIS = re.compile(r"\.(?:[ \t]*\.){2,}")
+HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+
+# --- Tokens --------------------------------------------------------------------
+
+#: Clitics split off the word before them, as the Penn Treebank does.
+CLITICS = ("'s", "'re", "'ve", "'ll", "'d", "'m")
+NEGATIVE_CLITIC = "n't"
+#: Words whose following period is an abbreviation's, not a sentence's end.
+TITLE_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs", "mt", "lt", "gen", "col", "sgt"}
+)
+#: Web domains: a period before one ("imdb . com") does not end a sentence.
+DOMAIN_SUFFIXES = frozenset({"com", "org", "net", "edu", "gov", "html", "htm", "co", "uk", "tv", "io"})
+
+#: Periods are always tokens of their own, as in the corpora ("u . s .", "mr . smith"),
+#: so raw "U.S." and corpus "u . s ." agree; numbers keep theirs ("3.5", "1,000").
+TOKEN_PATTERN = re.compile(
+    r"""
+      (?P<url>(?:https?://|www\.)[^\s"<>]+)
+    | (?P<number>\d+(?:[.,:]\d+)+)
+    | (?P<clitic>'(?:s|re|ve|ll|d|m)\b)
+    | (?P<word>\w+(?:[-'/&]\w+)*)
+    | (?P<ellipsis>\.\.+)
+    | (?P<dashes>-{2,})
+    | (?P<punct>\S)
+    """,
+    re.VERBOSE,
+)
+CLITIC_SUFFIX = re.compile(r"^(.+?)('(?:s|re|ve|ll|d|m))$")
+
+# --- Sentences -----------------------------------------------------------------
+
+SENTENCE_FINAL = frozenset({".", "!", "?"})
+#: Tokens that close a sentence's quote or bracket and so belong to it.
+OPENING_BRACKETS = frozenset({"(", "[", "{"})
+CLOSING_BRACKETS = frozenset({")", "]", "}"})
+QUOTES = frozenset({'"', "'"})
+
+# --- Negation ------------------------------------------------------------------
+
+#: Words that open a negation scope (Das & Chen 2001; Pang, Lee & Vaithyanathan 2002).
+NEGATION_WORDS = frozenset(
+    {"not", "no", "never", "n't", "cannot", "nothing", "nobody", "none", "nor", "neither", "nowhere"}
+)
+NEGATION_PREFIX = "NOT_"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a review.
+
+    ``text`` is the sentence as it reads in the normalized review (original case,
+    tags removed); ``tokens`` are its canonical lowercase tokens; ``start`` and
+    ``end`` are character offsets into :func:`normalize`'s output.
+    """
+
+    text: str
+    tokens: tuple[str, ...]
+    start: int
+    end: int
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` with HTML, quotes, dashes and ellipses in one canonical form.
+
+    Case is kept (for display); line breaks and ``<br />`` become ``\\n``, which
+    always ends a sentence.
+    """
+    text = LINE_BREAK_TAG.sub("\n", text)
+    text = OTHER_TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = unicodedata.normalize("NFKC", text).translate(_CHARACTER_TABLE)
+    text = LATEX_QUOTES.sub('"', text).replace("`", "'")
+    text = SPACED_ELLIPSIS.sub("...", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return HORIZONTAL_SPACE.sub(" ", text)
+
+
+def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
+    """Split the clitics off one lowercase word token ("wasn't" -> "was", "n't")."""
+    end = start + len(word)
+    if word.endswith(NEGATIVE_CLITIC) and len(word) > len(NEGATIVE_CLITIC):
+        cut = end - len(NEGATIVE_CLITIC)
+        return [(word[: -len(NEGATIVE_CLITIC)], start, cut), (NEGATIVE_CLITIC, cut, end)]
+    clitic = CLITIC_SUFFIX.match(word)
+    if clitic:
+        stem, suffix = clitic.groups()
+        cut = start + len(stem)
+        return [*_split_word(stem, start), (suffix, cut, end)]
+    return [(word, start, end)]
+
+
+def _token_spans(normalized: str) -> Iterable[tuple[str, int, int]]:
+    """Yield (lowercase token, start, end) for a normalized text; "\\n" marks a line break."""
+    lowered = normalized.lower()
+    line_breaks = [i for i, ch in enumerate(lowered) if ch == "\n"]
+    next_break = 0
+    for match in TOKEN_PATTERN.finditer(lowered):
+        start, end = match.span()
+        while next_break < len(line_breaks) and line_breaks[next_break] < start:
+            yield "\n", line_breaks[next_break], line_breaks[next_break] + 1
+            next_break += 1
+        kind = match.lastgroup
+        token = match.group()
+        if kind == "word":
+            yield from _split_word(token, start)
+        elif kind == "ellipsis":
+            yield "...", start, end
+        else:
+            yield token, start, end
+    for position in line_breaks[next_break:]:
+        yield "\n", position, position + 1
+
+
+def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is sentence-final punctuation that really ends the sentence.
+
+    A period after a title ("mr ."), after a single letter of an initial or a dotted
+    abbreviation ("george c . scott", "u . s ."), or before a web domain ("imdb . com")
+    does not.
+    """
+    token = tokens[i]
+    if token not in SENTENCE_FINAL:
+        return False
+    if token == "." and i > 0:
+        previous = tokens[i - 1]
+        if previous in TITLE_ABBREVIATIONS or (len(previous) == 1 and previous.isalpha() and previous != "i"):
+            return False
+        if i + 1 < len(tokens) and tokens[i + 1] in DOMAIN_SUFFIXES:
+            return False
+    return True
+
+
+def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
+    """Yield (start, end) token ranges of the sentences in one line's tokens.
+
+    After sentence-final punctuation the sentence still takes more final marks
+    ("?!"), closing brackets, and a quote that closes one it opened. Punctuation
+    inside brackets ends nothing.
+    """
+    start = 0
+    i = 0
+    n = len(tokens)
+    depth = 0  # open brackets: "( what ? )" does not end a sentence inside them
+    while i < n:
+        depth += (tokens[i] in OPENING_BRACKETS) - (tokens[i] in CLOSING_BRACKETS)
+        if depth <= 0 and _ends_sentence(tokens, i):
+            depth = 0
+            i += 1
+            while i < n and (
+                tokens[i] in SENTENCE_FINAL
+                or tokens[i] in CLOSING_BRACKETS
+                or (tokens[i] in QUOTES and tokens[start:i].count(tokens[i]) % 2 == 1)
+            ):
+                i += 1
+            yield start, i
+            start = i
+        else:
+            i += 1
+    if start < n:
+        yield start, n
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a review (raw or tokenized form) into sentences of canonical tokens.
+
+    A sentence ends at a line break, or after ``.``, ``!`` or ``?`` (see
+    :func:`_ends_sentence`); an ellipsis does not end one. Letter case is never
+    consulted, so the lowercase corpus form splits like the raw form. Empty lines
+    give no sentence.
+    """
+    normalized = normalize(text)
+    sentences: list[Sentence] = []
+    line: list[tuple[str, int, int]] = []
+    for item in [*_token_spans(normalized), ("\n", -1, -1)]:
+        if item[0] != "\n":
+            line.append(item)
+            continue
+        tokens = [token for token, _, _ in line]
+        for first, last in _sentence_bounds(tokens):
+            start, end = line[first][1], line[last - 1][2]
+            sentences.append(Sentence(normalized[start:end], tuple(tokens[first:last]), start, end))
+        line = []
+    return sentences
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the canonical lowercase tokens of ``text`` (all sentences, in order)."""
+    return [token for token, _, _ in _token_spans(normalize(text)) if token != "\n"]
+
+
+def mark_negation(tokens: Sequence[str]) -> list[str]:
+    """Prefix ``NOT_`` to each word after a negation word up to the next punctuation.
+
+    This is the scope rule of Das & Chen (2001) as used by Pang et al. (2002):
+    in "was n't good , but fine" only "good" is negated. Punctuation is any token
+    without a letter or digit.
+    """
+    marked: list[str] = []
+    negating = False
+    for token in tokens:
+        if not any(ch.isalnum() for ch in token):
+            negating = False
+            marked.append(token)
+        elif negating:
+            marked.append(NEGATION_PREFIX + token)
+        else:
+            marked.append(token)
+            negating = token in NEGATION_WORDS
+    return marked
