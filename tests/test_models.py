@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from sklearn.preprocessing import normalize
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
@@ -48,6 +49,7 @@ def make_estimators() -> list[Any]:
         NaiveBayes(binary=False),
         LinearSVM(),
         LinearSVM(probability=True),
+        LinearSVM(normalize=False),
         NBSVM(),
         NBSVM(probability=True),
     ]
@@ -77,6 +79,8 @@ def linear_form(est: Any, X: sp.csr_matrix) -> np.ndarray:
     """``features(X) @ coef_.T + intercept_`` written out independently."""
     binary = getattr(est, "binary", True)
     X_feat = (X > 0).astype(np.float64) if binary else X.astype(np.float64)
+    if getattr(est, "normalize", False):
+        X_feat = normalize(X_feat)
     scores = X_feat.toarray() @ est.coef_.T + est.intercept_
     return scores[:, 0] if len(est.classes_) == 2 else scores
 
@@ -289,12 +293,12 @@ def test_naive_bayes_binary_flag_changes_counts(binary_data: Any) -> None:
 
 def test_linear_svm_matches_liblinear_on_presence(binary_data: Any) -> None:
     _, X, y = binary_data
-    model = LinearSVM(C=0.5).fit(X, y)
-    reference = LinearSVC(C=0.5, random_state=0, max_iter=10_000).fit(presence(X), y)
-    assert np.allclose(model.coef_, reference.coef_, atol=1e-6)
-    assert np.allclose(
-        model.decision_function(X), reference.decision_function(presence(X)), atol=1e-6
-    )
+    for scale in (False, True):
+        model = LinearSVM(C=0.5, normalize=scale).fit(X, y)
+        features = normalize(presence(X)) if scale else presence(X)
+        reference = LinearSVC(C=0.5, random_state=0, max_iter=10_000).fit(features, y)
+        assert np.allclose(model.coef_, reference.coef_, atol=1e-6)
+        assert np.allclose(model.decision_function(X), reference.decision_function(features), atol=1e-6)
 
 
 def test_probability_true_uses_held_out_calibration(binary_data: Any) -> None:

@@ -43,10 +43,9 @@ def _register() -> None:
     from thumbs.cli import data as _data  # noqa: F401
 
     app.add_typer(_data.data_app, name="data")
-    try:
-        from thumbs.cli import evaluate as _evaluate  # noqa: F401
-    except ImportError:  # pragma: no cover - during bootstrap only
-        pass
+    from thumbs.cli import evaluate as _evaluate
+
+    app.command("evaluate")(_evaluate.evaluate)
 
 
 def main() -> None:

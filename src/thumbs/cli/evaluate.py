@@ -1,0 +1,93 @@
+"""``thumbs evaluate``: reproduce the classic results on a corpus, or score models on your own table.
+
+A thin shell over :mod:`thumbs.experiments`: it parses options, shows progress,
+and prints the report as a table or as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from thumbs.errors import ThumbsError
+from thumbs.evaluation import EvaluationReport
+from thumbs.experiments import DATASETS, evaluate_corpus, evaluate_table
+from thumbs.recipes import RECIPES
+
+
+def render_table(report: EvaluationReport) -> Table:
+    """The report as a rich table, one row per result."""
+    table = Table(title=f"{report.dataset}: {report.protocol}", title_justify="left")
+    for column in ("model", "input", "extractor", "accuracy", "std", "words kept", "seconds"):
+        table.add_column(column, justify="left" if column in ("model", "input", "extractor") else "right")
+    for row in report.results:
+        table.add_row(
+            row.model,
+            row.input,
+            row.extractor or "",
+            f"{row.accuracy:.4f}",
+            "" if row.std is None else f"{row.std:.4f}",
+            "" if row.words_kept is None else f"{row.words_kept:.3f}",
+            f"{row.seconds:.1f}",
+        )
+    return table
+
+
+def evaluate(
+    dataset: str | None = typer.Option(
+        None, "--dataset", "-d", help=f"Corpus to evaluate on: {', '.join(DATASETS)}."
+    ),
+    model: list[str] | None = typer.Option(
+        None, "--model", "-m", help=f"Model(s) to evaluate, repeatable: {', '.join(RECIPES)} (default: per dataset)."
+    ),
+    data: Path | None = typer.Option(None, "--data", help="Your own labelled table (CSV, JSONL or Parquet)."),
+    text_column: str = typer.Option("text", "--text-column", help="Column of --data holding the review text."),
+    label_column: str = typer.Option("label", "--label-column", help="Column of --data holding the label."),
+    id_column: str | None = typer.Option(None, "--id-column", help="Column of --data holding an id."),
+    folds: int = typer.Option(10, "--folds", "-k", help="Folds of cross-validation for mr, subj and --data."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA, else the user data folder)."
+    ),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Worker processes for tokenizing (default: all cores)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with a `results` list."),
+) -> None:
+    """Evaluate models by a corpus' standard protocol, or by k-fold on your own labelled table.
+
+    Examples: `thumbs evaluate --dataset polarity`, `thumbs evaluate --dataset imdb --model nbsvm --json`,
+    `thumbs evaluate --data reviews.csv --text-column review --label-column stars --folds 5`.
+    """
+    if (dataset is None) == (data is None):
+        raise ThumbsError("give exactly one of --dataset NAME or --data FILE (see `thumbs evaluate --help`)")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with err.status("starting") as status:
+
+        def progress(message: str) -> None:
+            status.update(message)
+            if not err.is_terminal:
+                err.print(message)
+
+        skipped: list[str] = []
+        if data is not None:
+            report, skipped = evaluate_table(
+                data, text_column=text_column, label_column=label_column, id_column=id_column,
+                models=model, folds=folds, jobs=jobs, progress=progress,
+            )
+        else:
+            report = evaluate_corpus(
+                str(dataset), models=model, data_dir=data_dir, folds=folds, jobs=jobs, progress=progress
+            )
+    for line in skipped:
+        err.print(line)
+    if skipped:
+        err.print(f"{len(skipped)} row(s) skipped")
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    console = Console(highlight=False)
+    console.print(render_table(report))
+    for note in report.notes:
+        console.print(f"  {note}")

@@ -1,0 +1,243 @@
+"""Evaluation: protocols, the reproduction experiments, and their result tables.
+
+Every evaluation prints the protocol it used. Three protocols cover the corpora:
+
+* :class:`FoldProtocol` - given folds, e.g. Pang & Lee's ten folds of polarity v2.0;
+* :class:`KFoldProtocol` - stratified k-fold with a fixed seed (mr, subj, a user's table);
+* :class:`TrainTestProtocol` - train once, test once (aclImdb's official split).
+
+Documents are tokenized once (in worker processes for large corpora); each
+recipe's feature matrix is built once over all documents and, per fold,
+restricted to the n-grams seen in the training part, which is exactly the
+matrix a vectorizer fitted on the training part alone would produce.
+
+For polarity v2.0 the extract rows reproduce Pang & Lee (2004): a subjectivity
+classifier trained on the subj corpus scores each sentence, an extractor keeps
+some sentences (minimum cut, most subjective N, first N, last N), and a
+polarity classifier is trained and tested on the extracts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.model_selection import StratifiedKFold
+
+from thumbs.corpora import Document
+from thumbs.errors import ThumbsError
+from thumbs.recipes import Recipe
+from thumbs.text import split_sentences
+
+#: Seed of every shuffled k-fold split, so results repeat exactly.
+SEED = 0
+#: Corpora larger than this are tokenized in worker processes.
+PARALLEL_TOKENIZE_MIN = 4000
+
+ProgressCallback = Callable[[str], None]
+
+
+# --- Protocols -----------------------------------------------------------------
+
+
+class EvaluationProtocol(Protocol):
+    """Says how to split documents into (train, test) index pairs."""
+
+    description: str
+
+    def splits(self, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]: ...
+
+
+@dataclass(frozen=True)
+class FoldProtocol:
+    """Use the folds the corpus defines (``fold`` of each document)."""
+
+    folds: tuple[int, ...]
+    description: str
+
+    def splits(self, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        folds = np.asarray(self.folds)
+        return [(np.flatnonzero(folds != k), np.flatnonzero(folds == k)) for k in np.unique(folds)]
+
+
+@dataclass(frozen=True)
+class KFoldProtocol:
+    """Stratified k-fold cross-validation, shuffled with a fixed seed."""
+
+    k: int = 10
+    seed: int = SEED
+
+    @property
+    def description(self) -> str:
+        return f"stratified {self.k}-fold cross-validation, shuffled with seed {self.seed}"
+
+    def splits(self, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        if self.k < 2:
+            raise ThumbsError(f"--folds must be at least 2, got {self.k}")
+        smallest = min(np.unique(labels, return_counts=True)[1])
+        if smallest < self.k:
+            raise ThumbsError(
+                f"the rarest label has {smallest} documents, fewer than {self.k} folds: pass a smaller --folds"
+            )
+        folds = StratifiedKFold(n_splits=self.k, shuffle=True, random_state=self.seed)
+        return list(folds.split(np.zeros(len(labels)), labels))
+
+
+@dataclass(frozen=True)
+class TrainTestProtocol:
+    """One split given by each document's ``split`` ("train" or "test")."""
+
+    is_train: tuple[bool, ...]
+    description: str
+
+    def splits(self, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        train = np.asarray(self.is_train)
+        return [(np.flatnonzero(train), np.flatnonzero(~train))]
+
+
+# --- Results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One line of a result table: a model on one kind of input."""
+
+    model: str
+    input: str  # "full" or "extract"
+    accuracy: float
+    std: float | None
+    seconds: float
+    extractor: str | None = None
+    words_kept: float | None = None
+    fold_accuracies: tuple[float, ...] = ()
+    n_documents: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        row = asdict(self)
+        row["fold_accuracies"] = list(self.fold_accuracies)
+        return row
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """All rows of one evaluation, with the protocol that produced them."""
+
+    dataset: str
+    protocol: str
+    results: tuple[ResultRow, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "protocol": self.protocol,
+            "results": [row.to_dict() for row in self.results],
+            "notes": list(self.notes),
+        }
+
+
+# --- Tokenizing once ------------------------------------------------------------
+
+
+def _sentence_tokens(text: str) -> list[tuple[str, ...]]:
+    return [sentence.tokens for sentence in split_sentences(text)]
+
+
+def tokenize_documents(texts: Sequence[str], jobs: int = 1) -> list[list[tuple[str, ...]]]:
+    """Split each text into sentences of tokens, in worker processes for large inputs."""
+    if jobs > 1 and len(texts) >= PARALLEL_TOKENIZE_MIN:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(_sentence_tokens, texts, chunksize=256))
+    return [_sentence_tokens(text) for text in texts]
+
+
+def flatten(sentences: Sequence[Sequence[str]]) -> list[str]:
+    """The tokens of a document's sentences, in order."""
+    return [token for sentence in sentences for token in sentence]
+
+
+# --- Running models ---------------------------------------------------------------
+
+
+def _restrict_to_training_vocabulary(
+    matrix: sp.csr_matrix, train: np.ndarray, test: np.ndarray
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Training and test rows, keeping only the columns seen in training."""
+    X_train = matrix[train]
+    seen = np.flatnonzero(X_train.getnnz(axis=0) > 0)
+    return X_train[:, seen], matrix[test][:, seen]
+
+
+def cross_validate(
+    recipe: Recipe,
+    matrix: sp.csr_matrix,
+    labels: np.ndarray,
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> list[float]:
+    """Accuracy of ``recipe``'s estimator on each (train, test) split of ``matrix``."""
+    accuracies = []
+    for train, test in splits:
+        X_train, X_test = _restrict_to_training_vocabulary(matrix, train, test)
+        estimator = recipe.make_estimator().fit(X_train, labels[train])
+        accuracies.append(float(np.mean(estimator.predict(X_test) == labels[test])))
+    return accuracies
+
+
+def feature_matrix(recipe: Recipe, documents: Sequence[Sequence[str]], train: np.ndarray | None = None) -> sp.csr_matrix:
+    """All documents' features; the vocabulary comes from ``train`` rows if given."""
+    vectorizer = recipe.make_vectorizer()
+    if train is None:
+        return vectorizer.fit_transform(documents)
+    vectorizer.fit([documents[i] for i in train])
+    return vectorizer.transform(documents)
+
+
+def summarize(
+    model: str, accuracies: Sequence[float], seconds: float, n_documents: int, **extra: Any
+) -> ResultRow:
+    """A result row from per-split accuracies (``std`` only when there are folds)."""
+    return ResultRow(
+        model=model,
+        accuracy=float(np.mean(accuracies)),
+        std=float(np.std(accuracies)) if len(accuracies) > 1 else None,
+        seconds=round(seconds, 2),
+        fold_accuracies=tuple(round(a, 4) for a in accuracies),
+        n_documents=n_documents,
+        **{"input": "full", **extra},
+    )
+
+
+def evaluate_full(
+    recipes: Sequence[Recipe],
+    documents: Sequence[Sequence[str]],
+    labels: np.ndarray,
+    protocol: EvaluationProtocol,
+    progress: ProgressCallback | None = None,
+) -> list[ResultRow]:
+    """Rows for each recipe trained and tested on whole documents."""
+    splits = protocol.splits(labels)
+    train_only = splits[0][0] if isinstance(protocol, TrainTestProtocol) else None
+    rows = []
+    for recipe in recipes:
+        if progress:
+            progress(f"{recipe.name}: features and {len(splits)} split(s)")
+        start = time.perf_counter()
+        matrix = feature_matrix(recipe, documents, train_only)
+        accuracies = cross_validate(recipe, matrix, labels, splits)
+        rows.append(summarize(recipe.name, accuracies, time.perf_counter() - start, len(documents)))
+    return rows
+
+
+def labels_of(documents: Sequence[Document]) -> np.ndarray:
+    """The documents' labels as an array, refusing unlabelled documents."""
+    labels = [document.label for document in documents]
+    if any(label is None for label in labels):
+        raise ThumbsError("some documents have no label: evaluation needs a label for every document")
+    if len(set(labels)) < 2:
+        raise ThumbsError("evaluation needs at least two different labels")
+    return np.asarray(labels)

@@ -1,0 +1,162 @@
+"""Experiments: which rows each dataset's evaluation has, and running them.
+
+This is what ``thumbs evaluate`` calls. It loads a corpus (or a user's table),
+picks the protocol the corpus is evaluated by, tokenizes once, and collects
+the rows of :mod:`thumbs.evaluation` and, for polarity v2.0, of
+:mod:`thumbs.extraction`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from thumbs.corpora import Document, load_corpus
+from thumbs.corpora.tables import read_table
+from thumbs.errors import ThumbsError
+from thumbs.evaluation import (
+    EvaluationProtocol,
+    EvaluationReport,
+    FoldProtocol,
+    KFoldProtocol,
+    ProgressCallback,
+    TrainTestProtocol,
+    evaluate_full,
+    flatten,
+    labels_of,
+    tokenize_documents,
+)
+from thumbs.extraction import evaluate_extracts, sentence_probabilities, train_subjectivity
+from thumbs.recipes import get_recipe
+
+#: The models each dataset is evaluated with when ``--model`` is not given.
+DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
+    "polarity": ("nb", "svm", "nbsvm-uni", "nbsvm"),
+    "imdb": ("nb", "svm", "nbsvm"),
+    "mr": ("nb", "svm", "nbsvm-uni", "nbsvm"),
+    "subj": ("nb", "svm", "nbsvm-uni", "nbsvm"),
+    "table": ("nb", "svm", "nbsvm"),
+}
+#: Models whose subjective-extract rows are run on polarity v2.0 (Pang & Lee used NB).
+EXTRACT_MODELS = ("nb",)
+DATASETS = ("polarity", "imdb", "mr", "subj")
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def corpus_protocol(dataset: str, documents: Sequence[Document], folds: int) -> EvaluationProtocol:
+    """The standard protocol of each corpus (see ../shared/data/README.md)."""
+    if dataset == "polarity":
+        return FoldProtocol(
+            tuple(int(d.fold) for d in documents if d.fold is not None),
+            "Pang & Lee's 10 folds (fold k = files cv[100k..100k+99])",
+        )
+    if dataset == "imdb":
+        return TrainTestProtocol(
+            tuple(d.split == "train" for d in documents),
+            "official split: train on train/ (25,000), test once on test/ (25,000)",
+        )
+    return KFoldProtocol(k=folds)
+
+
+def _evaluate(
+    dataset: str,
+    documents: Sequence[Document],
+    protocol: EvaluationProtocol,
+    models: Sequence[str],
+    *,
+    extracts: bool,
+    data_dir: str | Path | None,
+    jobs: int,
+    progress: ProgressCallback | None,
+) -> EvaluationReport:
+    recipes = [get_recipe(name) for name in models]
+    labels = labels_of(documents)
+    if progress:
+        progress(f"tokenizing {len(documents):,} documents")
+    sentences = tokenize_documents([d.text for d in documents], jobs)
+    tokens = [flatten(s) for s in sentences]
+    rows = evaluate_full(recipes, tokens, labels, protocol, progress)
+    notes: list[str] = []
+    if extracts:
+        if progress:
+            progress("training the sentence subjectivity classifier on subj")
+        classifier = train_subjectivity(load_corpus("subj", data_dir), jobs)
+        probabilities = sentence_probabilities(classifier, sentences)
+        splits = protocol.splits(labels)
+        for recipe in recipes:
+            if recipe.name in EXTRACT_MODELS:
+                extract_rows, extract_notes = evaluate_extracts(
+                    recipe, sentences, labels, splits, probabilities, progress
+                )
+                rows += extract_rows
+                notes += extract_notes
+    counts = dict(zip(*np.unique(labels, return_counts=True), strict=True))
+    notes.insert(0, "documents per label: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return EvaluationReport(dataset, protocol.description, tuple(rows), tuple(notes))
+
+
+def evaluate_corpus(
+    dataset: str,
+    *,
+    models: Sequence[str] | None = None,
+    data_dir: str | Path | None = None,
+    folds: int = 10,
+    jobs: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> EvaluationReport:
+    """Evaluate models on one of the corpora by its standard protocol."""
+    if dataset not in DATASETS:
+        raise ThumbsError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")
+    if progress:
+        progress(f"loading {dataset}")
+    documents = load_corpus(dataset, data_dir)
+    chosen = list(models or DEFAULT_MODELS[dataset])
+    return _evaluate(
+        dataset,
+        documents,
+        corpus_protocol(dataset, documents, folds),
+        chosen,
+        extracts=dataset == "polarity",
+        data_dir=data_dir,
+        jobs=jobs or default_jobs(),
+        progress=progress,
+    )
+
+
+def evaluate_table(
+    path: str | Path,
+    *,
+    text_column: str,
+    label_column: str,
+    id_column: str | None = None,
+    models: Sequence[str] | None = None,
+    folds: int = 10,
+    jobs: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[EvaluationReport, list[str]]:
+    """Evaluate models on a user's labelled table by stratified k-fold; also return skip notices."""
+    table = read_table(path, text_column=text_column, label_column=label_column, id_column=id_column)
+    skipped = [f"row {s.row} skipped: {s.reason}" for s in table.skipped]
+    if not table.documents:
+        raise ThumbsError(f"{path}: no usable rows (every row lacks a text or a label)")
+    report = _evaluate(
+        Path(path).name,
+        table.documents,
+        KFoldProtocol(k=folds),
+        list(models or DEFAULT_MODELS["table"]),
+        extracts=False,
+        data_dir=None,
+        jobs=jobs or default_jobs(),
+        progress=progress,
+    )
+    return report, skipped
