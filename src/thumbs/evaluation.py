@@ -183,8 +183,12 @@ def cross_validate(
     accuracies = []
     for train, test in splits:
         X_train, X_test = _restrict_to_training_vocabulary(matrix, train, test)
-        estimator = recipe.make_estimator().fit(X_train, labels[train])
-        accuracies.append(float(np.mean(estimator.predict(X_test) == labels[test])))
+        if X_train.shape[1] == 0:  # e.g. extracts that kept no word: only the prior is left
+            values, counts = np.unique(labels[train], return_counts=True)
+            predicted = np.full(len(test), values[np.argmax(counts)])
+        else:
+            predicted = recipe.make_estimator().fit(X_train, labels[train]).predict(X_test)
+        accuracies.append(float(np.mean(predicted == labels[test])))
     return accuracies
 
 

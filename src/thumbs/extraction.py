@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from thumbs.corpora import Document
+from thumbs.errors import ThumbsError
 from thumbs.evaluation import (
     KFoldProtocol,
     ProgressCallback,
@@ -81,21 +82,28 @@ BASELINES: dict[str, Callable[[np.ndarray], Mask]] = {
 }
 
 
+Setting = tuple[str, int, float]
+
+
 def _extract_matrices(
     recipe: Recipe, documents: Sequence[Sentences], probabilities: Sequence[np.ndarray]
-) -> list[tuple[sp.csr_matrix, float]]:
-    """Feature matrix and words kept of the minimum-cut extracts, per grid setting."""
+) -> list[tuple[Setting, sp.csr_matrix, float]]:
+    """Setting, feature matrix and words kept of the minimum-cut extracts, per grid setting.
+
+    A setting whose extracts keep no word at all cannot train a classifier and is left out.
+    """
     out = []
     for decay, threshold, strength in MINCUT_GRID:
         extractor = MinCutExtractor(threshold=threshold, decay=decay, strength=strength)  # type: ignore[arg-type]
         extracts, kept = apply_masks(documents, [extractor.extract(p) for p in probabilities])
-        out.append((feature_matrix(recipe, extracts), kept))
+        if kept > 0:
+            out.append(((decay, threshold, strength), feature_matrix(recipe, extracts), kept))
     return out
 
 
 def _nested_mincut(
     recipe: Recipe,
-    matrices: Sequence[tuple[sp.csr_matrix, float]],
+    matrices: Sequence[tuple[Setting, sp.csr_matrix, float]],
     labels: np.ndarray,
     splits: Sequence[tuple[np.ndarray, np.ndarray]],
 ) -> tuple[list[float], list[int]]:
@@ -104,10 +112,10 @@ def _nested_mincut(
     inner = KFoldProtocol(k=INNER_FOLDS)
     for train, test in splits:
         inner_splits = [(train[a], train[b]) for a, b in inner.splits(labels[train])]
-        scores = [np.mean(cross_validate(recipe, matrix, labels, inner_splits)) for matrix, _ in matrices]
+        scores = [np.mean(cross_validate(recipe, matrix, labels, inner_splits)) for _, matrix, _ in matrices]
         best = int(np.argmax(scores))
         chosen.append(best)
-        accuracies.extend(cross_validate(recipe, matrices[best][0], labels, [(train, test)]))
+        accuracies.extend(cross_validate(recipe, matrices[best][1], labels, [(train, test)]))
     return accuracies, chosen
 
 
@@ -125,13 +133,15 @@ def evaluate_extracts(
         progress(f"{recipe.name}: minimum-cut extracts over {len(MINCUT_GRID)} settings, nested selection")
     start = time.perf_counter()
     matrices = _extract_matrices(recipe, documents, probabilities)
+    if not matrices:
+        raise ThumbsError("every minimum-cut setting gave empty extracts: the subjectivity scores are all below 0.5")
     accuracies, chosen = _nested_mincut(recipe, matrices, labels, splits)
-    kept = float(np.mean([matrices[i][1] for i in chosen]))
+    kept = float(np.mean([matrices[i][2] for i in chosen]))
     rows.append(
         summarize(recipe.name, accuracies, time.perf_counter() - start, len(labels),
                   input="extract", extractor="mincut", words_kept=round(kept, 3))
     )
-    settings = sorted({MINCUT_GRID[i] for i in chosen})
+    settings = sorted({matrices[i][0] for i in chosen})
     notes.append(
         f"minimum cut for {recipe.name}: setting (decay, T, strength) chosen per fold by {INNER_FOLDS}-fold "
         f"inner cross-validation: {', '.join(f'{d}/T={t}/c={c}' for d, t, c in settings)}"

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
+from sklearn.model_selection import StratifiedKFold
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -81,6 +82,17 @@ def _scale_columns(X_bin: sp.csr_matrix, r: NDArray[np.float64]) -> sp.csr_matri
     return scaled
 
 
+#: Values ``beta="auto"`` chooses from.
+BETA_GRID = (0.25, 0.5, 0.75, 1.0)
+#: Folds of the cross-validation that chooses beta.
+BETA_FOLDS = 3
+
+
+def interpolate(w: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
+    """Wang & Manning's ``w' = (1 - beta) * mean(|w|) + beta * w``."""
+    return (1.0 - beta) * (float(np.abs(w).sum()) / w.size) + beta * w
+
+
 class NBSVM(ClassifierMixin, BaseEstimator):
     """Naive-Bayes-feature SVM with weight interpolation (Wang & Manning 2012).
 
@@ -91,7 +103,9 @@ class NBSVM(ClassifierMixin, BaseEstimator):
     beta:
         Interpolation weight in ``[0, 1]``: 1 keeps the SVM weights, 0 replaces
         them by their mean magnitude (pure naive Bayes direction). The paper
-        uses 0.25.
+        uses 0.25. ``"auto"`` chooses it from :data:`BETA_GRID` by 3-fold
+        cross-validation on the training data; the SVMs are trained once per
+        fold, since beta only rescales their weights afterwards.
     C:
         Inverse regularization strength of the SVM (the paper uses 1).
     probability:
@@ -114,6 +128,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):
     coef_: the effective linear weights ``w' * r`` in the original presence
         feature space (same shape as ``r_``).
     intercept_: the SVM biases, shape ``(1,)`` or ``(n_classes,)``.
+    beta_: the interpolation weight used (``beta``, or the one chosen by ``"auto"``).
     calibrator_: the fitted :class:`~thumbs.models.calibration.PlattScaler`.
     n_features_in_: width of the training matrix.
 
@@ -130,7 +145,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         alpha: float = 1.0,
-        beta: float = 0.25,
+        beta: float | str = 0.25,
         C: float = 1.0,
         probability: bool = False,
         random_state: int | None = 0,
@@ -149,15 +164,15 @@ class NBSVM(ClassifierMixin, BaseEstimator):
     def _check_params(self) -> None:
         if not float(self.alpha) > 0.0:
             raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
-        if not 0.0 <= float(self.beta) <= 1.0:
+        if self.beta != "auto" and not 0.0 <= float(self.beta) <= 1.0:
             raise ValueError(f"beta must be in [0, 1], got {self.beta!r}")
         if not float(self.C) > 0.0:
             raise ValueError(f"C must be > 0, got {self.C!r}")
 
     def _fit_one(
         self, X_bin: sp.csr_matrix, is_pos: NDArray[np.bool_]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
-        """One binary NBSVM: returns ``r, w, w' * r, b``."""
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+        """One binary NBSVM before interpolation: returns ``r, w, b``."""
         r = log_count_ratio(X_bin, is_pos, float(self.alpha))
         svc = fit_linear_svc(
             _scale_columns(X_bin, r),
@@ -165,11 +180,28 @@ class NBSVM(ClassifierMixin, BaseEstimator):
             C=self.C,
             random_state=self.random_state,
         )
-        w = np.asarray(svc.coef_, dtype=np.float64).ravel()
-        beta = float(self.beta)
-        w_bar = float(np.abs(w).sum()) / w.size
-        w_interp = (1.0 - beta) * w_bar + beta * w
-        return r, w, w_interp * r, float(svc.intercept_[0])
+        return r, np.asarray(svc.coef_, dtype=np.float64).ravel(), float(svc.intercept_[0])
+
+    def _targets(self, y: NDArray[Any]) -> list[NDArray[np.bool_]]:
+        if len(self.classes_) == 2:
+            return [y == self.classes_[1]]
+        return [y == label for label in self.classes_]
+
+    def _choose_beta(self, X_bin: sp.csr_matrix, y: NDArray[Any]) -> float:
+        """The beta of :data:`BETA_GRID` with the best 3-fold cross-validated accuracy."""
+        folds = StratifiedKFold(n_splits=BETA_FOLDS, shuffle=True, random_state=self.random_state)
+        correct = np.zeros(len(BETA_GRID))
+        for train, test in folds.split(np.zeros(len(y)), y):
+            fits = [self._fit_one(X_bin[train], is_pos[train]) for is_pos in self._targets(y)]
+            for j, beta in enumerate(BETA_GRID):
+                coef = np.vstack([interpolate(w, beta) * r for r, w, _ in fits])
+                scores = np.asarray(X_bin[test] @ coef.T) + np.array([b for _, _, b in fits])
+                if len(self.classes_) == 2:
+                    predicted = self.classes_[(scores[:, 0] > 0).astype(np.intp)]
+                else:
+                    predicted = self.classes_[np.argmax(scores, axis=1)]
+                correct[j] += np.sum(predicted == y[test])
+        return float(BETA_GRID[int(np.argmax(correct))])
 
     def fit(self, X: ArrayLike | sp.spmatrix, y: ArrayLike) -> NBSVM:
         """Fit ``r``, the SVM(s) and the Platt calibration; returns ``self``.
@@ -180,15 +212,12 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         self._check_params()
         X_checked, y_checked = validate_fit_input(self, X, y)
         X_bin = presence(X_checked)
-        if len(self.classes_) == 2:
-            targets = [y_checked == self.classes_[1]]
-        else:
-            targets = [y_checked == label for label in self.classes_]
-        fits = [self._fit_one(X_bin, is_pos) for is_pos in targets]
-        self.r_ = np.vstack([f[0] for f in fits])
-        self.svm_coef_ = np.vstack([f[1] for f in fits])
-        self.coef_ = np.vstack([f[2] for f in fits])
-        self.intercept_ = np.array([f[3] for f in fits], dtype=np.float64)
+        self.beta_ = self._choose_beta(X_bin, y_checked) if self.beta == "auto" else float(self.beta)
+        fits = [self._fit_one(X_bin, is_pos) for is_pos in self._targets(y_checked)]
+        self.r_ = np.vstack([r for r, _, _ in fits])
+        self.svm_coef_ = np.vstack([w for _, w, _ in fits])
+        self.coef_ = np.vstack([interpolate(w, self.beta_) * r for r, w, _ in fits])
+        self.intercept_ = np.array([b for _, _, b in fits], dtype=np.float64)
         self.calibrator_ = fit_platt(
             self,
             X_checked,

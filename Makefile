@@ -1,0 +1,27 @@
+# thumbs: the two commands a fresh machine needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install thumbs with its test tools
+
+run: $(STAMP) ## the main job: reproduce Pang & Lee 2004 and NBSVM on polarity v2.0
+	$(BIN)/thumbs evaluate --dataset polarity
+
+test: $(STAMP) ## the whole test suite (corpus tests need THUMBS_DATA)
+	$(BIN)/pytest
+
+bench: $(STAMP) ## how long each evaluation takes (needs THUMBS_DATA)
+	$(BIN)/python benchmarks/evaluation_time.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
