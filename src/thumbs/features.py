@@ -13,7 +13,7 @@ Example
 >>> vectorizer = NgramVectorizer(ngram_range=(1, 2))
 >>> X = vectorizer.fit_transform(["a fine film", "not a fine film"])
 >>> X.shape
-(2, 6)
+(2, 7)
 >>> vectorizer.get_feature_names_out()[:3].tolist()
 ['a', 'a fine', 'film']
 """
@@ -79,6 +79,8 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         return ngrams(tokens, tuple(self.ngram_range))
 
     def _validate(self, documents: Iterable[Document]) -> list[Document]:
+        if isinstance(documents, str):
+            raise ValueError("expected a list of documents, got one string: wrap it in a list")
         documents = list(documents)
         if not documents:
             raise ValueError("no documents given: pass at least one text")
@@ -110,4 +112,6 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Return the n-gram of each column, in column order."""
+        if not hasattr(self, "counter_"):
+            raise ValueError("this NgramVectorizer is not fitted yet: call fit first")
         return self.counter_.get_feature_names_out()

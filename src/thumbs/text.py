@@ -52,7 +52,7 @@ CHARACTER_MAP = {
 _CHARACTER_TABLE = str.maketrans(CHARACTER_MAP)
 LATEX_QUOTES = re.compile(r"``|''")
 #: ". . ." (the corpus' ellipsis) and "...." both become one "...".
-SPACED_ELLIPSIS = re.compile(r"\.(?:[ \t]*\.){2,}")
+SPACED_ELLIPSIS = re.compile(r"\.(?:[ \t]+\.){2,}")
 HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 
 # --- Tokens --------------------------------------------------------------------
@@ -67,12 +67,11 @@ TITLE_ABBREVIATIONS = frozenset(
 #: Web domains: a period before one ("imdb . com") does not end a sentence.
 DOMAIN_SUFFIXES = frozenset({"com", "org", "net", "edu", "gov", "html", "htm", "co", "uk", "tv", "io"})
 
-#: Periods are always tokens of their own, as in the corpora ("u . s .", "mr . smith"),
-#: so raw "U.S." and corpus "u . s ." agree; numbers keep theirs ("3.5", "1,000").
+#: Periods and commas are always tokens of their own, as in the corpora ("u . s .",
+#: "mr . smith", "2 . 5", "1 , 000"), so raw "U.S." or "2.5" and the corpus form agree.
 TOKEN_PATTERN = re.compile(
     r"""
       (?P<url>(?:https?://|www\.)[^\s"<>]+)
-    | (?P<number>\d+(?:[.,:]\d+)+)
     | (?P<clitic>'(?:s|re|ve|ll|d|m)\b)
     | (?P<word>\w+(?:[-'/&]\w+)*)
     | (?P<ellipsis>\.\.+)
@@ -171,8 +170,8 @@ def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
     """Whether ``tokens[i]`` is sentence-final punctuation that really ends the sentence.
 
     A period after a title ("mr ."), after a single letter of an initial or a dotted
-    abbreviation ("george c . scott", "u . s ."), or before a web domain ("imdb . com")
-    does not.
+    abbreviation ("george c . scott", "u . s ."), between the digits of a number
+    ("2 . 5"), or before a web domain ("imdb . com") does not.
     """
     token = tokens[i]
     if token not in SENTENCE_FINAL:
@@ -181,7 +180,8 @@ def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
         previous = tokens[i - 1]
         if previous in TITLE_ABBREVIATIONS or (len(previous) == 1 and previous.isalpha() and previous != "i"):
             return False
-        if i + 1 < len(tokens) and tokens[i + 1] in DOMAIN_SUFFIXES:
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if following in DOMAIN_SUFFIXES or (previous.isdigit() and following[:1].isdigit()):
             return False
     return True
 
