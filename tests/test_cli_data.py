@@ -111,10 +111,6 @@ def test_check_missing_file_and_good_table(tmp_path: Path) -> None:
     assert "row 2: empty text" in result.stdout and "neg 1, pos 1" in result.stdout
 
 
-@pytest.mark.xfail(
-    reason="thumbs.cli.main does `import click`, but typer>=0.2x vendors click as typer._click",
-    strict=False,
-)
 def test_usage_error_exit_code() -> None:
     result = thumbs("data", "check")
     assert result.returncode == 2 and "Traceback" not in result.stderr
