@@ -52,10 +52,10 @@ class Recipe:
         """A fresh, unfitted vectorizer for this recipe's features."""
         return NgramVectorizer(ngram_range=self.ngram_range, binary=True, negation=self.negation)
 
-    @property
-    def feature_key(self) -> tuple[tuple[int, int], bool]:
-        """Recipes with equal keys read the same matrix, so it is built once."""
-        return (self.ngram_range, self.negation)
+
+def _nbsvm(name: str, description: str, ngram_range: tuple[int, int]) -> Recipe:
+    """An NBSVM recipe: the shared settings above, with its own n-gram range."""
+    return Recipe(name, description, ngram_range, NBSVM_NEGATION, lambda: NBSVM(C=NBSVM_C, beta=NBSVM_BETA))
 
 
 RECIPES: dict[str, Recipe] = {
@@ -63,27 +63,9 @@ RECIPES: dict[str, Recipe] = {
     for recipe in (
         Recipe("nb", "multinomial naive Bayes, unigram presence (Pang & Lee 2004)", (1, 1), False, NaiveBayes),
         Recipe("svm", "linear SVM, unigram presence, unit-length rows (Pang & Lee 2004)", (1, 1), False, LinearSVM),
-        Recipe(
-            "nbsvm-uni",
-            "NBSVM, unigrams (Wang & Manning 2012)",
-            (1, 1),
-            NBSVM_NEGATION,
-            lambda: NBSVM(C=NBSVM_C, beta=NBSVM_BETA),
-        ),
-        Recipe(
-            "nbsvm",
-            "NBSVM, unigrams + bigrams (Wang & Manning 2012, NBSVM-bi)",
-            (1, 2),
-            NBSVM_NEGATION,
-            lambda: NBSVM(C=NBSVM_C, beta=NBSVM_BETA),
-        ),
-        Recipe(
-            "nbsvm-tri",
-            "NBSVM, uni- to trigrams (Mesnil et al. 2014)",
-            (1, 3),
-            NBSVM_NEGATION,
-            lambda: NBSVM(C=NBSVM_C, beta=NBSVM_BETA),
-        ),
+        _nbsvm("nbsvm-uni", "NBSVM, unigrams (Wang & Manning 2012)", (1, 1)),
+        _nbsvm("nbsvm", "NBSVM, unigrams + bigrams (Wang & Manning 2012, NBSVM-bi)", (1, 2)),
+        _nbsvm("nbsvm-tri", "NBSVM, uni- to trigrams (Mesnil et al. 2014)", (1, 3)),
     )
 }
 

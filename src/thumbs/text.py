@@ -57,8 +57,8 @@ HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 
 # --- Tokens --------------------------------------------------------------------
 
-#: Clitics split off the word before them, as the Penn Treebank does.
-CLITICS = ("'s", "'re", "'ve", "'ll", "'d", "'m")
+#: Clitics split off the word before them, as the Penn Treebank does: "n't" here,
+#: "'s 're 've 'll 'd 'm" in TOKEN_PATTERN's clitic group and CLITIC_SUFFIX.
 NEGATIVE_CLITIC = "n't"
 #: Words whose following period is an abbreviation's, not a sentence's end.
 TITLE_ABBREVIATIONS = frozenset(
