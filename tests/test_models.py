@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
+from thumbs.models.nbsvm import BETA_GRID, C_GRID
 from thumbs.models import NBSVM, LinearSVM, NaiveBayes, PlattScaler, log_count_ratio, presence
 
 POS_DOCS = [
@@ -52,6 +53,7 @@ def make_estimators() -> list[Any]:
         LinearSVM(normalize=False),
         NBSVM(),
         NBSVM(probability=True),
+        NBSVM(C="auto", beta="auto"),
     ]
 
 
@@ -345,6 +347,28 @@ def test_nbsvm_beta_one_is_plain_svm_on_scaled_features(binary_data: Any) -> Non
     _, X, y = binary_data
     model = NBSVM(beta=1.0).fit(X, y)
     assert np.allclose(model.coef_, model.svm_coef_ * model.r_)
+
+
+def test_nbsvm_auto_chooses_c_and_beta_from_their_grids(binary_data: Any) -> None:
+    _, X, y = binary_data
+    fixed = NBSVM(C=0.3, beta=0.5).fit(X, y)
+    assert (fixed.C_, fixed.beta_) == (0.3, 0.5)
+    auto = NBSVM(C="auto", beta="auto").fit(X, y)
+    assert auto.C_ in C_GRID and auto.beta_ in BETA_GRID
+    # the final model is the one a fixed (C_, beta_) gives: the choice only picks the setting
+    again = NBSVM(C=auto.C_, beta=auto.beta_).fit(X, y)
+    assert np.allclose(auto.coef_, again.coef_) and np.allclose(auto.intercept_, again.intercept_)
+
+
+def test_nbsvm_auto_c_prefers_the_setting_that_generalizes() -> None:
+    # Many noise features and one weak signal: strong regularization wins held-out accuracy.
+    rng = np.random.default_rng(1)
+    n_docs, n_features = 300, 3_000
+    y = rng.integers(0, 2, n_docs)
+    X = (rng.random((n_docs, n_features)) < 0.02).astype(float)
+    X[:, 0] = (rng.random(n_docs) < np.where(y == 1, 0.7, 0.3)).astype(float)
+    model = NBSVM(C="auto", beta=1.0).fit(sp.csr_matrix(X), y)
+    assert model.C_ == min(C_GRID)
 
 
 def test_nbsvm_multiclass_has_one_ratio_per_class(star_data: Any) -> None:

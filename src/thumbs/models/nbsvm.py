@@ -84,7 +84,9 @@ def _scale_columns(X_bin: sp.csr_matrix, r: NDArray[np.float64]) -> sp.csr_matri
 
 #: Values ``beta="auto"`` chooses from.
 BETA_GRID = (0.25, 0.5, 0.75, 1.0)
-#: Folds of the cross-validation that chooses beta.
+#: Values ``C="auto"`` chooses from (each costs one SVM fit per fold).
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+#: Folds of the cross-validation that chooses beta and C.
 BETA_FOLDS = 3
 
 
@@ -108,6 +110,8 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         fold, since beta only rescales their weights afterwards.
     C:
         Inverse regularization strength of the SVM (the paper uses 1).
+        ``"auto"`` chooses it from :data:`C_GRID` in the same cross-validation
+        as beta (jointly), which costs one SVM fit per fold and value.
     probability:
         If True, Platt's sigmoid for :meth:`predict_proba` is fitted on
         out-of-fold decision values (3 stratified folds, shuffled with
@@ -129,6 +133,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         feature space (same shape as ``r_``).
     intercept_: the SVM biases, shape ``(1,)`` or ``(n_classes,)``.
     beta_: the interpolation weight used (``beta``, or the one chosen by ``"auto"``).
+    C_: the regularization used (``C``, or the one chosen by ``"auto"``).
     calibrator_: the fitted :class:`~thumbs.models.calibration.PlattScaler`.
     n_features_in_: width of the training matrix.
 
@@ -146,7 +151,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         self,
         alpha: float = 1.0,
         beta: float | str = 0.25,
-        C: float = 1.0,
+        C: float | str = 1.0,
         probability: bool = False,
         random_state: int | None = 0,
     ) -> None:
@@ -166,18 +171,18 @@ class NBSVM(ClassifierMixin, BaseEstimator):
             raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
         if self.beta != "auto" and not 0.0 <= float(self.beta) <= 1.0:
             raise ValueError(f"beta must be in [0, 1], got {self.beta!r}")
-        if not float(self.C) > 0.0:
+        if self.C != "auto" and not float(self.C) > 0.0:
             raise ValueError(f"C must be > 0, got {self.C!r}")
 
     def _fit_one(
-        self, X_bin: sp.csr_matrix, is_pos: NDArray[np.bool_]
+        self, X_bin: sp.csr_matrix, is_pos: NDArray[np.bool_], C: float
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
         """One binary NBSVM before interpolation: returns ``r, w, b``."""
         r = log_count_ratio(X_bin, is_pos, float(self.alpha))
         svc = fit_linear_svc(
             _scale_columns(X_bin, r),
             is_pos.astype(np.intp),
-            C=self.C,
+            C=C,
             random_state=self.random_state,
         )
         return r, np.asarray(svc.coef_, dtype=np.float64).ravel(), float(svc.intercept_[0])
@@ -187,21 +192,28 @@ class NBSVM(ClassifierMixin, BaseEstimator):
             return [y == self.classes_[1]]
         return [y == label for label in self.classes_]
 
-    def _choose_beta(self, X_bin: sp.csr_matrix, y: NDArray[Any]) -> float:
-        """The beta of :data:`BETA_GRID` with the best 3-fold cross-validated accuracy."""
+    def _choose(self, X_bin: sp.csr_matrix, y: NDArray[Any]) -> tuple[float, float]:
+        """``(C, beta)``: the given values, or for ``"auto"`` the pair of the
+        grids with the best 3-fold cross-validated accuracy on the training data."""
+        c_grid = C_GRID if self.C == "auto" else (float(self.C),)
+        beta_grid = BETA_GRID if self.beta == "auto" else (float(self.beta),)
+        if len(c_grid) == 1 and len(beta_grid) == 1:
+            return c_grid[0], beta_grid[0]
         folds = StratifiedKFold(n_splits=BETA_FOLDS, shuffle=True, random_state=self.random_state)
-        correct = np.zeros(len(BETA_GRID))
+        correct = np.zeros((len(c_grid), len(beta_grid)))
         for train, test in folds.split(np.zeros(len(y)), y):
-            fits = [self._fit_one(X_bin[train], is_pos[train]) for is_pos in self._targets(y)]
-            for j, beta in enumerate(BETA_GRID):
-                coef = np.vstack([interpolate(w, beta) * r for r, w, _ in fits])
-                scores = np.asarray(X_bin[test] @ coef.T) + np.array([b for _, _, b in fits])
-                if len(self.classes_) == 2:
-                    predicted = self.classes_[(scores[:, 0] > 0).astype(np.intp)]
-                else:
-                    predicted = self.classes_[np.argmax(scores, axis=1)]
-                correct[j] += np.sum(predicted == y[test])
-        return float(BETA_GRID[int(np.argmax(correct))])
+            for i, C in enumerate(c_grid):
+                fits = [self._fit_one(X_bin[train], is_pos[train], C) for is_pos in self._targets(y)]
+                for j, beta in enumerate(beta_grid):
+                    coef = np.vstack([interpolate(w, beta) * r for r, w, _ in fits])
+                    scores = np.asarray(X_bin[test] @ coef.T) + np.array([b for _, _, b in fits])
+                    if len(self.classes_) == 2:
+                        predicted = self.classes_[(scores[:, 0] > 0).astype(np.intp)]
+                    else:
+                        predicted = self.classes_[np.argmax(scores, axis=1)]
+                    correct[i, j] += np.sum(predicted == y[test])
+        best_c, best_beta = np.unravel_index(int(np.argmax(correct)), correct.shape)
+        return float(c_grid[best_c]), float(beta_grid[best_beta])
 
     def fit(self, X: ArrayLike | sp.spmatrix, y: ArrayLike) -> NBSVM:
         """Fit ``r``, the SVM(s) and the Platt calibration; returns ``self``.
@@ -212,8 +224,8 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         self._check_params()
         X_checked, y_checked = validate_fit_input(self, X, y)
         X_bin = presence(X_checked)
-        self.beta_ = self._choose_beta(X_bin, y_checked) if self.beta == "auto" else float(self.beta)
-        fits = [self._fit_one(X_bin, is_pos) for is_pos in self._targets(y_checked)]
+        self.C_, self.beta_ = self._choose(X_bin, y_checked)
+        fits = [self._fit_one(X_bin, is_pos, self.C_) for is_pos in self._targets(y_checked)]
         self.r_ = np.vstack([r for r, _, _ in fits])
         self.svm_coef_ = np.vstack([w for _, w, _ in fits])
         self.coef_ = np.vstack([interpolate(w, self.beta_) * r for r, w, _ in fits])
