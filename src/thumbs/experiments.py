@@ -30,6 +30,7 @@ from thumbs.evaluation import (
     tokenize_documents,
 )
 from thumbs.extraction import evaluate_extracts, sentence_probabilities, train_subjectivity
+from thumbs.model_evaluation import evaluate_model, is_model_reference
 from thumbs.recipes import get_recipe
 
 #: The models each dataset is evaluated with when ``--model`` is not given.
@@ -79,14 +80,24 @@ def _evaluate(
     jobs: int,
     progress: ProgressCallback | None,
 ) -> EvaluationReport:
-    recipes = [get_recipe(name) for name in models]
+    trained = [name for name in models if is_model_reference(name)]
+    recipes = [get_recipe(name) for name in models if not is_model_reference(name)]
     labels = labels_of(documents)
+    notes: list[str] = []
+    model_rows = []
+    for name in trained:
+        if progress:
+            progress(f"{name}: the trained model")
+        row, note = evaluate_model(name, dataset, documents, protocol, jobs)
+        model_rows.append(row)
+        notes.append(note)
+    if not recipes:
+        return EvaluationReport(dataset, protocol.description, tuple(model_rows), tuple(notes))
     if progress:
         progress(f"tokenizing {len(documents):,} documents")
     sentences = tokenize_documents([d.text for d in documents], jobs)
     tokens = [flatten(s) for s in sentences]
-    rows = evaluate_full(recipes, tokens, labels, protocol, progress)
-    notes: list[str] = []
+    rows = model_rows + evaluate_full(recipes, tokens, labels, protocol, progress)
     if extracts:
         if progress:
             progress("training the sentence subjectivity classifier on subj")

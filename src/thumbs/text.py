@@ -49,11 +49,14 @@ CHARACTER_MAP = {
     "\u2026": "...",
     "\u00a0": " ",
 }
-_CHARACTER_TABLE = str.maketrans(CHARACTER_MAP)
+#: One pattern for every key of CHARACTER_MAP (str.translate with a dict is slow on long texts).
+_MAPPED_CHARACTER = re.compile("|".join(map(re.escape, CHARACTER_MAP)))
 LATEX_QUOTES = re.compile(r"``|''")
 #: ". . ." (the corpus' ellipsis) and "...." both become one "...".
 SPACED_ELLIPSIS = re.compile(r"\.(?:[ \t]+\.){2,}")
-HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+#: Runs of spaces, or any other horizontal whitespace, become one space (a lone space is
+#: left alone: matching every single space made this the slowest step of normalizing).
+HORIZONTAL_SPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 
 # --- Tokens --------------------------------------------------------------------
 
@@ -118,16 +121,31 @@ def normalize(text: str) -> str:
     """Return ``text`` with HTML, quotes, dashes and ellipses in one canonical form.
 
     Case is kept (for display); line breaks and ``<br />`` become ``\\n``, which
-    always ends a sentence.
+    always ends a sentence. Each step runs only when its trigger character is
+    present: most reviews are plain ASCII without tags, and this is on every
+    review's path.
     """
-    text = LINE_BREAK_TAG.sub("\n", text)
-    text = OTHER_TAG.sub(" ", text)
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text).translate(_CHARACTER_TABLE)
-    text = LATEX_QUOTES.sub('"', text).replace("`", "'")
-    text = SPACED_ELLIPSIS.sub("...", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return HORIZONTAL_SPACE.sub(" ", text)
+    if "<" in text:
+        text = LINE_BREAK_TAG.sub("\n", text)
+        text = OTHER_TAG.sub(" ", text)
+    text = html.unescape(text)  # returns at once when there is no "&"
+    if not text.isascii():
+        text = _MAPPED_CHARACTER.sub(lambda m: CHARACTER_MAP[m.group()], unicodedata.normalize("NFKC", text))
+    if "``" in text or "''" in text:
+        text = LATEX_QUOTES.sub('"', text)
+    if "`" in text:
+        text = text.replace("`", "'")
+    if ". ." in text or ".\t." in text:
+        text = SPACED_ELLIPSIS.sub("...", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() or any(space in text for space in _ASCII_SPACING):
+        text = HORIZONTAL_SPACE.sub(" ", text)
+    return text
+
+
+#: What :data:`HORIZONTAL_SPACE` would change in an ASCII text (scanning for these is cheap).
+_ASCII_SPACING = ("  ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
@@ -240,8 +258,52 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Return the canonical lowercase tokens of ``text`` (all sentences, in order)."""
-    return [token for token, _, _ in _token_spans(normalize(text)) if token != "\n"]
+    """Return the canonical lowercase tokens of ``text`` (all sentences, in order).
+
+    The same tokens as ``[t for s in split_sentences(text) for t in s.tokens]``,
+    found without offsets or sentence bounds: one ``findall`` and a pass that
+    splits clitics off the few words with an apostrophe. This is the fast path
+    that label-only prediction takes.
+    """
+    return canonical_tokens(normalize(text).lower())
+
+
+def canonical_tokens(lowered: str) -> list[str]:
+    """The tokens of normalized, lowercased text (the body of :func:`tokenize`).
+
+    No token spans whitespace, so the tokens of a text are the tokens of its
+    whitespace-separated chunks, in order; callers may memoize per chunk.
+    """
+    tokens: list[str] = []
+    append = tokens.append
+    for token in _FLAT_TOKEN.findall(lowered):
+        if "'" in token and token[0] != "'" and not token.startswith(_URL_STARTS):
+            tokens.extend(word for word, _, _ in _split_word(token, 0))
+        elif token[0] == "." and len(token) > 1:
+            append("...")
+        else:
+            append(token)
+    return tokens
+
+
+#: TOKEN_PATTERN without its named groups, for :func:`tokenize`'s ``findall``.
+_FLAT_TOKEN = re.compile(
+    r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\b|\w+(?:[-'/&]\w+)*|\.\.+|-{2,}|\S"""
+)
+_URL_STARTS = ("http://", "https://", "www.")
+#: Memo of :func:`_is_punctuation` (tokens repeat; bounded by clearing when full).
+_PUNCTUATION_MEMO: dict[str, bool] = {}
+_PUNCTUATION_MEMO_SIZE = 500_000
+
+
+def _is_punctuation(token: str) -> bool:
+    """A token without any letter or digit (it ends a negation scope)."""
+    known = _PUNCTUATION_MEMO.get(token)
+    if known is None:
+        if len(_PUNCTUATION_MEMO) >= _PUNCTUATION_MEMO_SIZE:
+            _PUNCTUATION_MEMO.clear()
+        known = _PUNCTUATION_MEMO[token] = not any(ch.isalnum() for ch in token)
+    return known
 
 
 def mark_negation(tokens: Sequence[str]) -> list[str]:
@@ -252,14 +314,15 @@ def mark_negation(tokens: Sequence[str]) -> list[str]:
     without a letter or digit.
     """
     marked: list[str] = []
+    append = marked.append
     negating = False
     for token in tokens:
-        if not any(ch.isalnum() for ch in token):
+        if _is_punctuation(token):
             negating = False
-            marked.append(token)
+            append(token)
         elif negating:
-            marked.append(NEGATION_PREFIX + token)
+            append(NEGATION_PREFIX + token)
         else:
-            marked.append(token)
+            append(token)
             negating = token in NEGATION_WORDS
     return marked

@@ -20,11 +20,18 @@ from thumbs.recipes import RECIPES
 
 
 def render_table(report: EvaluationReport) -> Table:
-    """The report as a rich table, one row per result."""
+    """The report as a rich table, one row per result (calibration and stars columns when measured)."""
     table = Table(title=f"{report.dataset}: {report.protocol}", title_justify="left")
-    for column in ("model", "input", "extractor", "accuracy", "std", "words kept", "seconds"):
+    extra = [
+        (title, attribute)
+        for title, attribute in (("ECE", "ece"), ("stars MAE", "stars_mae"), ("stars r", "stars_pearson"))
+        if any(getattr(row, attribute) is not None for row in report.results)
+    ]
+    columns = ["model", "input", "extractor", "accuracy", "std", "words kept", *(t for t, _ in extra), "seconds"]
+    for column in columns:
         table.add_column(column, justify="left" if column in ("model", "input", "extractor") else "right")
     for row in report.results:
+        measured = [getattr(row, attribute) for _, attribute in extra]
         table.add_row(
             row.model,
             row.input,
@@ -32,6 +39,7 @@ def render_table(report: EvaluationReport) -> Table:
             f"{row.accuracy:.4f}",
             "" if row.std is None else f"{row.std:.4f}",
             "" if row.words_kept is None else f"{row.words_kept:.3f}",
+            *("" if value is None else f"{value:.4f}" for value in measured),
             f"{row.seconds:.1f}",
         )
     return table
@@ -42,7 +50,7 @@ def evaluate(
         None, "--dataset", "-d", help=f"Corpus to evaluate on: {', '.join(DATASETS)}."
     ),
     model: list[str] | None = typer.Option(
-        None, "--model", "-m", help=f"Model(s) to evaluate, repeatable: {', '.join(RECIPES)} (default: per dataset)."
+        None, "--model", "-m", help=f"Model(s) to evaluate, repeatable: {', '.join(RECIPES)}, default (the shipped model) or a .thumbs file."
     ),
     data: Path | None = typer.Option(None, "--data", help="Your own labelled table (CSV, JSONL or Parquet)."),
     text_column: str = typer.Option("text", "--text-column", help="Column of --data holding the review text."),

@@ -134,6 +134,9 @@ class NBSVM(ClassifierMixin, BaseEstimator):
     intercept_: the SVM biases, shape ``(1,)`` or ``(n_classes,)``.
     beta_: the interpolation weight used (``beta``, or the one chosen by ``"auto"``).
     C_: the regularization used (``C``, or the one chosen by ``"auto"``).
+    cv_decision_: for two classes with ``C`` or ``beta`` ``"auto"``, the
+        out-of-fold decision value of each training row under the chosen
+        setting (free by-products of the choice, good for calibrating); else None.
     calibrator_: the fitted :class:`~thumbs.models.calibration.PlattScaler`.
     n_features_in_: width of the training matrix.
 
@@ -197,10 +200,12 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         grids with the best 3-fold cross-validated accuracy on the training data."""
         c_grid = C_GRID if self.C == "auto" else (float(self.C),)
         beta_grid = BETA_GRID if self.beta == "auto" else (float(self.beta),)
+        self.cv_decision_ = None
         if len(c_grid) == 1 and len(beta_grid) == 1:
             return c_grid[0], beta_grid[0]
         folds = StratifiedKFold(n_splits=BETA_FOLDS, shuffle=True, random_state=self.random_state)
         correct = np.zeros((len(c_grid), len(beta_grid)))
+        held_out = np.zeros((len(c_grid), len(beta_grid), len(y)))
         for train, test in folds.split(np.zeros(len(y)), y):
             for i, C in enumerate(c_grid):
                 fits = [self._fit_one(X_bin[train], is_pos[train], C) for is_pos in self._targets(y)]
@@ -208,11 +213,14 @@ class NBSVM(ClassifierMixin, BaseEstimator):
                     coef = np.vstack([interpolate(w, beta) * r for r, w, _ in fits])
                     scores = np.asarray(X_bin[test] @ coef.T) + np.array([b for _, _, b in fits])
                     if len(self.classes_) == 2:
+                        held_out[i, j, test] = scores[:, 0]
                         predicted = self.classes_[(scores[:, 0] > 0).astype(np.intp)]
                     else:
                         predicted = self.classes_[np.argmax(scores, axis=1)]
                     correct[i, j] += np.sum(predicted == y[test])
         best_c, best_beta = np.unravel_index(int(np.argmax(correct)), correct.shape)
+        if len(self.classes_) == 2:
+            self.cv_decision_ = held_out[best_c, best_beta]
         return float(c_grid[best_c]), float(beta_grid[best_beta])
 
     def fit(self, X: ArrayLike | sp.spmatrix, y: ArrayLike) -> NBSVM:

@@ -1,0 +1,355 @@
+"""A compiled n-gram index: the fast way from tokens to feature columns.
+
+:class:`~thumbs.features.NgramVectorizer` learns a vocabulary of n-gram
+*strings* ("not bad", "NOT_good film"), which is the right shape for training
+and the wrong one for scoring millions of reviews: every n-gram of every review
+would be built as a string only to be looked up and thrown away.
+:class:`NgramIndex` compiles that vocabulary once into integer form:
+
+* each token of the vocabulary gets an id (one dictionary lookup per token);
+* negation scope (:func:`thumbs.text.mark_negation`) is applied to the ids with
+  NumPy: a token after a negation word, up to the next punctuation, is replaced
+  by the id of its ``NOT_`` form;
+* an n-gram is the integer ``((a * U) + b) * U + c`` of its token ids (``U`` is
+  the number of tokens), found by binary search in a sorted array per order.
+
+It gives exactly the columns the vectorizer would give, for one review
+(:meth:`NgramIndex.occurrences`, with the position each n-gram starts at, which
+the evidence of an analysis needs) or for a batch as a presence matrix
+(:meth:`NgramIndex.presence_matrix`). It is saved as plain arrays
+(:meth:`to_arrays` / :meth:`from_arrays`), so a model file needs no pickle.
+
+Example
+-------
+>>> from thumbs.features import NgramVectorizer
+>>> vectorizer = NgramVectorizer(ngram_range=(1, 2), negation=True)
+>>> _ = vectorizer.fit([["not", "a", "good", "film"], ["a", "good", "film"]])
+>>> index = NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=(1, 2), negation=True)
+>>> index.feature_names(index.occurrences(["not", "a", "good", "film"])[0])
+['not', 'NOT_a', 'NOT_good', 'NOT_film', 'not NOT_a', 'NOT_a NOT_good', 'NOT_good NOT_film']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import chain, repeat
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from thumbs.features import NGRAM_JOINER
+from thumbs.text import NEGATION_PREFIX, NEGATION_WORDS, _is_punctuation, canonical_tokens, normalize
+
+#: Stands between the documents of a batch: a token no text can produce.
+DOCUMENT_SEPARATOR = "\x00"
+#: Joins the vocabulary's tokens in the saved blob (no token contains it).
+TOKEN_BLOB_SEPARATOR = "\n"
+
+IntArray = NDArray[np.int64]
+
+#: Fibonacci hashing multiplier (2**64 / golden ratio) for the n-gram key table.
+HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+#: Most chunks (whitespace-separated pieces of text) a index remembers the ids of.
+CHUNK_MEMO_SIZE = 200_000
+
+
+class KeyTable:
+    """An open-addressing hash table from int64 keys to columns, probed with NumPy.
+
+    Binary search over a million sorted keys costs ~20 cache misses a lookup;
+    this costs one or two. Built once when a model is loaded.
+
+    >>> table = KeyTable(np.array([5, 70, 3]), np.array([0, 1, 2]))
+    >>> table.lookup(np.array([3, 4, 70])).tolist()
+    [2, -1, 1]
+    """
+
+    def __init__(self, keys: IntArray, values: IntArray) -> None:
+        bits = max(4, int(2 * max(len(keys), 1) - 1).bit_length())
+        self._shift = np.uint64(64 - bits)
+        self._mask = (1 << bits) - 1
+        self._keys = np.full(1 << bits, -1, dtype=np.int64)
+        self._values = np.full(1 << bits, -1, dtype=np.int64)
+        slots = self._slots(keys)
+        pending = np.arange(len(keys))
+        while pending.size:
+            free = self._keys[slots[pending]] == -1
+            candidates = pending[free]
+            taken, first = np.unique(slots[candidates], return_index=True)
+            winners = candidates[first]
+            self._keys[taken] = keys[winners]
+            self._values[taken] = values[winners]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slots[pending] = (slots[pending] + 1) & self._mask
+
+    def _slots(self, keys: IntArray) -> IntArray:
+        with np.errstate(over="ignore"):
+            hashed = keys.astype(np.uint64) * HASH_MULTIPLIER
+        return (hashed >> self._shift).astype(np.int64)
+
+    def lookup(self, keys: IntArray) -> IntArray:
+        """The value of each key, or -1 where the key is not in the table."""
+        result = np.full(len(keys), -1, dtype=np.int64)
+        slots = self._slots(keys)
+        active = np.arange(len(keys))
+        while active.size:
+            stored = self._keys[slots[active]]
+            found = stored == keys[active]
+            result[active[found]] = self._values[slots[active[found]]]
+            active = active[~found & (stored != -1)]
+            slots[active] = (slots[active] + 1) & self._mask
+        return result
+
+
+class NgramIndex:
+    """Feature columns of n-grams, computed on token ids.
+
+    Build it with :meth:`from_vocabulary` (from a fitted vectorizer) or
+    :meth:`from_arrays` (from a model file); the constructor only stores.
+
+    Parameters
+    ----------
+    tokens:
+        Every token that occurs in some feature (and the base form of every
+        ``NOT_`` token), in id order.
+    keys, columns:
+        For each n (1, 2, ...), the sorted integer keys of the n-grams that are
+        features and the feature column of each.
+    n_features:
+        Width of the feature space (the vectorizer's vocabulary size).
+    negation:
+        Whether the features were made with negation marking.
+    """
+
+    def __init__(
+        self,
+        tokens: Sequence[str],
+        keys: Sequence[IntArray],
+        columns: Sequence[IntArray],
+        n_features: int,
+        negation: bool,
+    ) -> None:
+        self.tokens = list(tokens)
+        self.keys = [np.asarray(k, dtype=np.int64) for k in keys]
+        self.columns = [np.asarray(c, dtype=np.int64) for c in columns]
+        self.n_features = int(n_features)
+        self.negation = bool(negation)
+        self._compile()
+
+    # --- building -----------------------------------------------------------------
+
+    @classmethod
+    def from_vocabulary(
+        cls, vocabulary: Mapping[str, int], *, ngram_range: tuple[int, int], negation: bool
+    ) -> NgramIndex:
+        """Compile a vectorizer's ``{n-gram: column}`` vocabulary."""
+        split = {gram: gram.split(NGRAM_JOINER) for gram in vocabulary}
+        token_set = {token for parts in split.values() for token in parts}
+        token_set |= {t[len(NEGATION_PREFIX):] for t in token_set if t.startswith(NEGATION_PREFIX)}
+        tokens = sorted(token_set)
+        token_id = {token: i for i, token in enumerate(tokens)}
+        n_max = ngram_range[1]
+        if len(tokens) ** n_max >= 2**63:
+            raise ValueError(f"{len(tokens)} tokens are too many for {n_max}-gram keys in 64 bits")
+        by_order: list[tuple[list[int], list[int]]] = [([], []) for _ in range(n_max)]
+        for gram, parts in split.items():
+            key = 0
+            for part in parts:
+                key = key * len(tokens) + token_id[part]
+            by_order[len(parts) - 1][0].append(key)
+            by_order[len(parts) - 1][1].append(vocabulary[gram])
+        keys, columns = [], []
+        for order_keys, order_columns in by_order:
+            k = np.asarray(order_keys, dtype=np.int64)
+            order = np.argsort(k, kind="stable")
+            keys.append(k[order])
+            columns.append(np.asarray(order_columns, dtype=np.int64)[order])
+        return cls(tokens, keys, columns, len(vocabulary), negation)
+
+    def _compile(self) -> None:
+        """Lookup tables over token ids.
+
+        Past the ``U`` real tokens come four pseudo-ids: the document separator,
+        and an unknown token that is a word, punctuation, or a negation word.
+        """
+        n = len(self.tokens)
+        self._token_id = {token: i for i, token in enumerate(self.tokens)}
+        self._token_id[DOCUMENT_SEPARATOR] = n
+        size = n + 4
+        self._is_punctuation = np.zeros(size, dtype=bool)
+        self._is_negator = np.zeros(size, dtype=bool)
+        self._negated = np.full(size, -1, dtype=np.int64)
+        for i, token in enumerate(self.tokens):
+            self._is_punctuation[i] = _is_punctuation(token)
+            self._is_negator[i] = token in NEGATION_WORDS
+            self._negated[i] = self._token_id.get(NEGATION_PREFIX + token, -1)
+        self._is_punctuation[[n, n + 2]] = True  # the separator ends every scope
+        self._is_negator[n + 3] = True
+        self._unigram_column = np.full(size, -1, dtype=np.int64)
+        if len(self.keys[0]):
+            self._unigram_column[self.keys[0]] = self.columns[0]
+        self._tables = [KeyTable(keys, columns) for keys, columns in zip(self.keys[1:], self.columns[1:])]
+        self._chunk_memo: dict[str, list[int]] = {}
+        # column -> (order, key), to name features
+        self._column_order = np.zeros(self.n_features, dtype=np.int64)
+        self._column_key = np.zeros(self.n_features, dtype=np.int64)
+        for order, (keys, columns) in enumerate(zip(self.keys, self.columns), start=1):
+            self._column_order[columns] = order
+            self._column_key[columns] = keys
+
+    # --- tokens -> ids --------------------------------------------------------------
+
+    def _unknown_id(self, token: str) -> int:
+        """The pseudo-id of a token not in the vocabulary (see :meth:`_compile`)."""
+        n = len(self.tokens)
+        if _is_punctuation(token):
+            return n + 2
+        return n + 3 if token in NEGATION_WORDS else n + 1
+
+    def _raw_ids(self, tokens: Sequence[str]) -> IntArray:
+        ids = np.fromiter(map(self._token_id.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        for i in np.flatnonzero(ids < 0):  # rare: tokens never seen in training
+            ids[i] = self._unknown_id(tokens[i])
+        return ids
+
+    def _chunk_ids(self, chunk: str) -> list[int]:
+        """Raw ids of one whitespace-free chunk of lowercased text, memoized."""
+        ids = self._chunk_memo.get(chunk)
+        if ids is None:
+            get = self._token_id.get
+            ids = [get(token, -1) for token in canonical_tokens(chunk)]
+            ids = [i if i >= 0 else self._unknown_id(t) for i, t in zip(ids, canonical_tokens(chunk))]
+            if len(self._chunk_memo) >= CHUNK_MEMO_SIZE:
+                self._chunk_memo.clear()
+            self._chunk_memo[chunk] = ids
+        return ids
+
+    def _finish(self, ids: IntArray) -> IntArray:
+        """Apply negation scope to raw ids; pseudo-ids become -1."""
+        n = len(self.tokens)
+        if self.negation:
+            punctuation = self._is_punctuation[ids]
+            negator = self._is_negator[ids]
+            # a word is negated when a negation word precedes it since the last punctuation
+            negators_before = np.cumsum(negator) - negator
+            last_break = np.maximum.accumulate(np.where(punctuation, np.arange(len(ids)), -1))
+            at_break = np.where(last_break >= 0, negators_before[np.maximum(last_break, 0)], 0)
+            negated = ~punctuation & (negators_before - at_break > 0)
+            ids = np.where(negated, self._negated[ids], ids)
+        ids[ids >= n] = -1
+        return ids
+
+    def token_ids(self, tokens: Sequence[str]) -> IntArray:
+        """Ids of ``tokens`` after negation marking; -1 where a token is unknown."""
+        return self._finish(self._raw_ids(tokens))
+
+    def text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """Ids of the tokens of several texts, one stream with separators, and each text's length.
+
+        The same as :meth:`token_ids` of :func:`thumbs.text.tokenize` for each
+        text, found chunk by chunk with a memo: most chunks of a review ("the",
+        "film,", "isn't") have been seen before. This is the label-only path.
+        """
+        separator = [len(self.tokens)]
+        raw: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        remembered = self._chunk_memo.get
+        for i, text in enumerate(texts):
+            chunks = normalize(text).lower().split()
+            found = list(map(remembered, chunks))
+            if None in found:
+                found = [ids if ids is not None else self._chunk_ids(chunk) for ids, chunk in zip(found, chunks)]
+            before = len(raw)
+            raw.extend(chain.from_iterable(found))
+            raw += separator
+            lengths[i] = len(raw) - before
+        return self._finish(np.array(raw, dtype=np.int64)), lengths
+
+    # --- ids -> columns ---------------------------------------------------------------
+
+    def _columns_of_ids(self, ids: IntArray) -> tuple[IntArray, IntArray]:
+        """Feature columns of every n-gram occurrence in ``ids``, and where each starts."""
+        n_tokens = len(self.tokens)
+        found_columns = []
+        found_starts = []
+        unigram = self._unigram_column[ids]
+        hit = np.flatnonzero(unigram >= 0)
+        found_columns.append(unigram[hit])
+        found_starts.append(hit)
+        key = ids.copy()
+        valid = ids >= 0
+        for order in range(2, len(self.keys) + 1):
+            span = len(ids) - order + 1
+            if span <= 0:
+                break
+            key = key[:span] * n_tokens + ids[order - 1 : order - 1 + span]
+            valid = valid[:span] & (ids[order - 1 : order - 1 + span] >= 0)
+            found = self._tables[order - 2].lookup(np.where(valid, key, 0))
+            hit = np.flatnonzero(valid & (found >= 0))
+            found_columns.append(found[hit])
+            found_starts.append(hit)
+        return np.concatenate(found_columns), np.concatenate(found_starts)
+
+    def occurrences(self, tokens: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """``(columns, starts)``: each feature n-gram occurring in ``tokens`` and its start.
+
+        A feature that occurs several times appears several times.
+        """
+        return self._columns_of_ids(self.token_ids(tokens))
+
+    def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
+        """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""
+        if documents and isinstance(documents[0], str):
+            ids, lengths = self.text_ids(documents)  # type: ignore[arg-type]
+        else:
+            stream = list(chain.from_iterable(chain(doc, (DOCUMENT_SEPARATOR,)) for doc in documents))
+            ids = self.token_ids(stream)
+            lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
+        columns, starts = self._columns_of_ids(ids)
+        row_of_position = np.repeat(np.arange(len(documents)), lengths)
+        matrix = sp.csr_matrix(
+            (np.ones(len(columns)), (row_of_position[starts], columns)),
+            shape=(len(documents), self.n_features),
+        )
+        matrix.data[:] = 1.0  # duplicates were summed: presence, not counts
+        return matrix
+
+    # --- names and storage -----------------------------------------------------------
+
+    def feature_names(self, columns: Sequence[int] | IntArray) -> list[str]:
+        """The n-gram string of each column, as the vectorizer names it."""
+        n = len(self.tokens)
+        names = []
+        for column in np.asarray(columns, dtype=np.int64):
+            order, key = int(self._column_order[column]), int(self._column_key[column])
+            parts = []
+            for _ in range(order):
+                key, token = divmod(key, n)
+                parts.append(self.tokens[token])
+            names.append(NGRAM_JOINER.join(reversed(parts)))
+        return names
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain arrays (no objects) that :meth:`from_arrays` turns back into this index."""
+        blob = TOKEN_BLOB_SEPARATOR.join(self.tokens).encode("utf-8")
+        arrays: dict[str, np.ndarray] = {
+            "tokens": np.frombuffer(blob, dtype=np.uint8),
+            "shape": np.array([self.n_features, int(self.negation), len(self.keys)], dtype=np.int64),
+        }
+        for order, (keys, columns) in enumerate(zip(self.keys, self.columns), start=1):
+            arrays[f"keys{order}"] = keys
+            arrays[f"columns{order}"] = columns.astype(np.int32)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> NgramIndex:
+        """Rebuild an index saved by :meth:`to_arrays`."""
+        blob = arrays["tokens"].tobytes().decode("utf-8")
+        tokens = blob.split(TOKEN_BLOB_SEPARATOR) if blob else []
+        n_features, negation, n_orders = (int(v) for v in arrays["shape"])
+        keys = [arrays[f"keys{order}"] for order in range(1, n_orders + 1)]
+        columns = [arrays[f"columns{order}"].astype(np.int64) for order in range(1, n_orders + 1)]
+        return cls(tokens, keys, columns, n_features, bool(negation))
