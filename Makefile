@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install thumbs with its test tools
 
-run: $(STAMP) ## the main job: reproduce Pang & Lee 2004 and NBSVM on polarity v2.0
-	$(BIN)/thumbs evaluate --dataset polarity
+run: $(STAMP) ## the main job: analyze the example review with the shipped default model
+	$(BIN)/thumbs analyze examples/review.txt
 
 test: $(STAMP) ## the whole test suite (corpus tests need THUMBS_DATA)
 	$(BIN)/pytest

@@ -280,3 +280,25 @@ def test_fast_enough_for_a_corpus() -> None:
         extractor.extract(p)
     per_doc = (time.perf_counter() - start) / len(docs)
     assert per_doc < 5e-3, f"{per_doc * 1e6:.0f} us per document"
+
+
+# --- the dynamic-programming solver gives the max-flow's cut ---------------------------------
+
+
+def test_banded_min_cut_equals_the_max_flow_cut() -> None:
+    from thumbs.models.bandcut import banded_min_cut
+
+    rng = np.random.default_rng(7)
+    for trial in range(600):
+        n = int(rng.integers(1, 30))
+        threshold = int(rng.choice([0, 1, 2, 3, 5]))
+        decay = str(rng.choice(["const", "exp", "inv_square"]))
+        strength = float(rng.choice([0.1, 0.2, 0.5, 1.0, 2.0]))
+        p = rng.random(n)
+        if trial % 3 == 0:
+            p = np.round(p, 1)  # ties between cuts of equal cost
+        extractor = MinCutExtractor(threshold=threshold, decay=decay, strength=strength)
+        expected = extractor.extract(p)
+        got = banded_min_cut(p, threshold, decay, strength)
+        assert np.array_equal(got, expected), (p.tolist(), threshold, decay, strength)
+        assert extractor.partition_cost(p, got) == extractor.cut(p).cut_value

@@ -21,9 +21,10 @@ Fields of :class:`Analysis` (JSON names):
     by the sentence polarity model), ``in_extract`` (kept by the Pang & Lee
     minimum cut) and ``contribution`` (its share of ``score``);
 ``evidence``
-    ``bias`` and the ``ngrams`` that pushed the verdict most, each with its
-    signed ``contribution``; the contributions of *all* n-grams (or of all
-    sentences) plus ``bias`` add up to ``score``;
+    ``bias``, the ``ngrams`` and the ``sentences`` (``index``, ``text``) that
+    pushed the verdict most, each with its signed ``contribution``; the
+    contributions of *all* n-grams (or of all sentences) plus ``bias`` add up
+    to ``score``;
 ``error``
     null, or one line saying why this review could not be analyzed (then the
     other fields are null).
@@ -72,11 +73,21 @@ class NgramEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceEvidence:
+    """A sentence (by its position in ``sentences``) and its signed share of the decision score."""
+
+    index: int
+    text: str
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
-    """Why the verdict: the bias and the n-grams that pushed it most (largest |contribution| first)."""
+    """Why the verdict: the bias, and the n-grams and sentences that pushed it most (largest |contribution| first)."""
 
     bias: float
     ngrams: tuple[NgramEvidence, ...]
+    sentences: tuple[SentenceEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,4 +142,4 @@ class Analysis:
         }
 
 
-__all__ = ["ROW_COLUMNS", "Analysis", "Evidence", "NgramEvidence", "SentenceAnalysis"]
+__all__ = ["ROW_COLUMNS", "Analysis", "Evidence", "NgramEvidence", "SentenceAnalysis", "SentenceEvidence"]

@@ -5,7 +5,8 @@ through, in order (like spaCy's):
 
 1. ``sentences``: :func:`thumbs.text.split_sentences` (raw or tokenized text);
 2. ``subjectivity``: P(opinion) of each sentence (naive Bayes, trained on subj);
-3. ``extract``: Pang & Lee's minimum cut over those probabilities;
+3. ``extract``: Pang & Lee's minimum cut over those probabilities (solved by
+   :func:`~thumbs.models.bandcut.banded_min_cut`, the same cut as the max-flow);
 4. ``sentence_polarity``: each sentence's own polarity (NBSVM on rt-polarity);
 5. ``verdict``: the document's polarity (NBSVM on uni- to trigrams) and its
    calibrated probability, with every n-gram's and sentence's contribution;
@@ -26,7 +27,7 @@ Example
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -36,12 +37,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from thumbs.analysis import ROW_COLUMNS, Analysis, Evidence, NgramEvidence, SentenceAnalysis
+from thumbs.analysis import ROW_COLUMNS, Analysis, Evidence, NgramEvidence, SentenceAnalysis, SentenceEvidence
 from thumbs.errors import ModelFileError, ThumbsError
 from thumbs.modelfile import load_model_file, save_model_file
+from thumbs.models.bandcut import banded_min_cut
 from thumbs.models.mincut import MinCutExtractor
-from thumbs.ngrams import NgramIndex
-from thumbs.text import split_sentences
+from thumbs.ngrams import DOCUMENT_SEPARATOR, multiplicity
+from thumbs.ngrams import distinct as unique_ints
+from thumbs.scorers import LinearScorer, StarWeights
+from thumbs.text import Sentence, _is_punctuation, split_sentences
 
 #: The default model's file inside the package.
 DEFAULT_MODEL_FILE = "default.thumbs"
@@ -49,62 +53,10 @@ DEFAULT_MODEL_FILE = "default.thumbs"
 MAX_REVIEW_CHARS = 1_000_000
 #: n-grams listed as evidence by default.
 EVIDENCE_SIZE = 10
+#: Sentences listed as evidence (every sentence's share is also in ``sentences``).
+EVIDENCE_SENTENCES = 3
 LABELS = ("negative", "positive")
 PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "stars")
-
-
-def _sigmoid(x: NDArray[np.float64] | float) -> Any:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
-
-
-@dataclass
-class LinearScorer:
-    """``score = sum of coef over the n-grams present + intercept``, and ``P = sigmoid(a * score + b)``."""
-
-    index: NgramIndex
-    coef: NDArray[np.float64]
-    intercept: float
-    calibration: tuple[float, float] = (1.0, 0.0)
-
-    def scores(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> NDArray[np.float64]:
-        """Decision values of token lists (or texts), one per document."""
-        if len(documents) == 0:
-            return np.zeros(0)
-        return np.asarray(self.index.presence_matrix(documents) @ self.coef) + self.intercept
-
-    def probability(self, scores: NDArray[np.float64] | float) -> Any:
-        a, b = self.calibration
-        return _sigmoid(a * np.asarray(scores) + b)
-
-    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        arrays = {f"{prefix}.{k}": v for k, v in self.index.to_arrays().items()}
-        arrays[f"{prefix}.coef"] = self.coef.astype(np.float32)
-        arrays[f"{prefix}.scalars"] = np.array([self.intercept, *self.calibration], dtype=np.float64)
-        return arrays
-
-    @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> LinearScorer:
-        own = {k[len(prefix) + 1 :]: v for k, v in arrays.items() if k.startswith(prefix + ".")}
-        intercept, a, b = (float(v) for v in own["scalars"])
-        return cls(NgramIndex.from_arrays(own), own["coef"].astype(np.float64), intercept, (a, b))
-
-
-@dataclass
-class StarWeights:
-    """The saved form of a fitted :class:`~thumbs.models.stars.StarRegressor` over the verdict's features."""
-
-    coef: NDArray[np.float64]  # (2, n_features): negative camp, positive camp
-    intercept: NDArray[np.float64]  # (2,)
-    range: NDArray[np.float64]  # (2, 2)
-
-    def predict(self, columns: NDArray[np.int64], p_positive: float) -> float:
-        """Stars of one review from its distinct present feature columns."""
-        if len(columns) == 0:
-            camps = self.intercept.copy()
-        else:
-            camps = self.coef[:, columns].sum(axis=1) / math.sqrt(len(columns)) + self.intercept
-        camps = np.clip(camps, self.range[:, 0], self.range[:, 1])
-        return float(p_positive * camps[1] + (1.0 - p_positive) * camps[0])
 
 
 class Model:
@@ -167,11 +119,8 @@ class Model:
         X = self.verdict.index.presence_matrix(texts)
         scores = np.asarray(X @ self.verdict.coef) + self.verdict.intercept
         probability = np.asarray(self.verdict.probability(scores), dtype=np.float64)
-        present = np.maximum(np.diff(X.indptr), 1).astype(np.float64)
-        camps = np.asarray(X @ self.stars.coef.T) / np.sqrt(present)[:, None] + self.stars.intercept
-        camps = np.clip(camps, self.stars.range[:, 0], self.stars.range[:, 1])
-        stars = probability * camps[:, 1] + (1.0 - probability) * camps[:, 0]
-        return scores, probability, np.round(np.clip(stars, 1.0, 10.0), 1)
+        stars = self.stars.mix(np.asarray(X @ self.stars.coef.T), np.diff(X.indptr), probability)
+        return scores, probability, stars
 
     # --- the full analysis -------------------------------------------------------------
 
@@ -181,48 +130,80 @@ class Model:
         ``evidence_size=None`` lists every n-gram present (their contributions
         plus the bias add up to the score).
         """
-        problem = _review_problem(text)
-        if problem:
-            return Analysis.failed(id, problem)
-        sentences = split_sentences(text)
-        tokens = [s.tokens for s in sentences]
-        flat = [t for sentence in tokens for t in sentence]
-        if not flat:
-            return Analysis.failed(id, "empty review: it has no words to read")
-        # subjectivity and the extract
-        subjectivity = np.asarray(self.subjectivity.probability(self.subjectivity.scores(tokens)))
-        in_extract = self.extractor.extract(subjectivity)
+        return self.analyze_batch([text], [id], evidence_size)[0]
+
+    def analyze_batch(
+        self,
+        texts: Sequence[object],
+        ids: Sequence[str | None] | None = None,
+        evidence_size: int | None = EVIDENCE_SIZE,
+    ) -> list[Analysis]:
+        """Analyze several reviews at once: the same results as :meth:`analyze` of each, faster.
+
+        Each model scores the n-grams of the whole batch in one vectorized
+        pass; only the sentence split, the minimum cut and the assembling of
+        results run review by review.
+        """
+        ids = list(ids) if ids is not None else [None] * len(texts)
+        results: list[Analysis | None] = [None] * len(texts)
+        readable: list[tuple[int, list[Sentence]]] = []
+        for k, text in enumerate(texts):
+            problem = _review_problem(text)
+            sentences = split_sentences(text) if problem is None else []  # type: ignore[arg-type]
+            if problem is None and all(_is_punctuation(t) for s in sentences for t in s.tokens):
+                problem = "empty review: it has no words to read, only punctuation"
+            if problem is not None:
+                results[k] = Analysis.failed(ids[k], problem)
+            else:
+                readable.append((k, sentences))
+        if readable:
+            for (k, sentences), analysis in zip(readable, self._analyze_readable([s for _, s in readable], evidence_size)):
+                results[k] = dataclasses.replace(analysis, id=ids[k])
+        return results  # type: ignore[return-value]
+
+    def _analyze_readable(self, documents: list[list[Sentence]], evidence_size: int | None) -> list[Analysis]:
+        sentence_tokens = [s.tokens for sentences in documents for s in sentences]
+        subjectivity = np.asarray(self.subjectivity.probability(self.subjectivity.sentence_scores(sentence_tokens)))
         sentence_polarity = 2.0 * np.asarray(
-            self.sentence_polarity.probability(self.sentence_polarity.scores(tokens))
+            self.sentence_polarity.probability(self.sentence_polarity.sentence_scores(sentence_tokens))
         ) - 1.0
-        # the verdict, and who contributed to it
-        columns, starts = self.verdict.index.occurrences(flat)
-        distinct = np.unique(columns)
-        weights = self.verdict.coef[distinct]
-        score = float(weights.sum() + self.verdict.intercept)
-        probability = float(self.verdict.probability(score))
-        shares = _sentence_shares(columns, starts, [len(t) for t in tokens], self.verdict.coef)
-        stars = self.stars.predict(distinct, probability)
-        order = np.argsort(-np.abs(weights), kind="stable")
-        if evidence_size is not None:
-            order = order[:evidence_size]
-        names = self.verdict.index.feature_names(distinct[order])
-        evidence = Evidence(
-            bias=self.verdict.intercept,
-            ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
-        )
-        return Analysis(
-            id=id,
-            label=LABELS[int(score > 0)],
-            probability=round(probability, 4),
-            stars=round(min(10.0, max(1.0, stars)), 1),
-            score=score,
-            sentences=tuple(
-                SentenceAnalysis(s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c))
-                for s, p, q, m, c in zip(sentences, subjectivity, sentence_polarity, in_extract, shares)
-            ),
-            evidence=evidence,
-        )
+        verdict = _VerdictBatch(self.verdict, self.stars, documents)
+        extractor = self.extractor
+        analyses = []
+        first_sentence = 0
+        for d, sentences in enumerate(documents):
+            own = slice(first_sentence, first_sentence + len(sentences))
+            first_sentence += len(sentences)
+            in_extract = banded_min_cut(subjectivity[own], extractor.threshold, extractor.decay, extractor.strength)
+            columns, weights = verdict.features(d)
+            order = np.argsort(-np.abs(weights), kind="stable")
+            if evidence_size is not None:
+                order = order[:evidence_size]
+            names = self.verdict.index.feature_names(columns[order])
+            shares = verdict.shares[own]
+            strongest = np.argsort(-np.abs(shares), kind="stable")[:EVIDENCE_SENTENCES]
+            evidence = Evidence(
+                bias=self.verdict.intercept,
+                ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
+                sentences=tuple(SentenceEvidence(int(i), sentences[i].text, float(shares[i])) for i in strongest),
+            )
+            analyses.append(
+                Analysis(
+                    id=None,
+                    label=LABELS[int(verdict.scores[d] > 0)],
+                    probability=round(float(verdict.probability[d]), 4),
+                    stars=float(verdict.stars[d]),
+                    score=float(verdict.scores[d]),
+                    sentences=tuple(
+                        SentenceAnalysis(s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c))
+                        for s, p, q, m, c in zip(
+                            sentences, subjectivity[own], sentence_polarity[own], in_extract, verdict.shares[own]
+                        )
+                    ),
+                    evidence=evidence,
+                )
+            )
+        return analyses
 
     def analyze_many(
         self, reviews: Iterable[str | tuple[str | None, str]], jobs: int = 1, chunk_size: int = 64
@@ -235,6 +216,10 @@ class Model:
         from thumbs.batch import analyze_stream
 
         return analyze_stream(self, reviews, jobs=jobs, chunk_size=chunk_size)
+
+    def error_result(self, id: str | None, error: str) -> Analysis:
+        """The result the batch engine writes for a record it could not read."""
+        return Analysis.failed(id, error)
 
     # --- files ------------------------------------------------------------------------
 
@@ -300,23 +285,53 @@ def _review_problem(text: object) -> str | None:
     return None
 
 
-def _sentence_shares(
-    columns: NDArray[np.int64], starts: NDArray[np.int64], lengths: Sequence[int], coef: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Each sentence's share of the decision score (without the bias).
+class _VerdictBatch:
+    """The verdict of several reviews from one vectorized pass over their n-grams.
 
-    A feature counts once per review (presence); its weight is split equally
-    among the sentences where an occurrence of it starts, so the shares add up
-    to the sum of the weights of the distinct features present.
+    Per review: the distinct features present and their weights (the
+    evidence), the decision score, P(positive) and the stars; per sentence, its
+    share of its review's score. A feature counts once per review (presence);
+    its weight is split equally among the sentences where an occurrence of it
+    starts, so a review's shares add up to the sum of its features' weights.
     """
-    n_sentences = len(lengths)
-    if len(columns) == 0:
-        return np.zeros(n_sentences)
-    sentence_of = np.searchsorted(np.cumsum(lengths), starts, side="right")
-    pairs = np.unique(columns * n_sentences + sentence_of)
-    pair_columns, pair_sentences = np.divmod(pairs, n_sentences)
-    _, owners, counts = np.unique(pair_columns, return_inverse=True, return_counts=True)
-    return np.bincount(pair_sentences, weights=coef[pair_columns] / counts[owners], minlength=n_sentences)
+
+    def __init__(self, verdict: LinearScorer, stars: StarWeights, documents: list[list[Sentence]]) -> None:
+        n_features = verdict.index.n_features
+        lengths = [[len(s.tokens) for s in sentences] for sentences in documents]
+        stream = [t for sentences in documents for t in (*(t for s in sentences for t in s.tokens), DOCUMENT_SEPARATOR)]
+        columns, starts = verdict.index.occurrences(stream)
+        doc_ends = np.cumsum([sum(ls) + 1 for ls in lengths])
+        doc_starts = np.concatenate([[0], doc_ends[:-1]])
+        sentence_ends = np.concatenate(
+            [start + np.cumsum(ls) for start, ls in zip(doc_starts, lengths)]
+        ).astype(np.int64)
+        doc_of = np.searchsorted(doc_ends, starts, side="right")
+        sentence_of = np.searchsorted(sentence_ends, starts, side="right")
+        n_docs, n_sentences = len(documents), len(sentence_ends)
+        # distinct (review, feature): the evidence, the score and the stars
+        distinct = unique_ints(doc_of * n_features + columns)
+        self._docs, self._columns = np.divmod(distinct, n_features)
+        self._weights = verdict.coef[self._columns]
+        self._bounds = np.searchsorted(self._docs, np.arange(n_docs + 1))
+        self.scores = np.bincount(self._docs, weights=self._weights, minlength=n_docs) + verdict.intercept
+        self.probability = np.asarray(verdict.probability(self.scores), dtype=np.float64)
+        sums = np.column_stack(
+            [np.bincount(self._docs, weights=stars.coef[c, self._columns], minlength=n_docs) for c in (0, 1)]
+        )
+        self.stars = stars.mix(sums, np.diff(self._bounds), self.probability)
+        # distinct (sentence, feature): each sentence's share
+        pairs = unique_ints(sentence_of * n_features + columns)
+        pair_sentences, pair_columns = np.divmod(pairs, n_features)
+        pair_docs = np.searchsorted(doc_ends, sentence_ends[pair_sentences] - 1, side="right")
+        sentences_with = multiplicity(pair_docs * n_features + pair_columns)
+        self.shares = np.bincount(
+            pair_sentences, weights=verdict.coef[pair_columns] / sentences_with, minlength=n_sentences
+        )
+
+    def features(self, d: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """The distinct features of review ``d`` and their weights."""
+        own = slice(self._bounds[d], self._bounds[d + 1])
+        return self._columns[own], self._weights[own]
 
 
 def default_model_path() -> Path:

@@ -82,3 +82,20 @@ def evaluate_model(
     )
     what = "the test split" if len(tested) < len(documents) else f"all {len(tested):,} documents, never trained on"
     return row, f"{name} on {dataset}: the trained model tested once on {what}"
+
+
+def held_out_metrics(model_name: str, data_dir: str | Path | None = None) -> dict[str, dict[str, float]]:
+    """The figures a model's manifest records: aclImdb test and polarity v2.0 (zero-shot)."""
+    from thumbs.corpora import load_corpus
+    from thumbs.evaluation import TrainTestProtocol
+
+    metrics: dict[str, dict[str, float]] = {}
+    for dataset, splits in (("imdb", ("test",)), ("polarity", None)):
+        documents = load_corpus(dataset, data_dir, splits=splits)
+        protocol = TrainTestProtocol(tuple(False for _ in documents), "held out")
+        row, _ = evaluate_model(model_name, dataset, documents, protocol)
+        figures = {"accuracy": row.accuracy, "ece": row.ece, "stars_mae": row.stars_mae, "stars_pearson": row.stars_pearson}
+        metrics["imdb-test" if dataset == "imdb" else dataset] = {
+            k: round(float(v), 4) for k, v in figures.items() if v is not None
+        }
+    return metrics

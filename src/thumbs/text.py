@@ -72,17 +72,14 @@ DOMAIN_SUFFIXES = frozenset({"com", "org", "net", "edu", "gov", "html", "htm", "
 
 #: Periods and commas are always tokens of their own, as in the corpora ("u . s .",
 #: "mr . smith", "2 . 5", "1 , 000"), so raw "U.S." or "2.5" and the corpus form agree.
+#: The alternatives, tried in order: a URL; a clitic ('s 're 've 'll 'd 'm); a word, with
+#: inner hyphens, apostrophes, slashes or ampersands; an ellipsis; a dash run; any other
+#: single character. No group names: a token's kind is read off its first character.
 TOKEN_PATTERN = re.compile(
-    r"""
-      (?P<url>(?:https?://|www\.)[^\s"<>]+)
-    | (?P<clitic>'(?:s|re|ve|ll|d|m)\b)
-    | (?P<word>\w+(?:[-'/&]\w+)*)
-    | (?P<ellipsis>\.\.+)
-    | (?P<dashes>-{2,})
-    | (?P<punct>\S)
-    """,
-    re.VERBOSE,
+    r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\b|\w+(?:[-'/&]\w+)*|\.\.+|-{2,}|\S"""
 )
+#: Starts of a URL token (never split at its apostrophes).
+URL_STARTS = ("http://", "https://", "www.")
 CLITIC_SUFFIX = re.compile(r"^(.+?)('(?:s|re|ve|ll|d|m))$")
 
 # --- Sentences -----------------------------------------------------------------
@@ -162,26 +159,25 @@ def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
     return [(word, start, end)]
 
 
-def _token_spans(normalized: str) -> Iterable[tuple[str, int, int]]:
-    """Yield (lowercase token, start, end) for a normalized text; "\\n" marks a line break."""
-    lowered = normalized.lower()
-    line_breaks = [i for i, ch in enumerate(lowered) if ch == "\n"]
-    next_break = 0
-    for match in TOKEN_PATTERN.finditer(lowered):
-        start, end = match.span()
-        while next_break < len(line_breaks) and line_breaks[next_break] < start:
-            yield "\n", line_breaks[next_break], line_breaks[next_break] + 1
-            next_break += 1
-        kind = match.lastgroup
+def _line_spans(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """(lowercase token, start, end) of one line of normalized text; offsets into the whole text.
+
+    The kind of a match is read off its first character (cheaper than the
+    pattern's named groups): only words with an apostrophe go to
+    :func:`_split_word`, and ``..``-runs become ``...``.
+    """
+    spans: list[tuple[str, int, int]] = []
+    append = spans.append
+    for match in TOKEN_PATTERN.finditer(line.lower()):
         token = match.group()
-        if kind == "word":
-            yield from _split_word(token, start)
-        elif kind == "ellipsis":
-            yield "...", start, end
+        start = match.start() + offset
+        if "'" in token and token[0] != "'" and not token.startswith(URL_STARTS):
+            spans.extend(_split_word(token, start))
+        elif token[0] == "." and len(token) > 1:
+            append(("...", start, start + len(token)))
         else:
-            yield token, start, end
-    for position in line_breaks[next_break:]:
-        yield "\n", position, position + 1
+            append((token, start, start + len(token)))
+    return spans
 
 
 def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
@@ -244,16 +240,16 @@ def split_sentences(text: str) -> list[Sentence]:
     """
     normalized = normalize(text)
     sentences: list[Sentence] = []
-    line: list[tuple[str, int, int]] = []
-    for item in [*_token_spans(normalized), ("\n", -1, -1)]:
-        if item[0] != "\n":
-            line.append(item)
+    offset = 0
+    for line_text in normalized.split("\n"):
+        line = _line_spans(line_text, offset)
+        offset += len(line_text) + 1
+        if not line:
             continue
         tokens = [token for token, _, _ in line]
         for first, last in _sentence_bounds(tokens):
             start, end = line[first][1], line[last - 1][2]
             sentences.append(Sentence(normalized[start:end], tuple(tokens[first:last]), start, end))
-        line = []
     return sentences
 
 
@@ -276,8 +272,8 @@ def canonical_tokens(lowered: str) -> list[str]:
     """
     tokens: list[str] = []
     append = tokens.append
-    for token in _FLAT_TOKEN.findall(lowered):
-        if "'" in token and token[0] != "'" and not token.startswith(_URL_STARTS):
+    for token in TOKEN_PATTERN.findall(lowered):
+        if "'" in token and token[0] != "'" and not token.startswith(URL_STARTS):
             tokens.extend(word for word, _, _ in _split_word(token, 0))
         elif token[0] == "." and len(token) > 1:
             append("...")
@@ -286,11 +282,6 @@ def canonical_tokens(lowered: str) -> list[str]:
     return tokens
 
 
-#: TOKEN_PATTERN without its named groups, for :func:`tokenize`'s ``findall``.
-_FLAT_TOKEN = re.compile(
-    r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\b|\w+(?:[-'/&]\w+)*|\.\.+|-{2,}|\S"""
-)
-_URL_STARTS = ("http://", "https://", "www.")
 #: Memo of :func:`_is_punctuation` (tokens repeat; bounded by clearing when full).
 _PUNCTUATION_MEMO: dict[str, bool] = {}
 _PUNCTUATION_MEMO_SIZE = 500_000

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
 from thumbs import __version__
 from thumbs.corpora import Document, load_corpus
@@ -34,7 +35,6 @@ from thumbs.evaluation import flatten, tokenize_documents
 from thumbs.features import NgramVectorizer
 from thumbs.model import LinearScorer, Model, StarWeights, load_model
 from thumbs.models import NBSVM
-from thumbs.models.calibration import PlattScaler
 from thumbs.models.mincut import MinCutExtractor
 from thumbs.models.stars import StarRegressor
 from thumbs.models.subjectivity import SubjectivityClassifier
@@ -72,8 +72,20 @@ def _linear(vectorizer: NgramVectorizer, coef: np.ndarray, intercept: float, cal
 
 
 def _platt(decision: np.ndarray, is_positive: np.ndarray) -> tuple[float, float]:
-    scaler = PlattScaler().fit(decision, is_positive.astype(np.intp), n_classes=2)
-    return float(scaler.a_[0]), float(scaler.b_[0])
+    """Platt's sigmoid ``P = 1 / (1 + exp(-a * score))`` with the offset fixed at 0.
+
+    Fitting only the slope keeps the probability on the label's side
+    (P > 0.5 exactly when the score is positive), so a verdict and its
+    confidence never disagree; the slope is fitted by log loss on held-out
+    decision values and kept positive.
+    """
+    sign = np.where(is_positive, 1.0, -1.0)
+
+    def log_loss(log_slope: float) -> float:
+        return float(np.mean(np.logaddexp(0.0, -np.exp(log_slope) * decision * sign)))
+
+    best = minimize_scalar(log_loss, bounds=(-8.0, 8.0), method="bounded")
+    return float(np.exp(best.x)), 0.0
 
 
 def train_verdict(
@@ -101,40 +113,59 @@ def train_verdict(
     return verdict, stars, settings
 
 
-def train_sentence_models(data_dir: str | Path | None, progress: Progress | None = None) -> tuple[LinearScorer, LinearScorer, dict[str, str]]:
-    """Subjectivity (subj) and sentence polarity (mr) scorers, with their data checksums."""
+def train_sentence_models(
+    subj: Sequence[Document], mr: Sequence[Document], progress: Progress | None = None
+) -> tuple[LinearScorer, LinearScorer]:
+    """Subjectivity (labels ``subjective``/``objective``) and sentence polarity (``positive``/``negative``) scorers."""
     say = progress or (lambda message: None)
-    say("subjectivity: naive Bayes on rotten_imdb")
-    subj = load_corpus("subj", data_dir)
+    say(f"subjectivity: naive Bayes on {len(subj):,} sentences")
     subj_tokens = [flatten(s) for s in tokenize_documents([d.text for d in subj])]
     classifier = SubjectivityClassifier().fit(subj_tokens, [d.label for d in subj])
     nb = classifier.model_
     sign = 1.0 if nb.classes_[1] == "subjective" else -1.0
-    subjectivity = _linear(classifier.vectorizer_, sign * nb.coef_[0], sign * nb.intercept_[0], (1.0 / classifier.temperature, 0.0))
-    say("sentence polarity: NBSVM on rt-polarity")
-    mr = load_corpus("mr", data_dir)
+    subjectivity = _linear(
+        classifier.vectorizer_, sign * nb.coef_[0], sign * nb.intercept_[0], (1.0 / classifier.temperature, 0.0)
+    )
+    say(f"sentence polarity: NBSVM on {len(mr):,} sentences")
     mr_tokens = [flatten(s) for s in tokenize_documents([d.text for d in mr])]
     vectorizer = NgramVectorizer(ngram_range=SENTENCE_NGRAMS, negation=True)
     X = vectorizer.fit_transform(mr_tokens)
     is_positive = np.array([d.label == "positive" for d in mr])
     nbsvm = NBSVM(C="auto", beta="auto").fit(X, np.where(is_positive, "positive", "negative"))
     polarity = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], _platt(nbsvm.cv_decision_, is_positive))
-    return subjectivity, polarity, {"subj": documents_sha256(subj), "mr": documents_sha256(mr)}
+    return subjectivity, polarity
+
+
+def train_model(
+    reviews: Sequence[Document],
+    subj: Sequence[Document],
+    mr: Sequence[Document],
+    *,
+    recipe: str = "default",
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Model:
+    """A full analysis model from labelled reviews (with ratings), subjectivity and sentence-polarity data."""
+    tokens = [flatten(s) for s in tokenize_documents([d.text for d in reviews], jobs=jobs)]
+    is_positive = np.array([d.label == "positive" for d in reviews])
+    if any(d.rating is None for d in reviews):
+        raise ThumbsError("the default recipe needs a rating for every review (for the stars)")
+    ratings = np.array([d.rating for d in reviews], dtype=np.float64)
+    verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
+    subjectivity, polarity = train_sentence_models(subj, mr, progress)
+    data = {"reviews": documents_sha256(reviews), "subj": documents_sha256(subj), "mr": documents_sha256(mr)}
+    assert stars is not None
+    return Model(verdict, stars, subjectivity, polarity, MinCutExtractor(), _manifest(recipe, data, settings))
 
 
 def train_default(data_dir: str | Path | None = None, jobs: int = 1, progress: Progress | None = None) -> Model:
-    """Train the default recipe from the corpora (aclImdb train, subj, mr)."""
+    """Train the default recipe from the corpora (aclImdb train, subj, mr); never reads aclImdb test."""
     say = progress or (lambda message: None)
-    say("loading aclImdb train")
+    say("loading aclImdb train, rotten_imdb and rt-polarity")
     train = load_corpus("imdb", data_dir, splits=("train",))
-    tokens = [flatten(s) for s in tokenize_documents([d.text for d in train], jobs=jobs)]
-    is_positive = np.array([d.label == "positive" for d in train])
-    ratings = np.array([d.rating for d in train], dtype=np.float64)
-    verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
-    subjectivity, polarity, checksums = train_sentence_models(data_dir, progress)
-    manifest = _manifest("default", {"imdb-train": documents_sha256(train), **checksums}, settings)
-    assert stars is not None
-    return Model(verdict, stars, subjectivity, polarity, MinCutExtractor(), manifest)
+    model = train_model(train, load_corpus("subj", data_dir), load_corpus("mr", data_dir), jobs=jobs, progress=progress)
+    model.manifest["data"] = {"imdb-train": model.manifest["data"].pop("reviews"), **model.manifest["data"]}
+    return model
 
 
 def _positive_of(labels: Sequence[str]) -> np.ndarray:

@@ -46,13 +46,22 @@ def _register() -> None:
     from thumbs.cli import evaluate as _evaluate
 
     app.command("evaluate")(_evaluate.evaluate)
+    from thumbs.cli import analyze as _analyze
+    from thumbs.cli import train as _train
+
+    app.command("analyze")(_analyze.analyze)
+    app.command("train")(_train.train)
 
 
 def main() -> None:
     """Console entry point: run the app, turning user errors into one line and exit code 2."""
     _register()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
+        sys.exit(code if isinstance(code, int) else 0)
+    except BrokenPipeError:  # e.g. `thumbs analyze ... --json | head`
+        sys.stderr.close()
+        sys.exit(0)
     except ThumbsError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)

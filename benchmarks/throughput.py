@@ -1,0 +1,100 @@
+"""Reviews per second: thumbs' default model against VADER, on the same aclImdb test reviews, in one run.
+
+Measures, on one machine in one process tree:
+
+* VADER (``vaderSentiment``, ``polarity_scores`` per review), one process;
+* thumbs, labels only (``Model.predict``, the fast path), with 1 and 2 jobs;
+* thumbs, the full analysis (sentences, subjectivity, polarity, minimum-cut
+  extract, stars, evidence: ``Model.analyze_batch`` / ``analyze_many``), with 1 and 2 jobs;
+
+and prints reviews/s, reviews/s per core, each row's ratio to VADER per core,
+and the peak resident memory of this process and of its worker processes.
+Targets on 2 cores: labels >= 10x VADER per core, full analysis >= 2x.
+
+    pip install -e ".[bench]"
+    python benchmarks/throughput.py [--data-dir DIR] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from thumbs.corpora import load_corpus
+from thumbs.model import Model, load_model
+from thumbs.parallel import chunked, ordered_map
+
+#: Reviews per call of the fast path and per task sent to a worker.
+LABEL_CHUNK = 1000
+ANALYSIS_CHUNK = 64
+
+_MODEL: Model | None = None
+
+
+def _install(model: Model) -> None:
+    global _MODEL
+    _MODEL = model
+
+
+def _labels(texts: list[str]) -> list[str]:
+    assert _MODEL is not None
+    return _MODEL.predict(texts)
+
+
+def _timed(work: Callable[[], object], n: int) -> float:
+    start = time.perf_counter()
+    work()
+    return n / (time.perf_counter() - start)
+
+
+def _peak_mib(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def measure(texts: Sequence[str], model: Model) -> list[tuple[str, int, float]]:
+    """(name, jobs, reviews/s) for each row of the comparison."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    texts = list(texts)
+    n = len(texts)
+    model.predict(texts[:LABEL_CHUNK])  # warm the chunk memo as a long run would be
+    rows = [("VADER (vaderSentiment)", 1, _timed(lambda: [vader.polarity_scores(t) for t in texts], n))]
+    rows.append(("thumbs labels (predict)", 1, _timed(lambda: [model.predict(c) for c in chunked(texts, LABEL_CHUNK)], n)))
+    rows.append((
+        "thumbs labels (predict)", 2,
+        _timed(lambda: list(ordered_map(_labels, chunked(texts, LABEL_CHUNK), jobs=2, initializer=_install, initargs=(model,))), n),
+    ))
+    rows.append((
+        "thumbs full analysis", 1, _timed(lambda: [model.analyze_batch(c) for c in chunked(texts, ANALYSIS_CHUNK)], n)
+    ))
+    rows.append(("thumbs full analysis", 2, _timed(lambda: list(model.analyze_many(texts, jobs=2, chunk_size=ANALYSIS_CHUNK)), n)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=os.environ.get("THUMBS_DATA"))
+    parser.add_argument("--limit", type=int, default=25_000, help="reviews of aclImdb test to use (default: all 25,000)")
+    args = parser.parse_args()
+    texts = [d.text for d in load_corpus("imdb", args.data_dir, splits=("test",))][: args.limit]
+    start = time.perf_counter()
+    model = load_model()
+    load_seconds = time.perf_counter() - start
+    rows = measure(texts, model)
+    vader_per_core = rows[0][2]
+    print(f"{len(texts):,} aclImdb test reviews; {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+          f"default model loaded in {load_seconds:.2f} s")
+    print(f"{'':28s} {'jobs':>4s} {'reviews/s':>10s} {'per core':>9s} {'x VADER/core':>13s}")
+    for name, jobs, rate in rows:
+        print(f"{name:28s} {jobs:4d} {rate:10,.0f} {rate / jobs:9,.0f} {rate / jobs / vader_per_core:13.1f}")
+    print(f"peak memory: this process {_peak_mib(resource.RUSAGE_SELF):,.0f} MiB, "
+          f"largest worker {_peak_mib(resource.RUSAGE_CHILDREN):,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
