@@ -21,6 +21,7 @@ import argparse
 import os
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -51,8 +52,40 @@ def _timed(work: Callable[[], object], n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def _peak_mib(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+class PeakMemory:
+    """Peak resident memory of this process and, summed, of all its descendants (workers), sampled."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.workers_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for child in me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.workers_mib = max(self.workers_mib, total / 2**20)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def this_process_mib() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def measure(texts: Sequence[str], model: Model) -> list[tuple[str, int, float]]:
@@ -85,15 +118,16 @@ def main() -> None:
     start = time.perf_counter()
     model = load_model()
     load_seconds = time.perf_counter() - start
-    rows = measure(texts, model)
+    with PeakMemory() as memory:
+        rows = measure(texts, model)
     vader_per_core = rows[0][2]
     print(f"{len(texts):,} aclImdb test reviews; {os.cpu_count()} cores; python {sys.version.split()[0]}; "
           f"default model loaded in {load_seconds:.2f} s")
     print(f"{'':28s} {'jobs':>4s} {'reviews/s':>10s} {'per core':>9s} {'x VADER/core':>13s}")
     for name, jobs, rate in rows:
         print(f"{name:28s} {jobs:4d} {rate:10,.0f} {rate / jobs:9,.0f} {rate / jobs / vader_per_core:13.1f}")
-    print(f"peak memory: this process {_peak_mib(resource.RUSAGE_SELF):,.0f} MiB, "
-          f"largest worker {_peak_mib(resource.RUSAGE_CHILDREN):,.0f} MiB")
+    print(f"peak memory: this process {memory.this_process_mib():,.0f} MiB (it holds the {len(texts):,} texts), "
+          f"worker processes together {memory.workers_mib:,.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -52,3 +52,28 @@ def test_reference_review_in_both_forms(require_corpus: Callable[[str], Path]) -
     assert [s.in_extract for s in a.sentences] == [s.in_extract for s in b.sentences]
     assert [s.subjectivity for s in a.sentences] == [s.subjectivity for s in b.sentences]
     assert any(s.in_extract for s in a.sentences) and not all(s.in_extract for s in a.sentences)
+
+
+@pytest.mark.data
+def test_ratings_are_a_target_on_a_users_table(require_corpus: Callable[[str], Path], tmp_path: Path) -> None:
+    """`thumbs evaluate --data ... --rating-column`: the default recipe's stars, k-fold, on the table's ratings."""
+    import csv
+    import json
+    import subprocess
+    import sys
+
+    documents = load_corpus("imdb", require_corpus("imdb"), splits=("train",))[::25]  # 1,000 rated reviews
+    table = tmp_path / "rated.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["review", "verdict", "score"])
+        writer.writerows([d.text, d.label, d.rating] for d in documents)
+    done = subprocess.run(
+        [sys.executable, "-m", "thumbs", "evaluate", "--data", str(table), "--text-column", "review",
+         "--label-column", "verdict", "--rating-column", "score", "--folds", "3", "--json"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["results"]
+    assert row["model"] == "default" and len(row["fold_accuracies"]) == 3
+    assert row["accuracy"] > 0.75 and 0 < row["stars_mae"] < 2.5 and row["stars_pearson"] > 0.6

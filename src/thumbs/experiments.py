@@ -30,7 +30,7 @@ from thumbs.evaluation import (
     tokenize_documents,
 )
 from thumbs.extraction import evaluate_extracts, sentence_probabilities, train_subjectivity
-from thumbs.model_evaluation import evaluate_model, is_model_reference
+from thumbs.model_evaluation import evaluate_model, evaluate_stars_recipe, is_model_reference
 from thumbs.recipes import get_recipe
 
 #: The models each dataset is evaluated with when ``--model`` is not given.
@@ -149,25 +149,42 @@ def evaluate_table(
     *,
     text_column: str,
     label_column: str,
+    rating_column: str | None = None,
     id_column: str | None = None,
     models: Sequence[str] | None = None,
     folds: int = 10,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[EvaluationReport, list[str]]:
-    """Evaluate models on a user's labelled table by stratified k-fold; also return skip notices."""
-    table = read_table(path, text_column=text_column, label_column=label_column, id_column=id_column)
-    skipped = [f"row {s.row} skipped: {s.reason}" for s in table.skipped]
-    if not table.documents:
-        raise ThumbsError(f"{path}: no usable rows (every row lacks a text or a label)")
-    report = _evaluate(
-        Path(path).name,
-        table.documents,
-        KFoldProtocol(k=folds),
-        list(models or DEFAULT_MODELS["table"]),
-        extracts=False,
-        data_dir=None,
-        jobs=jobs or default_jobs(),
-        progress=progress,
+    """Evaluate models on a user's labelled table by stratified k-fold; also return skip notices.
+
+    With ``rating_column``, the ``default`` row (the default recipe's verdict and stars,
+    trained per fold) also reports the stars' mean absolute error and Pearson r.
+    """
+    table = read_table(
+        path, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column
     )
-    return report, skipped
+    skipped = [f"row {s.row} skipped: {s.reason}" for s in table.skipped]
+    documents = [d for d in table.documents if rating_column is None or d.rating is not None]
+    if not documents:
+        raise ThumbsError(f"{path}: no usable rows (every row lacks a text, a label or a rating)")
+    chosen = list(models or (("default",) if rating_column else DEFAULT_MODELS["table"]))
+    protocol = KFoldProtocol(k=folds)
+    rated_rows, notes = [], []
+    if "default" in chosen:
+        if rating_column is None:
+            raise ThumbsError("--model default on your own table needs --rating-column (it measures the stars too)")
+        chosen.remove("default")
+        if progress:
+            progress("default: verdict and stars, fold by fold")
+        row, note = evaluate_stars_recipe(documents, protocol, jobs or default_jobs())
+        rated_rows.append(row)
+        notes.append(note)
+    if chosen:
+        report = _evaluate(
+            Path(path).name, documents, protocol, chosen, extracts=False, data_dir=None,
+            jobs=jobs or default_jobs(), progress=progress,
+        )
+        rated_rows += list(report.results)
+        notes += list(report.notes)
+    return EvaluationReport(Path(path).name, protocol.description, tuple(rated_rows), tuple(notes)), skipped

@@ -98,7 +98,7 @@ class KeyTable:
         self._shift = np.uint64(64 - bits)
         self._mask = (1 << bits) - 1
         self._keys = np.full(1 << bits, -1, dtype=np.int64)
-        self._values = np.full(1 << bits, -1, dtype=np.int64)
+        self._values = np.full(1 << bits, -1, dtype=np.int32)  # columns fit; half the cache misses
         slots = self._slots(keys)
         pending = np.arange(len(keys))
         while pending.size:
@@ -339,8 +339,11 @@ class NgramIndex:
         """
         return self._columns_of_ids(self.token_ids(tokens))
 
-    def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
-        """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""
+    def present(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> tuple[IntArray, IntArray]:
+        """``(rows, columns)``: each distinct feature present in each document (texts or token lists).
+
+        Sorted by row, then column; what a presence matrix holds, without building one.
+        """
         if documents and isinstance(documents[0], str):
             ids, lengths = self.text_ids(documents)  # type: ignore[arg-type]
         else:
@@ -348,13 +351,16 @@ class NgramIndex:
             ids = self.token_ids(stream)
             lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
         columns, starts = self._columns_of_ids(ids)
-        row_of_position = np.repeat(np.arange(len(documents)), lengths)
-        matrix = sp.csr_matrix(
-            (np.ones(len(columns)), (row_of_position[starts], columns)),
-            shape=(len(documents), self.n_features),
+        rows = np.searchsorted(np.cumsum(lengths), starts, side="right")
+        return np.divmod(distinct(rows * self.n_features + columns), self.n_features)
+
+    def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
+        """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""
+        rows, columns = self.present(documents)
+        indptr = np.searchsorted(rows, np.arange(len(documents) + 1))
+        return sp.csr_matrix(
+            (np.ones(len(columns)), columns, indptr), shape=(len(documents), self.n_features)
         )
-        matrix.data[:] = 1.0  # duplicates were summed: presence, not counts
-        return matrix
 
     # --- names and storage -----------------------------------------------------------
 

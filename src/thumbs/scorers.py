@@ -35,7 +35,8 @@ class LinearScorer:
         """Decision values of token lists (or texts), one per document."""
         if len(documents) == 0:
             return np.zeros(0)
-        return np.asarray(self.index.presence_matrix(documents) @ self.coef) + self.intercept
+        rows, columns = self.index.present(documents)
+        return np.bincount(rows, weights=self.coef[columns], minlength=len(documents)) + self.intercept
 
     def sentence_scores(self, sentences: Sequence[Sequence[str]]) -> NDArray[np.float64]:
         """Decision values of one review's sentences (token lists), without building a matrix."""

@@ -55,6 +55,9 @@ def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Your own labelled table (CSV, JSONL or Parquet)."),
     text_column: str = typer.Option("text", "--text-column", help="Column of --data holding the review text."),
     label_column: str = typer.Option("label", "--label-column", help="Column of --data holding the label."),
+    rating_column: str | None = typer.Option(
+        None, "--rating-column", help="Column of --data holding a numeric rating: adds the stars' error (model default)."
+    ),
     id_column: str | None = typer.Option(None, "--id-column", help="Column of --data holding an id."),
     folds: int = typer.Option(10, "--folds", "-k", help="Folds of cross-validation for mr, subj and --data."),
     data_dir: Path | None = typer.Option(
@@ -81,7 +84,7 @@ def evaluate(
         skipped: list[str] = []
         if data is not None:
             report, skipped = evaluate_table(
-                data, text_column=text_column, label_column=label_column, id_column=id_column,
+                data, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column,
                 models=model, folds=folds, jobs=jobs, progress=progress,
             )
         else:
