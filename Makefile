@@ -20,8 +20,11 @@ run: $(STAMP) ## the main job: analyze the example review with the shipped defau
 test: $(STAMP) ## the whole test suite (corpus tests need THUMBS_DATA)
 	$(BIN)/pytest
 
-bench: $(STAMP) ## how long each evaluation takes (needs THUMBS_DATA)
+bench: $(STAMP) ## timings, throughput against VADER, batch memory (needs THUMBS_DATA)
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/evaluation_time.py
+	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/batch_memory.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
