@@ -50,8 +50,9 @@ IntArray = NDArray[np.int64]
 
 #: Fibonacci hashing multiplier (2**64 / golden ratio) for the n-gram key table.
 HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-#: Most chunks (whitespace-separated pieces of text) a index remembers the ids of.
-CHUNK_MEMO_SIZE = 200_000
+#: Most chunks (whitespace-separated pieces of text) an index remembers the ids of. When
+#: full it keeps what it has (the frequent chunks arrive first) rather than starting over.
+CHUNK_MEMO_SIZE = 300_000
 
 
 def distinct(values: IntArray) -> IntArray:
@@ -173,7 +174,11 @@ class NgramIndex:
     def from_vocabulary(
         cls, vocabulary: Mapping[str, int], *, ngram_range: tuple[int, int], negation: bool
     ) -> NgramIndex:
-        """Compile a vectorizer's ``{n-gram: column}`` vocabulary."""
+        """Compile a vectorizer's ``{n-gram: column}`` vocabulary.
+
+        The vocabulary must be closed under sub-n-grams (every part of a feature
+        n-gram is a feature too), as a vocabulary cut by ``min_df`` alone is.
+        """
         split = {gram: gram.split(NGRAM_JOINER) for gram in vocabulary}
         token_set = {token for parts in split.values() for token in parts}
         token_set |= {t[len(NEGATION_PREFIX):] for t in token_set if t.startswith(NEGATION_PREFIX)}
@@ -254,11 +259,12 @@ class NgramIndex:
         ids = self._chunk_memo.get(chunk)
         if ids is None:
             get = self._token_id.get
-            ids = [get(token, -1) for token in canonical_tokens(chunk)]
-            ids = [i if i >= 0 else self._unknown_id(t) for i, t in zip(ids, canonical_tokens(chunk))]
-            if len(self._chunk_memo) >= CHUNK_MEMO_SIZE:
-                self._chunk_memo.clear()
-            self._chunk_memo[chunk] = ids
+            tokens = [chunk] if chunk.isalpha() else canonical_tokens(chunk)  # most chunks are one word
+            ids = [get(token, -1) for token in tokens]
+            if -1 in ids:
+                ids = [i if i >= 0 else self._unknown_id(t) for i, t in zip(ids, tokens)]
+            if len(self._chunk_memo) < CHUNK_MEMO_SIZE:
+                self._chunk_memo[chunk] = ids
         return ids
 
     def _finish(self, ids: IntArray) -> IntArray:
@@ -313,23 +319,22 @@ class NgramIndex:
         hit = np.flatnonzero(unigram >= 0)
         found_columns.append(unigram[hit])
         found_starts.append(hit)
+        # An n-gram in at least min_df documents has both its (n-1)-grams in at least as many,
+        # so only positions where both were found can hold one: most are never looked up.
+        previous = unigram >= 0
         key = ids.copy()
-        valid = ids >= 0
-        queries, positions = [], []
         for order in range(2, len(self.keys) + 1):
             span = len(ids) - order + 1
             if span <= 0:
                 break
             key = key[:span] * n_tokens + ids[order - 1 : order - 1 + span]
-            valid = valid[:span] & (ids[order - 1 : order - 1 + span] >= 0)
-            where = np.flatnonzero(valid)
-            queries.append(key[where] + self._offsets[order])
-            positions.append(where)
-        if queries:
-            found = self._table.lookup(np.concatenate(queries))
+            where = np.flatnonzero(previous[:span] & previous[1 : span + 1])
+            found = self._table.lookup(key[where] + self._offsets[order])
             hit = found >= 0
             found_columns.append(found[hit])
-            found_starts.append(np.concatenate(positions)[hit])
+            found_starts.append(where[hit])
+            previous = np.zeros(span, dtype=bool)
+            previous[where[hit]] = True
         return np.concatenate(found_columns), np.concatenate(found_starts)
 
     def occurrences(self, tokens: Sequence[str]) -> tuple[IntArray, IntArray]:
