@@ -244,7 +244,7 @@ class NgramIndex:
     def _unknown_id(self, token: str) -> int:
         """The pseudo-id of a token not in the vocabulary (see :meth:`_compile`)."""
         n = len(self.tokens)
-        if _is_punctuation(token):
+        if not token[:1].isalnum() and _is_punctuation(token):  # most unknown tokens are rare words
             return n + 2
         return n + 3 if token in NEGATION_WORDS else n + 1
 
