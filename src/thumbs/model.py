@@ -44,7 +44,7 @@ from thumbs.models.bandcut import banded_min_cut
 from thumbs.models.mincut import MinCutExtractor
 from thumbs.ngrams import DOCUMENT_SEPARATOR, multiplicity
 from thumbs.ngrams import distinct as unique_ints
-from thumbs.scorers import LinearScorer, StarWeights
+from thumbs.scorers import LinearScorer, StarWeights, rate
 from thumbs.text import Sentence, _is_punctuation, split_sentences
 
 #: The default model's file inside the package.
@@ -110,17 +110,12 @@ class Model:
     def rate(self, texts: Sequence[str]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Decision values, calibrated P(positive) and stars of many texts at once (no sentences).
 
-        The same numbers :meth:`analyze` gives each text, computed from one
-        presence matrix.
+        The same numbers :meth:`analyze` gives each text, in one vectorized pass.
         """
         texts = _check_texts(texts)
         if not texts:
             return np.zeros(0), np.zeros(0), np.zeros(0)
-        X = self.verdict.index.presence_matrix(texts)
-        scores = np.asarray(X @ self.verdict.coef) + self.verdict.intercept
-        probability = np.asarray(self.verdict.probability(scores), dtype=np.float64)
-        stars = self.stars.mix(np.asarray(X @ self.stars.coef.T), np.diff(X.indptr), probability)
-        return scores, probability, stars
+        return rate(self.verdict, self.stars, texts)
 
     # --- the full analysis -------------------------------------------------------------
 
@@ -315,10 +310,7 @@ class _VerdictBatch:
         self._bounds = np.searchsorted(self._docs, np.arange(n_docs + 1))
         self.scores = np.bincount(self._docs, weights=self._weights, minlength=n_docs) + verdict.intercept
         self.probability = np.asarray(verdict.probability(self.scores), dtype=np.float64)
-        sums = np.column_stack(
-            [np.bincount(self._docs, weights=stars.coef[c, self._columns], minlength=n_docs) for c in (0, 1)]
-        )
-        self.stars = stars.mix(sums, np.diff(self._bounds), self.probability)
+        self.stars = stars.predict(self._docs, self._columns, n_docs, self.probability)
         # distinct (sentence, feature): each sentence's share
         pairs = unique_ints(sentence_of * n_features + columns)
         pair_sentences, pair_columns = np.divmod(pairs, n_features)

@@ -16,6 +16,7 @@ scores a finished model, not a recipe trained fold by fold:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,9 +27,8 @@ from thumbs.corpora import Document
 from thumbs.evaluation import (
     EvaluationProtocol,
     ResultRow,
-    cross_validate,
+    evaluate_full,
     expected_calibration_error,
-    feature_matrix,
     flatten,
     labels_of,
     rating_errors,
@@ -36,6 +36,7 @@ from thumbs.evaluation import (
 )
 from thumbs.model import load_model
 from thumbs.recipes import get_recipe
+from thumbs.scorers import rate
 
 #: The recipe of the default model's sentence component that each sentence corpus cross-validates.
 SENTENCE_RECIPES = {"mr": "nbsvm", "subj": "nb"}
@@ -57,14 +58,9 @@ def evaluate_model(
     start = time.perf_counter()
     if dataset in SENTENCE_RECIPES:
         recipe = get_recipe(SENTENCE_RECIPES[dataset])
-        labels = labels_of(documents)
         tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs)]
-        accuracies = cross_validate(recipe, feature_matrix(recipe, tokens), labels, protocol.splits(labels))
-        row = ResultRow(
-            model=name, input="full", accuracy=float(np.mean(accuracies)), std=float(np.std(accuracies)),
-            seconds=round(time.perf_counter() - start, 2), fold_accuracies=tuple(round(a, 4) for a in accuracies),
-            n_documents=len(documents),
-        )
+        (row,) = evaluate_full([recipe], tokens, labels_of(documents), protocol)
+        row = dataclasses.replace(row, model=name, seconds=round(time.perf_counter() - start, 2))
         return row, f"{name} on {dataset}: its sentence model's recipe ({recipe.name}) cross-validated by {protocol.description}"
     model = load_model(None if name == "default" else Path(name))
     tested = [d for d in documents if d.split != "train"]
@@ -114,18 +110,16 @@ def evaluate_stars_recipe(
     is_positive = _positive_of([str(d.label) for d in documents])
     ratings = np.array([d.rating for d in documents], dtype=np.float64)
     tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs)]
-    accuracies, errors, predicted, truth = [], [], np.zeros(len(documents)), ratings
+    accuracies: list[float] = []
+    errors: list[float] = []
+    predicted = np.zeros(len(documents))
     for train, test in protocol.splits(is_positive):
         verdict, stars, _ = train_verdict([tokens[i] for i in train], is_positive[train], ratings[train])
         assert stars is not None
-        rows, columns = verdict.index.present([tokens[i] for i in test])
-        scores = np.bincount(rows, weights=verdict.coef[columns], minlength=len(test)) + verdict.intercept
-        probability = np.asarray(verdict.probability(scores), dtype=np.float64)
-        sums = np.column_stack([np.bincount(rows, weights=stars.coef[c, columns], minlength=len(test)) for c in (0, 1)])
-        predicted[test] = stars.mix(sums, np.bincount(rows, minlength=len(test)), probability)
+        scores, probability, predicted[test] = rate(verdict, stars, [tokens[i] for i in test])
         accuracies.append(float(np.mean((scores > 0) == is_positive[test])))
         errors.append(expected_calibration_error(probability, is_positive[test]))
-    mae, pearson = rating_errors(predicted, truth)
+    mae, pearson = rating_errors(predicted, ratings)
     row = ResultRow(
         model="default", input="full", accuracy=float(np.mean(accuracies)), std=float(np.std(accuracies)),
         seconds=round(time.perf_counter() - start, 2), fold_accuracies=tuple(round(a, 4) for a in accuracies),

@@ -72,6 +72,13 @@ class StarWeights:
     intercept: NDArray[np.float64]  # (2,)
     range: NDArray[np.float64]  # (2, 2)
 
+    def predict(
+        self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_documents: int, p_positive: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Stars of documents given their distinct present features as ``(rows, columns)`` pairs."""
+        sums = np.column_stack([np.bincount(rows, weights=self.coef[c, columns], minlength=n_documents) for c in (0, 1)])
+        return self.mix(sums, np.bincount(rows, minlength=n_documents), p_positive)
+
     def mix(self, sums: NDArray[np.float64], present: NDArray[np.int64], p_positive: NDArray[np.float64]) -> NDArray[np.float64]:
         """Stars from each camp's weight sums over the features present (shape ``(n, 2)``).
 
@@ -83,3 +90,13 @@ class StarWeights:
         camps = np.clip(sums / scale[:, None] + self.intercept, self.range[:, 0], self.range[:, 1])
         p = np.asarray(p_positive, dtype=np.float64)
         return np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1)
+
+
+def rate(
+    verdict: LinearScorer, stars: StarWeights, documents: Sequence[Sequence[str]] | Sequence[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Decision values, calibrated P(positive) and stars of documents (texts or token lists)."""
+    rows, columns = verdict.index.present(documents)
+    scores = np.bincount(rows, weights=verdict.coef[columns], minlength=len(documents)) + verdict.intercept
+    probability = np.asarray(verdict.probability(scores), dtype=np.float64)
+    return scores, probability, stars.predict(rows, columns, len(documents), probability)

@@ -213,7 +213,7 @@ def train_table(
     tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs=jobs)]
     verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
     base = base or load_model()
-    if stars is None:  # no ratings: keep the base model's stars? They index other features: none.
+    if stars is None:  # no ratings to learn from (the base model's stars index other features)
         stars = StarWeights(np.zeros((2, verdict.index.n_features)), np.array([2.5, 8.5]), np.array([[1.0, 4.0], [7.0, 10.0]]))
         settings["stars"] = "none (no rating column): 2.5 or 8.5 by the verdict's probability"
     manifest = _manifest("table", {Path(path).name: documents_sha256(documents), **base.manifest.get("data", {})}, settings)

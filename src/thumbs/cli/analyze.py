@@ -56,16 +56,14 @@ def analyze(
         raise ThumbsError(f"--format {chosen.value} needs --output FILE")
     if chosen is OutputFormat.terminal and output is not None:
         raise ThumbsError("the terminal view is not written to files: add --format jsonl, csv or parquet")
+    records = read_records(sources, text_column=text_column, id_column=id_column)  # checks inputs first
     model = load_model(model_path)
-    records = read_records(sources, text_column=text_column, id_column=id_column)
     if chosen is OutputFormat.terminal:
         console = Console()
         failed = 0
         for record in records:
             if record.error is not None:
-                from thumbs.analysis import Analysis
-
-                result = Analysis.failed(record.id, record.error)
+                result = model.error_result(record.id, record.error)
             else:
                 result = model.analyze(record.text or "", id=record.id)
             failed += result.error is not None
