@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -92,6 +93,14 @@ def test_json_and_row_forms(model: Model) -> None:
     assert data["sentences"][0].keys() == {"text", "subjectivity", "polarity", "in_extract", "contribution"}
     row = result.to_row()
     assert tuple(row) == ROW_COLUMNS and row["n_sentences"] == 3
+
+
+def test_to_dict_is_asdict_in_json_form(model: Model) -> None:
+    # to_dict is written out field by field for speed; it must stay what asdict gives.
+    for result in (model.analyze(GOOD, id="7"), model.analyze("   ", id="blank")):
+        expected = json.loads(json.dumps(dataclasses.asdict(result)))
+        assert result.to_dict() == expected
+        assert list(result.to_dict()) == list(expected)
 
 
 def test_save_and_load_give_the_same_analysis(model: Model, tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ Fields of :class:`Analysis` (JSON names):
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 #: Flat columns of one analysis in CSV / Parquet output, in order.
@@ -114,10 +114,39 @@ class Analysis:
         return tuple(s for s in self.sentences if s.in_extract)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of this analysis (one line of ``thumbs analyze --json``)."""
-        result = asdict(self)
-        result["sentences"] = [asdict(s) for s in self.sentences]
-        return result
+        """The JSON object of this analysis (one line of ``thumbs analyze --json``).
+
+        Built field by field: the same dict as :func:`dataclasses.asdict`, which
+        deep-copies every value and took a fifth of an HTTP request's time.
+        """
+        evidence = self.evidence
+        return {
+            "id": self.id,
+            "label": self.label,
+            "probability": self.probability,
+            "stars": self.stars,
+            "score": self.score,
+            "sentences": [
+                {
+                    "text": s.text,
+                    "subjectivity": s.subjectivity,
+                    "polarity": s.polarity,
+                    "in_extract": s.in_extract,
+                    "contribution": s.contribution,
+                }
+                for s in self.sentences
+            ],
+            "evidence": None
+            if evidence is None
+            else {
+                "bias": evidence.bias,
+                "ngrams": [{"ngram": e.ngram, "contribution": e.contribution} for e in evidence.ngrams],
+                "sentences": [
+                    {"index": e.index, "text": e.text, "contribution": e.contribution} for e in evidence.sentences
+                ],
+            },
+            "error": self.error,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
