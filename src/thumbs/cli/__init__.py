@@ -51,6 +51,9 @@ def _register() -> None:
 
     app.command("analyze")(_analyze.analyze)
     app.command("train")(_train.train)
+    from thumbs.cli import serve as _serve
+
+    app.command("serve")(_serve.serve)
 
 
 def main() -> None:
