@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench clean
+CHROMIUM := /usr/bin/chromium
+# apt-get needs root: use sudo when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install browser bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +21,27 @@ install: $(STAMP) ## create .venv and install thumbs with its test tools
 run: $(STAMP) ## the main job: analyze the example review with the shipped default model
 	$(BIN)/thumbs analyze examples/review.txt
 
-test: $(STAMP) ## the whole test suite (corpus tests need THUMBS_DATA)
+test: $(STAMP) browser ## the whole test suite (corpus tests need THUMBS_DATA)
 	$(BIN)/pytest
 
-bench: $(STAMP) ## timings, throughput against VADER, batch memory (needs THUMBS_DATA)
+browser: ## Debian's chromium, for the end-to-end test of the web page (Playwright drives it)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "no apt-get: install chromium at $(CHROMIUM) yourself, or the browser tests skip"; fi
+
+bench: $(STAMP) ## timings, throughput, batch memory, peers side by side (docs/benchmarks.md), server load (needs THUMBS_DATA)
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/evaluation_time.py
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/batch_memory.py
+	$(BIN)/python benchmarks/peers.py
+	$(BIN)/python benchmarks/load.py
+
+load: $(STAMP) ## only the server load benchmark (needs THUMBS_DATA)
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
