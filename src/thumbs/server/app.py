@@ -56,6 +56,7 @@ ENV_MODEL, ENV_API_KEY, ENV_CORS = "THUMBS_MODEL", "THUMBS_API_KEY", "THUMBS_COR
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description}
     for status, description in (
+        (400, "the body is not UTF-8 text, or its Content-Length is not a number"),
         (401, "THUMBS_API_KEY is set and the request has no valid `Authorization: Bearer <key>`"),
         (413, "the body is over 1 MB"),
         (415, "the body is not JSON"),
@@ -136,17 +137,18 @@ def _api(model: Model, api_key: str | None) -> APIRouter:
     """The ``/v1`` routes, each a few lines around the model."""
     bearer = HTTPBearer(auto_error=False, description="Needed only when the server has THUMBS_API_KEY set.")
 
+    expected = (api_key or "").encode()
+
     def check_key(credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> None:
-        if api_key is None:
-            return
         given = credentials.credentials.encode() if credentials is not None else b""
-        if not secrets.compare_digest(given, api_key.encode()):
+        if not secrets.compare_digest(given, expected):
             raise HTTPException(
                 401, "this server needs an API key: send the header Authorization: Bearer <key>",
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
-    router = APIRouter(prefix="/v1", dependencies=[Depends(check_key)], responses=ERRORS)
+    # Without a key the routes declare no security, so /openapi.json says what the server does.
+    router = APIRouter(prefix="/v1", dependencies=[Depends(check_key)] if api_key else [], responses=ERRORS)
 
     batcher = MicroBatcher(model.analyze_batch)
 
@@ -200,6 +202,8 @@ def _handle_errors(app: FastAPI) -> None:
         message = str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such page: {request.url.path} (the API is under /v1, see /docs)"
+        elif exc.status_code == 400 and message == "There was an error parsing the body":
+            message = "the body could not be read: send JSON encoded as UTF-8"
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path} (see /docs)"
         return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)

@@ -66,6 +66,9 @@ def is_json_media_type(content_type: str | None) -> bool:
 class RequestLimits:
     """Refuse request bodies that are not JSON (415) or larger than ``max_body_bytes`` (413).
 
+    A request without a body passes on, so a wrong method still gets its 405
+    and a missing body its 422.
+
     The body is read here, up to the limit, and handed on whole: a client
     cannot make the server buffer more than the limit, whether it declares a
     ``Content-Length`` or streams chunks.
@@ -79,7 +82,8 @@ class RequestLimits:
         if scope["type"] != "http" or scope["method"] not in METHODS_WITH_BODY:
             await self.app(scope, receive, send)
             return
-        if not is_json_media_type(_header(scope, b"content-type")):
+        has_body = _header(scope, b"content-length") not in (None, "0") or _header(scope, b"transfer-encoding") is not None
+        if has_body and not is_json_media_type(_header(scope, b"content-type")):
             await send_problem(send, 415, "send the request body as JSON, with the header Content-Type: application/json")
             return
         too_large = f"request body too large: the limit is {self.max_body_bytes:,} bytes; send fewer or shorter reviews"

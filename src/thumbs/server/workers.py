@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import time
@@ -31,6 +32,8 @@ APP_FACTORY = "thumbs.server.app:app_from_environment"
 EARLY_DEATH_SECONDS = 10.0
 #: Seconds the first workers wait for each other to load the model before they open their sockets.
 STARTUP_SECONDS = 120.0
+#: How often a worker checks that its supervisor is still alive.
+ORPHAN_CHECK_SECONDS = 1.0
 #: Seconds a worker gets to finish its requests when the server stops.
 GRACEFUL_SECONDS = 10.0
 
@@ -67,12 +70,20 @@ def _worker(options: dict[str, Any], all_loaded: Any | None) -> None:
 
     config = uvicorn.Config(APP_FACTORY, factory=True, **options)
     config.load()  # builds the app, so the model is in memory before the socket opens
+    threading.Thread(target=_stop_when_orphaned, args=(os.getppid(),), daemon=True).start()
     if all_loaded is not None:
         try:
             all_loaded.wait(STARTUP_SECONDS)
         except threading.BrokenBarrierError:
             pass  # a worker failed to start: serve anyway, the supervisor replaces it
     uvicorn.Server(config).run(sockets=[listening_socket(options["host"], options["port"])])
+
+
+def _stop_when_orphaned(parent: int) -> None:
+    """Stop this worker (gracefully, SIGTERM) once its supervisor is gone, e.g. killed with SIGKILL."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def serve_workers(workers: int, options: dict[str, Any]) -> int:
