@@ -127,6 +127,14 @@ def start_server(workers: int, log_path: str) -> tuple[subprocess.Popen[bytes], 
     raise SystemExit(f"thumbs serve did not answer within {STARTUP_SECONDS:.0f} s; its log: {log_path}")
 
 
+def _tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB."""
+    import psutil
+
+    root = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in (root, *root.children(recursive=True))) / 2**20
+
+
 def report(tally: Tally, elapsed: float, clients: int, workers: int | None) -> bool:
     """Print the figures; True when the aim is met."""
     answered = len(tally.latencies_ms)
@@ -166,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"server log (one JSON line a request): {log_path}")
     try:
         tally, elapsed = asyncio.run(run_load(url.rstrip("/"), texts, args.clients, args.seconds, args.max_requests))
+        if server is not None:
+            print(f"server memory (RSS of the supervisor and its workers): {_tree_rss_mib(server.pid):,.0f} MiB")
     finally:
         if server is not None:
             server.terminate()
