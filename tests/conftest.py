@@ -24,11 +24,16 @@ import pytest
 from thumbs.corpora import corpus_status
 
 
+def _missing(message: str, required_by: str) -> None:
+    """Skip, or fail when the environment variable ``required_by`` is 1 (CI: it must be there)."""
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{message} ({required_by}=1)")
+    pytest.skip(message)
+
+
 def _missing_data(message: str) -> None:
     """Skip, or fail when THUMBS_REQUIRE_DATA=1 says the data must be there."""
-    if os.environ.get("THUMBS_REQUIRE_DATA") == "1":
-        pytest.fail(f"{message} (THUMBS_REQUIRE_DATA=1)")
-    pytest.skip(message)
+    _missing(message, "THUMBS_REQUIRE_DATA")
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +59,27 @@ def require_corpus(data_dir: Path) -> Callable[[str], Path]:
         return data_dir
 
     return require
+
+
+@pytest.fixture(scope="session")
+def reference_review(data_dir: Path) -> Path:
+    """The lowercased, tokenized copy of the reference review, beside the data folder (shared/examples)."""
+    path = data_dir.parent / "examples" / "reference-review.tokenized.txt"
+    if not path.is_file():
+        _missing_data(f"reference review not found at {path}")
+    return path
+
+
+#: Debian's chromium, which Playwright drives in the browser tests (`make test` installs it).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's chromium; skip without it, or fail under THUMBS_REQUIRE_BROWSER=1 (CI)."""
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} not found: install Debian's chromium (make browser) to run the browser tests", "THUMBS_REQUIRE_BROWSER")
+    return CHROMIUM
 
 
 # --- tiny fake corpora, in the official layouts ----------------------------------------------

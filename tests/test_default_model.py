@@ -13,7 +13,6 @@ from thumbs.training import documents_sha256
 
 #: The reference review: an IMDb user review of "The Cranes Are Flying", rated 9/10.
 REFERENCE_ID = "test/pos/196_9"
-REFERENCE_TOKENIZED = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "reference-review.tokenized.txt"
 
 
 def test_shipped_file_is_small_and_describes_itself() -> None:
@@ -38,13 +37,10 @@ def test_trained_on_aclimdb_train_only(require_corpus: Callable[[str], Path]) ->
 
 
 @pytest.mark.data
-def test_reference_review_in_both_forms(require_corpus: Callable[[str], Path]) -> None:
+def test_reference_review_in_both_forms(require_corpus: Callable[[str], Path], reference_review: Path) -> None:
     data = require_corpus("imdb")
     raw = next(d.text for d in load_corpus("imdb", data, splits=("test",)) if d.id == REFERENCE_ID)
-    tokenized_path = data.parent / "examples" / "reference-review.tokenized.txt"
-    if not tokenized_path.is_file():
-        tokenized_path = REFERENCE_TOKENIZED
-    tokenized = tokenized_path.read_text(encoding="utf-8")
+    tokenized = reference_review.read_text(encoding="utf-8")
     model = load_model()
     a, b = model.analyze(raw), model.analyze(tokenized)
     assert a.label == b.label == "positive"

@@ -11,7 +11,6 @@ copied here. The real-corpus tests at the end only compare token tuples and coun
 from __future__ import annotations
 
 import doctest
-import os
 import random
 import time
 from collections.abc import Callable
@@ -534,22 +533,12 @@ def test_module_doctests() -> None:
 # --- real corpora (THUMBS_DATA) -------------------------------------------------------------------
 
 
-def _reference_review(data_dir: Path) -> Path:
-    path = Path(data_dir).parent / "examples" / "reference-review.tokenized.txt"
-    if not path.is_file():
-        message = f"reference review not found at {path}"
-        if os.environ.get("THUMBS_REQUIRE_DATA") == "1":
-            pytest.fail(f"{message} (THUMBS_REQUIRE_DATA=1)")
-        pytest.skip(message)
-    return path
-
-
 @pytest.mark.data
-def test_real_imdb_review_and_its_tokenized_copy(require_corpus: Callable[[str], Path]) -> None:
+def test_real_imdb_review_and_its_tokenized_copy(require_corpus: Callable[[str], Path], reference_review: Path) -> None:
     from thumbs.corpora import load_corpus
 
     root = require_corpus("imdb")
-    reference = _reference_review(root)
+    reference = reference_review
     docs = [d for d in load_corpus("imdb", root, splits=("test",)) if d.id == "test/pos/196_9"]
     assert len(docs) == 1
     raw = docs[0].text

@@ -27,7 +27,6 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -65,17 +64,6 @@ BATCH_ROWS = [
 
 
 # --- fixtures -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> Path:
-    """Debian's chromium; skip without it, or fail under THUMBS_REQUIRE_BROWSER=1."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found: install Debian's chromium to run the browser tests"
-        if os.environ.get("THUMBS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{message} (THUMBS_REQUIRE_BROWSER=1)")
-        pytest.skip(message)
-    return CHROMIUM
 
 
 def _free_port() -> int:

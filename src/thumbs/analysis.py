@@ -121,11 +121,7 @@ class Analysis:
         """
         evidence = self.evidence
         return {
-            "id": self.id,
-            "label": self.label,
-            "probability": self.probability,
-            "stars": self.stars,
-            "score": self.score,
+            **self._verdict(),
             "sentences": [
                 {
                     "text": s.text,
@@ -148,6 +144,10 @@ class Analysis:
             "error": self.error,
         }
 
+    def _verdict(self) -> dict[str, Any]:
+        """The fields both the JSON object and the flat row start with."""
+        return {"id": self.id, "label": self.label, "probability": self.probability, "stars": self.stars, "score": self.score}
+
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
@@ -158,11 +158,7 @@ class Analysis:
         negative = [e.ngram for e in ngrams if e.contribution < 0][:ROW_NGRAMS]
         ok = self.error is None
         return {
-            "id": self.id,
-            "label": self.label,
-            "probability": self.probability,
-            "stars": self.stars,
-            "score": self.score,
+            **self._verdict(),
             "n_sentences": len(self.sentences) if ok else None,
             "extract": " ".join(s.text for s in self.extract) if ok else None,
             "top_positive": "; ".join(positive) if ok else None,
