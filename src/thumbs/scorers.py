@@ -14,12 +14,14 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit
 
 from thumbs.ngrams import DOCUMENT_SEPARATOR, NgramIndex, distinct
 
 
 def _sigmoid(x: NDArray[np.float64] | float) -> Any:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+    """1 / (1 + e^-x), without overflow warnings for large |x| (scipy's expit)."""
+    return expit(np.asarray(x, dtype=np.float64))
 
 
 @dataclass
