@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from table_files import write_csv
 
 from thumbs.errors import ThumbsError
 from thumbs.evaluation import (
@@ -21,7 +21,12 @@ from thumbs.evaluation import (
     tokenize_documents,
 )
 from thumbs.experiments import evaluate_table
-from thumbs.extraction import BASELINES, apply_masks, evaluate_extracts, sentence_probabilities
+from thumbs.extraction import (
+    BASELINES,
+    apply_masks,
+    evaluate_extracts,
+    sentence_probabilities,
+)
 from thumbs.features import NgramVectorizer
 from thumbs.models.subjectivity import SubjectivityClassifier
 from thumbs.recipes import RECIPES, get_recipe
@@ -52,12 +57,6 @@ MIXED = [
 ]
 
 
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def labelled_rows(copies: int = 3) -> list[dict[str, str]]:

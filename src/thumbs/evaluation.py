@@ -31,6 +31,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from thumbs.corpora import Document
 from thumbs.errors import ThumbsError
+from thumbs.features import NgramVectorizer
+from thumbs.predictions import ModelWatch, PredictionCollector
 from thumbs.recipes import Recipe
 from thumbs.text import split_sentences
 
@@ -204,11 +206,11 @@ def flatten(sentences: Sequence[Sequence[str]]) -> list[str]:
 
 def _restrict_to_training_vocabulary(
     matrix: sp.csr_matrix, train: np.ndarray, test: np.ndarray
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Training and test rows, keeping only the columns seen in training."""
+) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """Training and test rows, keeping only the columns seen in training (also returned)."""
     X_train = matrix[train]
     seen = np.flatnonzero(X_train.getnnz(axis=0) > 0)
-    return X_train[:, seen], matrix[test][:, seen]
+    return X_train[:, seen], matrix[test][:, seen], seen
 
 
 def cross_validate(
@@ -216,27 +218,43 @@ def cross_validate(
     matrix: sp.csr_matrix,
     labels: np.ndarray,
     splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    watch: ModelWatch | None = None,
 ) -> list[float]:
-    """Accuracy of ``recipe``'s estimator on each (train, test) split of ``matrix``."""
+    """Accuracy of ``recipe``'s estimator on each (train, test) split of ``matrix``.
+
+    With ``watch`` (from :meth:`PredictionCollector.for_model`), each split's
+    per-document predictions are recorded too.
+    """
     accuracies = []
     for train, test in splits:
-        X_train, X_test = _restrict_to_training_vocabulary(matrix, train, test)
+        X_train, X_test, seen = _restrict_to_training_vocabulary(matrix, train, test)
+        estimator = None
         if X_train.shape[1] == 0:  # e.g. extracts that kept no word: only the prior is left
             values, counts = np.unique(labels[train], return_counts=True)
             predicted = np.full(len(test), values[np.argmax(counts)])
         else:
-            predicted = recipe.make_estimator().fit(X_train, labels[train]).predict(X_test)
+            estimator = recipe.make_estimator().fit(X_train, labels[train])
+            predicted = estimator.predict(X_test)
         accuracies.append(float(np.mean(predicted == labels[test])))
+        if watch is not None:
+            watch.fold(estimator, seen, X_test, labels[test], predicted, sorted(set(labels.tolist())))
     return accuracies
+
+
+def fitted_features(
+    recipe: Recipe, documents: Sequence[Sequence[str]], train: np.ndarray | None = None
+) -> tuple[NgramVectorizer, sp.csr_matrix]:
+    """The fitted vectorizer and all documents' features; the vocabulary comes from ``train`` rows if given."""
+    vectorizer = recipe.make_vectorizer()
+    if train is None:
+        return vectorizer, vectorizer.fit_transform(documents)
+    vectorizer.fit([documents[i] for i in train])
+    return vectorizer, vectorizer.transform(documents)
 
 
 def feature_matrix(recipe: Recipe, documents: Sequence[Sequence[str]], train: np.ndarray | None = None) -> sp.csr_matrix:
     """All documents' features; the vocabulary comes from ``train`` rows if given."""
-    vectorizer = recipe.make_vectorizer()
-    if train is None:
-        return vectorizer.fit_transform(documents)
-    vectorizer.fit([documents[i] for i in train])
-    return vectorizer.transform(documents)
+    return fitted_features(recipe, documents, train)[1]
 
 
 def summarize(
@@ -260,8 +278,9 @@ def evaluate_full(
     labels: np.ndarray,
     protocol: EvaluationProtocol,
     progress: ProgressCallback | None = None,
+    collector: PredictionCollector | None = None,
 ) -> list[ResultRow]:
-    """Rows for each recipe trained and tested on whole documents."""
+    """Rows for each recipe trained and tested on whole documents (predictions kept in ``collector``)."""
     splits = protocol.splits(labels)
     train_only = splits[0][0] if isinstance(protocol, TrainTestProtocol) else None
     rows = []
@@ -269,9 +288,13 @@ def evaluate_full(
         if progress:
             progress(f"{recipe.name}: features and {len(splits)} split(s)")
         start = time.perf_counter()
-        matrix = feature_matrix(recipe, documents, train_only)
-        accuracies = cross_validate(recipe, matrix, labels, splits)
-        rows.append(summarize(recipe.name, accuracies, time.perf_counter() - start, len(documents)))
+        vectorizer, matrix = fitted_features(recipe, documents, train_only)
+        watch = collector.for_model(recipe.name, vectorizer) if collector is not None else None
+        accuracies = cross_validate(recipe, matrix, labels, splits, watch)
+        seconds = time.perf_counter() - start
+        if watch is not None:
+            watch.finish()
+        rows.append(summarize(recipe.name, accuracies, seconds, len(documents)))
     return rows
 
 

@@ -31,6 +31,7 @@ from thumbs.evaluation import (
 )
 from thumbs.extraction import evaluate_extracts, sentence_probabilities, train_subjectivity
 from thumbs.model_evaluation import evaluate_model, evaluate_stars_recipe, is_model_reference
+from thumbs.predictions import PredictionCollector
 from thumbs.recipes import get_recipe
 
 #: The models each dataset is evaluated with when ``--model`` is not given.
@@ -79,6 +80,7 @@ def _evaluate(
     data_dir: str | Path | None,
     jobs: int,
     progress: ProgressCallback | None,
+    collector: PredictionCollector | None = None,
 ) -> EvaluationReport:
     trained = [name for name in models if is_model_reference(name)]
     recipes = [get_recipe(name) for name in models if not is_model_reference(name)]
@@ -88,7 +90,7 @@ def _evaluate(
     for name in trained:
         if progress:
             progress(f"{name}: the trained model")
-        row, note = evaluate_model(name, dataset, documents, protocol, jobs)
+        row, note = evaluate_model(name, dataset, documents, protocol, jobs, collector)
         model_rows.append(row)
         notes.append(note)
     if not recipes:
@@ -97,7 +99,7 @@ def _evaluate(
         progress(f"tokenizing {len(documents):,} documents")
     sentences = tokenize_documents([d.text for d in documents], jobs)
     tokens = [flatten(s) for s in sentences]
-    rows = model_rows + evaluate_full(recipes, tokens, labels, protocol, progress)
+    rows = model_rows + evaluate_full(recipes, tokens, labels, protocol, progress, collector)
     if extracts:
         if progress:
             progress("training the sentence subjectivity classifier on subj")
@@ -107,7 +109,7 @@ def _evaluate(
         for recipe in recipes:
             if recipe.name in EXTRACT_MODELS:
                 extract_rows, extract_notes = evaluate_extracts(
-                    recipe, sentences, labels, splits, probabilities, progress
+                    recipe, sentences, labels, splits, probabilities, progress, collector
                 )
                 rows += extract_rows
                 notes += extract_notes
@@ -124,23 +126,34 @@ def evaluate_corpus(
     folds: int = 10,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    collector: PredictionCollector | None = None,
+    extracts: bool = True,
+    documents: Sequence[Document] | None = None,
 ) -> EvaluationReport:
-    """Evaluate models on one of the corpora by its standard protocol."""
+    """Evaluate models on one of the corpora by its standard protocol.
+
+    ``collector`` keeps every model's per-document predictions (for reports and
+    benchmarks); ``extracts=False`` leaves out polarity's subjective-extract rows;
+    ``documents`` evaluates on these documents of the corpus (e.g. a subset)
+    instead of loading all of it.
+    """
     if dataset not in DATASETS:
         raise ThumbsError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")
-    if progress:
-        progress(f"loading {dataset}")
-    documents = load_corpus(dataset, data_dir)
+    if documents is None:
+        if progress:
+            progress(f"loading {dataset}")
+        documents = load_corpus(dataset, data_dir)
     chosen = list(models or DEFAULT_MODELS[dataset])
     return _evaluate(
         dataset,
         documents,
         corpus_protocol(dataset, documents, folds),
         chosen,
-        extracts=dataset == "polarity",
+        extracts=extracts and dataset == "polarity",
         data_dir=data_dir,
         jobs=jobs or default_jobs(),
         progress=progress,
+        collector=collector,
     )
 
 
@@ -155,6 +168,7 @@ def evaluate_table(
     folds: int = 10,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    collector: PredictionCollector | None = None,
 ) -> tuple[EvaluationReport, list[str]]:
     """Evaluate models on a user's labelled table by stratified k-fold; also return skip notices.
 
@@ -177,13 +191,13 @@ def evaluate_table(
         chosen.remove("default")
         if progress:
             progress("default: verdict and stars, fold by fold")
-        row, note = evaluate_stars_recipe(documents, protocol, jobs or default_jobs())
+        row, note = evaluate_stars_recipe(documents, protocol, jobs or default_jobs(), collector)
         rated_rows.append(row)
         notes.append(note)
     if chosen:
         report = _evaluate(
             Path(path).name, documents, protocol, chosen, extracts=False, data_dir=None,
-            jobs=jobs or default_jobs(), progress=progress,
+            jobs=jobs or default_jobs(), progress=progress, collector=collector,
         )
         rated_rows += list(report.results)
         notes += list(report.notes)

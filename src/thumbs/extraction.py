@@ -36,6 +36,7 @@ from thumbs.evaluation import (
 )
 from thumbs.models import MinCutExtractor, first_n, last_n, most_subjective
 from thumbs.models.subjectivity import SubjectivityClassifier
+from thumbs.predictions import ModelWatch, PredictionCollector
 from thumbs.recipes import Recipe
 
 #: Sentences kept by the N-sentence baselines (Pang & Lee report N = 15 among others).
@@ -106,6 +107,7 @@ def _nested_mincut(
     matrices: Sequence[tuple[Setting, sp.csr_matrix, float]],
     labels: np.ndarray,
     splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    watch: ModelWatch | None = None,
 ) -> tuple[list[float], list[int]]:
     """Per outer split: choose the grid setting by inner CV on the training part, then test it."""
     accuracies, chosen = [], []
@@ -115,8 +117,13 @@ def _nested_mincut(
         scores = [np.mean(cross_validate(recipe, matrix, labels, inner_splits)) for _, matrix, _ in matrices]
         best = int(np.argmax(scores))
         chosen.append(best)
-        accuracies.extend(cross_validate(recipe, matrices[best][1], labels, [(train, test)]))
+        accuracies.extend(cross_validate(recipe, matrices[best][1], labels, [(train, test)], watch))
     return accuracies, chosen
+
+
+def extract_model_name(model: str, extractor: str) -> str:
+    """How a model on extracts is named among collected predictions, e.g. ``nb (extract: mincut)``."""
+    return f"{model} (extract: {extractor})"
 
 
 def evaluate_extracts(
@@ -126,8 +133,16 @@ def evaluate_extracts(
     splits: Sequence[tuple[np.ndarray, np.ndarray]],
     probabilities: Sequence[np.ndarray],
     progress: ProgressCallback | None = None,
+    collector: PredictionCollector | None = None,
 ) -> tuple[list[ResultRow], list[str]]:
-    """Rows for ``recipe`` on minimum-cut extracts and on the baselines' extracts, and notes."""
+    """Rows for ``recipe`` on minimum-cut extracts and on the baselines' extracts, and notes.
+
+    With ``collector``, each row's predictions are kept under the name ``extract_model_name(recipe, extractor)``.
+    """
+
+    def watch(extractor: str) -> ModelWatch | None:
+        return collector.for_model(extract_model_name(recipe.name, extractor)) if collector is not None else None
+
     rows, notes = [], []
     if progress:
         progress(f"{recipe.name}: minimum-cut extracts over {len(MINCUT_GRID)} settings, nested selection")
@@ -135,7 +150,7 @@ def evaluate_extracts(
     matrices = _extract_matrices(recipe, documents, probabilities)
     if not matrices:
         raise ThumbsError("every minimum-cut setting gave empty extracts: the subjectivity scores are all below 0.5")
-    accuracies, chosen = _nested_mincut(recipe, matrices, labels, splits)
+    accuracies, chosen = _nested_mincut(recipe, matrices, labels, splits, watch("mincut"))
     kept = float(np.mean([matrices[i][2] for i in chosen]))
     rows.append(
         summarize(recipe.name, accuracies, time.perf_counter() - start, len(labels),
@@ -149,7 +164,7 @@ def evaluate_extracts(
     for name, baseline in BASELINES.items():
         start = time.perf_counter()
         extracts, kept = apply_masks(documents, [baseline(p) for p in probabilities])
-        accuracies = cross_validate(recipe, feature_matrix(recipe, extracts), labels, splits)
+        accuracies = cross_validate(recipe, feature_matrix(recipe, extracts), labels, splits, watch(name))
         rows.append(
             summarize(recipe.name, accuracies, time.perf_counter() - start, len(labels),
                       input="extract", extractor=name, words_kept=round(kept, 3))

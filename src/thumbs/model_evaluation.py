@@ -35,8 +35,9 @@ from thumbs.evaluation import (
     tokenize_documents,
 )
 from thumbs.model import load_model
+from thumbs.predictions import FoldPredictions, PredictionCollector, top_ngrams
 from thumbs.recipes import get_recipe
-from thumbs.scorers import rate
+from thumbs.scorers import LinearScorer, rate
 
 #: The recipe of the default model's sentence component that each sentence corpus cross-validates.
 SENTENCE_RECIPES = {"mr": "nbsvm", "subj": "nb"}
@@ -53,15 +54,20 @@ def evaluate_model(
     documents: Sequence[Document],
     protocol: EvaluationProtocol,
     jobs: int = 1,
+    collector: PredictionCollector | None = None,
 ) -> tuple[ResultRow, str]:
-    """One result row for the model ``name`` on ``documents``, and a note saying what was measured."""
+    """One result row for the model ``name`` on ``documents``, and a note saying what was measured.
+
+    With ``collector``, the per-document predictions are kept there too, and the
+    model's label function (:meth:`~thumbs.model.Model.predict`) is handed over.
+    """
     start = time.perf_counter()
     if dataset in SENTENCE_RECIPES:
-        recipe = get_recipe(SENTENCE_RECIPES[dataset])
+        recipe = dataclasses.replace(get_recipe(SENTENCE_RECIPES[dataset]), name=name)
         tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs)]
-        (row,) = evaluate_full([recipe], tokens, labels_of(documents), protocol)
-        row = dataclasses.replace(row, model=name, seconds=round(time.perf_counter() - start, 2))
-        return row, f"{name} on {dataset}: its sentence model's recipe ({recipe.name}) cross-validated by {protocol.description}"
+        (row,) = evaluate_full([recipe], tokens, labels_of(documents), protocol, collector=collector)
+        row = dataclasses.replace(row, seconds=round(time.perf_counter() - start, 2))
+        return row, f"{name} on {dataset}: its sentence model's recipe ({SENTENCE_RECIPES[dataset]}) cross-validated by {protocol.description}"
     model = load_model(None if name == "default" else Path(name))
     tested = [d for d in documents if d.split != "train"]
     scores, probability, stars = model.rate([d.text for d in tested])
@@ -69,8 +75,14 @@ def evaluate_model(
     accuracy = float(np.mean((scores > 0) == truth))
     ratings = np.array([np.nan if d.rating is None else d.rating for d in tested], dtype=np.float64)
     mae = pearson = None
-    if len(ratings) and not np.isnan(ratings).any():
+    rated = bool(len(ratings)) and not np.isnan(ratings).any()
+    if rated:
         mae, pearson = rating_errors(stars, ratings)
+    if collector is not None:
+        collector.add(verdict_predictions(
+            name, model.verdict, truth, scores, probability, stars, ratings if rated else None, collector.top_ngrams
+        ))
+        collector.predictor(name, model.predict)
     row = ResultRow(
         model=name, input="full", accuracy=accuracy, std=None, seconds=round(time.perf_counter() - start, 2),
         n_documents=len(tested), ece=expected_calibration_error(probability, truth),
@@ -78,6 +90,25 @@ def evaluate_model(
     )
     what = "the test split" if len(tested) < len(documents) else f"all {len(tested):,} documents, never trained on"
     return row, f"{name} on {dataset}: the trained model tested once on {what}"
+
+
+def verdict_predictions(
+    name: str,
+    verdict: LinearScorer,
+    is_positive: np.ndarray,
+    scores: np.ndarray,
+    probability: np.ndarray,
+    stars: np.ndarray | None,
+    ratings: np.ndarray | None,
+    top: int,
+) -> FoldPredictions:
+    """A trained verdict's predictions on one test split, with its strongest n-grams of each side."""
+    as_label = np.array(["negative", "positive"])
+    return FoldPredictions(
+        name, ("negative", "positive"), as_label[np.asarray(is_positive, dtype=int)], as_label[(scores > 0).astype(int)],
+        np.asarray(scores, dtype=np.float64), np.asarray(probability, dtype=np.float64), stars, ratings,
+        ngrams=top_ngrams(verdict.coef, ("negative", "positive"), verdict.index.feature_names, top),
+    )
 
 
 def held_out_metrics(model_name: str, data_dir: str | Path | None = None) -> dict[str, dict[str, float]]:
@@ -98,11 +129,13 @@ def held_out_metrics(model_name: str, data_dir: str | Path | None = None) -> dic
 
 
 def evaluate_stars_recipe(
-    documents: Sequence[Document], protocol: EvaluationProtocol, jobs: int = 1
+    documents: Sequence[Document], protocol: EvaluationProtocol, jobs: int = 1,
+    collector: PredictionCollector | None = None,
 ) -> tuple[ResultRow, str]:
     """The default recipe's verdict and stars, trained and tested fold by fold on a user's rated table.
 
     Labels must be two values, one positive and one negative; every document needs a rating.
+    With ``collector``, each fold's predictions are kept there too.
     """
     from thumbs.training import _positive_of, train_verdict
 
@@ -119,6 +152,11 @@ def evaluate_stars_recipe(
         scores, probability, predicted[test] = rate(verdict, stars, [tokens[i] for i in test])
         accuracies.append(float(np.mean((scores > 0) == is_positive[test])))
         errors.append(expected_calibration_error(probability, is_positive[test]))
+        if collector is not None:
+            collector.add(verdict_predictions(
+                "default", verdict, is_positive[test], scores, probability, predicted[test], ratings[test],
+                collector.top_ngrams,
+            ))
     mae, pearson = rating_errors(predicted, ratings)
     row = ResultRow(
         model="default", input="full", accuracy=float(np.mean(accuracies)), std=float(np.std(accuracies)),

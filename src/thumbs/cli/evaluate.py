@@ -7,6 +7,8 @@ and prints the report as a table or as JSON.
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from pathlib import Path
 
 import typer
@@ -16,6 +18,7 @@ from rich.table import Table
 from thumbs.errors import ThumbsError
 from thumbs.evaluation import EvaluationReport
 from thumbs.experiments import DATASETS, evaluate_corpus, evaluate_table
+from thumbs.predictions import PredictionCollector
 from thumbs.recipes import RECIPES
 
 
@@ -65,14 +68,24 @@ def evaluate(
     ),
     jobs: int | None = typer.Option(None, "--jobs", "-j", help="Worker processes for tokenizing (default: all cores)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with a `results` list."),
+    report_dir: Path | None = typer.Option(
+        None, "--report", help="Also write a self-contained HTML report (table and plots) to DIR/report.html."
+    ),
 ) -> None:
     """Evaluate models by a corpus' standard protocol, or by k-fold on your own labelled table.
 
     Examples: `thumbs evaluate --dataset polarity`, `thumbs evaluate --dataset imdb --model nbsvm --json`,
-    `thumbs evaluate --data reviews.csv --text-column review --label-column stars --folds 5`.
+    `thumbs evaluate --data reviews.csv --text-column review --label-column stars --folds 5`,
+    `thumbs evaluate --dataset polarity --model default --report report/`.
     """
     if (dataset is None) == (data is None):
         raise ThumbsError("give exactly one of --dataset NAME or --data FILE (see `thumbs evaluate --help`)")
+    if report_dir is not None:
+        from thumbs.report import prepare_report_dir
+
+        report_dir = prepare_report_dir(report_dir)  # a mistake here should not wait for the evaluation
+    collector = PredictionCollector() if report_dir is not None else None
+    written: Path | None = None
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with err.status("starting") as status:
 
@@ -85,16 +98,24 @@ def evaluate(
         if data is not None:
             report, skipped = evaluate_table(
                 data, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column,
-                models=model, folds=folds, jobs=jobs, progress=progress,
+                models=model, folds=folds, jobs=jobs, progress=progress, collector=collector,
             )
         else:
             report = evaluate_corpus(
-                str(dataset), models=model, data_dir=data_dir, folds=folds, jobs=jobs, progress=progress
+                str(dataset), models=model, data_dir=data_dir, folds=folds, jobs=jobs, progress=progress,
+                collector=collector,
             )
+        if report_dir is not None and collector is not None:
+            from thumbs.report import write_report
+
+            progress("drawing the report")
+            written = write_report(report, collector, report_dir, "thumbs " + shlex.join(sys.argv[1:]))
     for line in skipped:
         err.print(line)
     if skipped:
         err.print(f"{len(skipped)} row(s) skipped")
+    if written is not None:
+        err.print(f"report written to {written}")
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
