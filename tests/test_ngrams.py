@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import thumbs.ngrams
+from thumbs.corpora import load_corpus
 from thumbs.features import NgramVectorizer
 from thumbs.ngrams import KeyTable, NgramIndex
 from thumbs.text import tokenize
+from thumbs.token_ids import ChunkMemo
 
 TRAIN = [
     "It wasn't good, but the cast isn't bad at all.",
@@ -61,3 +69,84 @@ def test_key_table_finds_every_key_and_nothing_else() -> None:
     others = rng.integers(0, 2**62, 5000)
     others = others[~np.isin(others, keys)]
     assert (table.lookup(others) == -1).all()
+
+
+# --- texts to ids in batches (the label-only path) --------------------------------
+
+
+
+
+TEXT_PIECES = [
+    "not", "bad", "Film", "fine", "never", "boring", "zyzzyva", "isn't", "I've", "n't", "'s", ",", ".", "!", "...",
+    ". . .", ":", "(", ")", '"', "''", "``", "<br />", "&amp;", "caf\u00e9", "\u2019", "\u2014", "2.5", "u.s.",
+    "www.imdb.com", "-", "--", " ", " ", " ", "\n", "\t", "\x00",
+]
+
+
+def _index(ngram_range: tuple[int, int] = (1, 3)) -> NgramIndex:
+    vectorizer = NgramVectorizer(ngram_range=ngram_range, negation=True).fit([tokenize(t) for t in TRAIN])
+    return NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=ngram_range, negation=True)
+
+
+def _assert_text_ids_match_tokenize(index: NgramIndex, texts: list[str]) -> None:
+    ids, lengths = index.text_ids(texts)
+    expected = [index.token_ids([*tokenize(t), thumbs.ngrams.DOCUMENT_SEPARATOR]) for t in texts]
+    assert lengths.tolist() == [len(e) for e in expected]
+    assert ids.tolist() == (np.concatenate(expected).tolist() if texts else [])
+
+
+def _assert_present_matches_token_lists(index: NgramIndex, texts: list[str]) -> None:
+    rows, columns = index.present(texts)
+    expected_rows, expected_columns = index.present([tokenize(t) for t in texts])
+    assert np.array_equal(rows, expected_rows) and np.array_equal(columns, expected_columns)
+
+
+@pytest.mark.parametrize("memo_size", [1, 5, 300_000])
+def test_text_ids_match_tokenize_whatever_the_memo_holds(memo_size: int) -> None:
+    index = _index()
+    index._chunks = ChunkMemo(index._token_id, index._unknown_id, memo_size)
+    texts = [*TRAIN, *TEST, "isn't, isn't; (isn't) film. film, film!", "a NUL \x00 here: it reads as a separator"]
+    for _ in range(2):  # memo cold, then warm
+        _assert_text_ids_match_tokenize(index, texts)
+        _assert_present_matches_token_lists(index, texts)
+
+
+def test_present_cuts_texts_into_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _index()
+    texts = [*TRAIN, *TEST] * 7
+    expected = index.present([tokenize(t) for t in texts])
+    for size in (1, 30, 100, 10_000):
+        monkeypatch.setattr(thumbs.ngrams, "TEXT_BATCH_CHARS", size)
+        rows, columns = index.present(texts)
+        assert np.array_equal(rows, expected[0]) and np.array_equal(columns, expected[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TEXT_PIECES), max_size=20).map(" ".join), min_size=1, max_size=5))
+def test_text_ids_match_tokenize_property(texts: list[str]) -> None:
+    index = _index()
+    _assert_text_ids_match_tokenize(index, texts)
+    _assert_present_matches_token_lists(index, texts)
+
+
+@pytest.mark.data
+def test_text_ids_match_tokenize_on_real_reviews(require_corpus: Callable[[str], Path]) -> None:
+    """Thousands of real reviews, raw (aclImdb) and tokenized (polarity v2.0), against the default model."""
+    from thumbs.model import load_model
+
+    index = load_model().verdict.index
+    imdb = [d.text for d in load_corpus("imdb", require_corpus("imdb"), splits=("test",))][::10]
+    polarity = [d.text for d in load_corpus("polarity", require_corpus("polarity"))][::2]
+    for texts in (imdb, polarity):
+        _assert_text_ids_match_tokenize(index, texts)
+        _assert_present_matches_token_lists(index, texts)
+
+
+def test_module_doctests() -> None:
+    import doctest
+
+    import thumbs.token_ids
+
+    for module in (thumbs.ngrams, thumbs.token_ids):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0

@@ -17,12 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import thumbs.text
 from thumbs.text import (
+    CHUNK_SEPARATOR,
     NEGATION_PREFIX,
     NEGATION_WORDS,
+    TOKEN_PATTERN,
     Sentence,
+    canonical_tokens,
+    lowered_chunks,
     mark_negation,
     normalize,
     split_sentences,
@@ -571,3 +577,60 @@ def test_tokenizer_is_idempotent_on_polarity(require_corpus: Callable[[str], Pat
             not_idempotent.append(doc.id)  # ids only: no corpus text in the report
     assert not_idempotent == []
     assert time.perf_counter() - started < 60
+
+
+# --- batch chunking (the label-only path) ------------------------------------------
+
+
+
+#: Pieces that exercise every step of normalize, and what could reach across two texts.
+TRICKY_PIECES = [
+    "a", "Film", "ΣΑΣ", "Σ", "é", "ﬁ", "\u2019", "\u201c", "\u2026", "\u00a0", "\u2028", "\x85", "\x1c",
+    "<", ">", "<br", "<br />", "<b>", "</i", "<p>", "&", "&amp", "&amp;", "&lt", "&#39", "&#x27;", ";",
+    "`", "``", "'", "''", ".", ". .", ".  .  .", ".\t.", "..", "-", "--", "\r", "\n", "\t", "  ", " ",
+    "n't", "'s", "www.", "http://x.y", "don't", "u.s.", "2.5", ",",
+]
+
+
+def _chunks_text_by_text(texts: list[str]) -> list[str]:
+    return [chunk for text in texts for chunk in [*normalize(text).lower().split(), CHUNK_SEPARATOR]]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [""],
+        ["", "  ", ""],
+        ["It wasn't <br", "/> bad &amp", "; at all"],
+        ["tag <b", "> split", "<i>fine</i>"],
+        ["ends in &amp", "lt; starts", "&#39", "9;"],
+        ["ΣΑΣ", "ΣΑΣ Σ", "x Σ"],
+        ["ends in \r", "\nstarts", "a\r\nb"],
+        ["dots .  .  . only", "dots . . . and .  .  .", ".\t.\t. tab"],
+        ["``quoted''", "`", "`", "'", "'"],
+        ["caf\u00e9 \u201cquote\u201d \u2014 dash\u2026", "plain"],
+    ],
+)
+def test_lowered_chunks_match_normalizing_text_by_text(texts: list[str]) -> None:
+    assert lowered_chunks(texts) == _chunks_text_by_text(texts)
+
+
+def test_lowered_chunks_leave_texts_with_a_nul_to_the_caller() -> None:
+    assert lowered_chunks(["fine", "a \x00 b"]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TRICKY_PIECES), max_size=12).map("".join), max_size=6))
+def test_lowered_chunks_match_normalizing_text_by_text_property(texts: list[str]) -> None:
+    assert lowered_chunks(texts) == _chunks_text_by_text(texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TRICKY_PIECES), max_size=16).map("".join))
+def test_canonical_tokens_match_the_spans_of_split_sentences(text: str) -> None:
+    lowered = normalize(text).lower()
+    # _line_spans is the other tokenizer (with offsets); the fast path of canonical_tokens must agree
+    assert canonical_tokens(lowered) == [t for line in lowered.split("\n") for t, _, _ in thumbs.text._line_spans(line, 0)]
+    if "'" not in lowered and ".." not in lowered:
+        assert canonical_tokens(lowered) == TOKEN_PATTERN.findall(lowered)

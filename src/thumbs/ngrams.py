@@ -32,17 +32,25 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from thumbs.features import NGRAM_JOINER
-from thumbs.text import NEGATION_PREFIX, NEGATION_WORDS, _is_punctuation, canonical_tokens, normalize
+from thumbs.text import (
+    CHUNK_SEPARATOR,
+    NEGATION_PREFIX,
+    NEGATION_WORDS,
+    _is_punctuation,
+    lowered_chunks,
+    tokenize,
+)
+from thumbs.token_ids import ChunkMemo, ranges
 
 #: Stands between the documents of a batch: a token no text can produce.
-DOCUMENT_SEPARATOR = "\x00"
+DOCUMENT_SEPARATOR = CHUNK_SEPARATOR
 #: Joins the vocabulary's tokens in the saved blob (no token contains it).
 TOKEN_BLOB_SEPARATOR = "\n"
 
@@ -50,9 +58,13 @@ IntArray = NDArray[np.int64]
 
 #: Fibonacci hashing multiplier (2**64 / golden ratio) for the n-gram key table.
 HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_SIGNED_MULTIPLIER = HASH_MULTIPLIER.astype(np.int64)  # the same bits, to multiply int64 keys
 #: Most chunks (whitespace-separated pieces of text) an index remembers the ids of. When
 #: full it keeps what it has (the frequent chunks arrive first) rather than starting over.
 CHUNK_MEMO_SIZE = 300_000
+#: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
+#: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
+TEXT_BATCH_CHARS = 100_000
 
 
 def distinct(values: IntArray) -> IntArray:
@@ -115,15 +127,21 @@ class KeyTable:
             slots[pending] = (slots[pending] + 1) & self._mask
 
     def _slots(self, keys: IntArray) -> IntArray:
-        with np.errstate(over="ignore"):
-            hashed = keys.astype(np.uint64) * HASH_MULTIPLIER
-        return (hashed >> self._shift).astype(np.int64)
+        # the product wraps around in int64 as in uint64; the views cost nothing
+        hashed = np.multiply(keys, _SIGNED_MULTIPLIER).view(np.uint64)
+        return np.right_shift(hashed, self._shift, out=hashed).view(np.int64)
 
     def lookup(self, keys: IntArray) -> IntArray:
         """The value of each key, or -1 where the key is not in the table."""
         result = np.full(len(keys), -1, dtype=np.int64)
         slots = self._slots(keys)
-        active = np.arange(len(keys))
+        # the first probe, over every key, without indirection: most keys end here
+        stored = self._keys[slots]
+        found = stored == keys
+        hit = np.flatnonzero(found)
+        result[hit] = self._values[slots[hit]]
+        active = np.flatnonzero(~found & (stored != -1))
+        slots[active] = (slots[active] + 1) & self._mask
         while active.size:
             stored = self._keys[slots[active]]
             found = stored == keys[active]
@@ -221,6 +239,8 @@ class NgramIndex:
             self._negated[i] = self._token_id.get(NEGATION_PREFIX + token, -1)
         self._is_punctuation[[n, n + 2]] = True  # the separator ends every scope
         self._is_negator[n + 3] = True
+        # 1 for punctuation, 2 for a negation word (no token is both): one gather finds both
+        self._kind = self._is_punctuation.astype(np.int8) + 2 * self._is_negator.astype(np.int8)
         self._unigram_column = np.full(size, -1, dtype=np.int64)
         if len(self.keys[0]):
             self._unigram_column[self.keys[0]] = self.columns[0]
@@ -231,7 +251,7 @@ class NgramIndex:
             np.concatenate([k for k, _ in higher]) if higher else np.zeros(0, dtype=np.int64),
             np.concatenate([c for _, c in higher]) if higher else np.zeros(0, dtype=np.int64),
         )
-        self._chunk_memo: dict[str, list[int]] = {}
+        self._chunks = ChunkMemo(self._token_id, self._unknown_id, CHUNK_MEMO_SIZE)
         # column -> (order, key), to name features
         self._column_order = np.zeros(self.n_features, dtype=np.int64)
         self._column_key = np.zeros(self.n_features, dtype=np.int64)
@@ -254,87 +274,86 @@ class NgramIndex:
             ids[i] = self._unknown_id(tokens[i])
         return ids
 
-    def _chunk_ids(self, chunk: str) -> list[int]:
-        """Raw ids of one whitespace-free chunk of lowercased text, memoized."""
-        ids = self._chunk_memo.get(chunk)
-        if ids is None:
-            get = self._token_id.get
-            tokens = [chunk] if chunk.isalpha() else canonical_tokens(chunk)  # most chunks are one word
-            ids = [get(token, -1) for token in tokens]
-            if -1 in ids:
-                ids = [i if i >= 0 else self._unknown_id(t) for i, t in zip(ids, tokens)]
-            if len(self._chunk_memo) < CHUNK_MEMO_SIZE:
-                self._chunk_memo[chunk] = ids
+    def _negate(self, ids: IntArray) -> IntArray:
+        """Apply negation scope to raw ids, in place.
+
+        A token is negated when a negation word precedes it with no punctuation
+        in between. Negation words and punctuation are a few tokens in ten, so
+        this works on their positions: each negation word's scope runs to the
+        next punctuation, and a negation word inside an earlier one's scope is
+        itself negated and reaches no further.
+        """
+        kind = self._kind[ids]
+        marks = np.flatnonzero(kind)
+        kinds = kind[marks]
+        negators = marks[kinds == 2]
+        if not negators.size:
+            return ids
+        breaks = marks[kinds == 1]
+        ends = np.append(breaks, len(ids))[np.searchsorted(breaks, negators)]
+        first = np.ones(len(negators), dtype=bool)
+        np.not_equal(ends[1:], ends[:-1], out=first[1:])
+        starts = negators[first] + 1
+        scope = ranges(starts, ends[first] - starts)
+        ids[scope] = self._negated[ids[scope]]
         return ids
 
     def _finish(self, ids: IntArray) -> IntArray:
         """Apply negation scope to raw ids; pseudo-ids become -1."""
-        n = len(self.tokens)
         if self.negation:
-            punctuation = self._is_punctuation[ids]
-            negator = self._is_negator[ids]
-            # a word is negated when a negation word precedes it since the last punctuation
-            negators_before = np.cumsum(negator) - negator
-            last_break = np.maximum.accumulate(np.where(punctuation, np.arange(len(ids)), -1))
-            at_break = np.where(last_break >= 0, negators_before[np.maximum(last_break, 0)], 0)
-            negated = ~punctuation & (negators_before - at_break > 0)
-            ids = np.where(negated, self._negated[ids], ids)
-        ids[ids >= n] = -1
+            ids = self._negate(ids)
+        ids[ids >= len(self.tokens)] = -1
         return ids
 
     def token_ids(self, tokens: Sequence[str]) -> IntArray:
         """Ids of ``tokens`` after negation marking; -1 where a token is unknown."""
         return self._finish(self._raw_ids(tokens))
 
+    def _raw_text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """Raw ids of the tokens of several texts, a separator after each, and where each text ends."""
+        chunks = lowered_chunks(texts)
+        if chunks is not None:
+            ids = self._chunks.ids(chunks)
+            return ids, np.flatnonzero(ids == len(self.tokens)) + 1
+        # a text holds a NUL, which reads as a separator: go text by text
+        each = [self._raw_ids([*tokenize(text), DOCUMENT_SEPARATOR]) for text in texts]
+        return np.concatenate(each), np.cumsum([len(ids) for ids in each])
+
     def text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """Ids of the tokens of several texts, one stream with separators, and each text's length.
 
         The same as :meth:`token_ids` of :func:`thumbs.text.tokenize` for each
-        text, found chunk by chunk with a memo: most chunks of a review ("the",
-        "film,", "isn't") have been seen before. This is the label-only path.
+        text, found chunk by chunk with a memo (:class:`~thumbs.token_ids.ChunkMemo`):
+        most chunks of a review ("the", "film,", "isn't") have been seen before.
         """
-        separator = [len(self.tokens)]
-        raw: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        remembered = self._chunk_memo.get
-        for i, text in enumerate(texts):
-            chunks = normalize(text).lower().split()
-            found = list(map(remembered, chunks))
-            if None in found:
-                found = [ids if ids is not None else self._chunk_ids(chunk) for ids, chunk in zip(found, chunks)]
-            before = len(raw)
-            raw.extend(chain.from_iterable(found))
-            raw += separator
-            lengths[i] = len(raw) - before
-        return self._finish(np.array(raw, dtype=np.int64)), lengths
+        ids, ends = self._raw_text_ids(texts)
+        return self._finish(ids), np.diff(ends, prepend=0)
 
     # --- ids -> columns ---------------------------------------------------------------
 
     def _columns_of_ids(self, ids: IntArray) -> tuple[IntArray, IntArray]:
-        """Feature columns of every n-gram occurrence in ``ids``, and where each starts."""
+        """Feature columns of every n-gram occurrence in ``ids``, and where each starts.
+
+        Pseudo-ids (unknown tokens, the separator) may stand in ``ids`` as
+        they are or as -1: they have no unigram column, so no n-gram holds one.
+        """
         n_tokens = len(self.tokens)
-        found_columns = []
-        found_starts = []
         unigram = self._unigram_column[ids]
-        hit = np.flatnonzero(unigram >= 0)
-        found_columns.append(unigram[hit])
-        found_starts.append(hit)
+        found = np.flatnonzero(unigram >= 0)
+        found_columns = [unigram[found]]
+        found_starts = [found]
         # An n-gram in at least min_df documents has both its (n-1)-grams in at least as many,
-        # so only positions where both were found can hold one: most are never looked up.
-        previous = unigram >= 0
-        key = ids.copy()
+        # so only where (n-1)-grams were found at i and i + 1 can one start: most are never looked up.
+        key = ids[found]
         for order in range(2, len(self.keys) + 1):
-            span = len(ids) - order + 1
-            if span <= 0:
-                break
-            key = key[:span] * n_tokens + ids[order - 1 : order - 1 + span]
-            where = np.flatnonzero(previous[:span] & previous[1 : span + 1])
-            found = self._table.lookup(key[where] + self._offsets[order])
-            hit = found >= 0
-            found_columns.append(found[hit])
-            found_starts.append(where[hit])
-            previous = np.zeros(span, dtype=bool)
-            previous[where[hit]] = True
+            follows = np.flatnonzero(found[1:] - found[:-1] == 1)
+            where = found[follows]
+            key = key[follows] * n_tokens + ids[where + (order - 1)]
+            columns = self._table.lookup(key + self._offsets[order])
+            hit = np.flatnonzero(columns >= 0)
+            found, key = where[hit], key[hit]
+            found_columns.append(columns[hit])
+            found_starts.append(found)
         return np.concatenate(found_columns), np.concatenate(found_starts)
 
     def occurrences(self, tokens: Sequence[str]) -> tuple[IntArray, IntArray]:
@@ -350,13 +369,27 @@ class NgramIndex:
         Sorted by row, then column; what a presence matrix holds, without building one.
         """
         if documents and isinstance(documents[0], str):
-            ids, lengths = self.text_ids(documents)  # type: ignore[arg-type]
+            ends = np.cumsum(np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
+            cuts = np.searchsorted(ends, np.arange(TEXT_BATCH_CHARS, ends[-1], TEXT_BATCH_CHARS), side="right")
+            bounds = [0, *distinct(cuts[(cuts > 0) & (cuts < len(documents))]).tolist(), len(documents)]
+            parts = [self._present_texts(documents[a:b]) for a, b in pairwise(bounds)]  # type: ignore[arg-type]
+            rows = np.concatenate([batch_rows + a for a, (batch_rows, _) in zip(bounds, parts)])
+            return rows, np.concatenate([columns for _, columns in parts])
         else:
             stream = list(chain.from_iterable(chain(doc, (DOCUMENT_SEPARATOR,)) for doc in documents))
             ids = self.token_ids(stream)
             lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
         columns, starts = self._columns_of_ids(ids)
         rows = np.searchsorted(np.cumsum(lengths), starts, side="right")
+        return np.divmod(distinct(rows * self.n_features + columns), self.n_features)
+
+    def _present_texts(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """:meth:`present` of a batch of texts (pseudo-ids are left as they are, see :meth:`_columns_of_ids`)."""
+        ids, ends = self._raw_text_ids(texts)
+        if self.negation:
+            self._negate(ids)
+        columns, starts = self._columns_of_ids(ids)
+        rows = np.searchsorted(ends, starts, side="right")
         return np.divmod(distinct(rows * self.n_features + columns), self.n_features)
 
     def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:

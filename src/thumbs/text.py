@@ -127,7 +127,7 @@ def normalize(text: str) -> str:
         text = OTHER_TAG.sub(" ", text)
     text = html.unescape(text)  # returns at once when there is no "&"
     if not text.isascii():
-        text = _MAPPED_CHARACTER.sub(lambda m: CHARACTER_MAP[m.group()], unicodedata.normalize("NFKC", text))
+        text = _plain_characters(text)
     if "``" in text or "''" in text:
         text = LATEX_QUOTES.sub('"', text)
     if "`" in text:
@@ -143,6 +143,79 @@ def normalize(text: str) -> str:
 
 #: What :data:`HORIZONTAL_SPACE` would change in an ASCII text (scanning for these is cheap).
 _ASCII_SPACING = ("  ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _plain_characters(text: str) -> str:
+    """NFKC, then :data:`CHARACTER_MAP` (the step of :func:`normalize` for non-ASCII text)."""
+    return _MAPPED_CHARACTER.sub(lambda m: CHARACTER_MAP[m.group()], unicodedata.normalize("NFKC", text))
+
+
+#: Stands between the texts of a batch in :func:`lowered_chunks`, and ends each text's chunks.
+CHUNK_SEPARATOR = "\x00"
+#: Joins the texts of a batch: a NUL between line breaks. No step of :func:`normalize`
+#: reaches across it (see :func:`lowered_chunks`), and the NUL is a chunk of its own.
+_BATCH_JOINER = "\n" + CHUNK_SEPARATOR + "\n"
+#: The tag patterns of :func:`normalize`, kept from running through a NUL: on a text
+#: without one they match exactly what the originals match.
+_BATCH_LINE_BREAK_TAG = re.compile(LINE_BREAK_TAG.pattern.replace("[^>]", "[^>\\x00]"), re.IGNORECASE)
+_BATCH_OTHER_TAG = re.compile(OTHER_TAG.pattern.replace("[^<>]", "[^<>\\x00]"))
+
+
+def _batch_ellipsis(joined: str, match: re.Match[str]) -> str:
+    """A spaced ellipsis in a batch becomes "..." where :func:`normalize` would change it.
+
+    That is where its text has ``". ."`` or ``".\\t."``: the match itself
+    nearly always shows it; else look at the whole text.
+    """
+    found = match.group()
+    if ". ." in found or ".\t." in found:
+        return "..."
+    start = joined.rfind(CHUNK_SEPARATOR, 0, match.start()) + 1
+    end = joined.find(CHUNK_SEPARATOR, match.end())
+    text = joined[start : end if end >= 0 else len(joined)]
+    return "..." if ". ." in text or ".\t." in text else found
+
+
+def lowered_chunks(texts: Sequence[str]) -> list[str] | None:
+    """The chunks ``normalize(t).lower().split()`` of every text, each text's followed by ``"\\x00"``.
+
+    None when some text holds a NUL itself (then the caller goes text by text).
+    Normalizing review by review costs a dozen scans and a few regex calls per
+    review; here each step runs once over the batch, joined by
+    :data:`_BATCH_JOINER`, with the same result, because:
+
+    * no tag match can run through the NUL (:data:`_BATCH_LINE_BREAK_TAG`), and
+      no character reference, LaTeX quote, backquote or ellipsis match can run
+      through a line break;
+    * Unicode normalization and the character map run on each non-ASCII text
+      alone (on ASCII text they change nothing), as does the spaced-ellipsis
+      step, which :func:`normalize` runs only on texts with ``". ."``;
+    * lowercasing treats a line break like the end of the text (final sigma);
+    * the last steps of :func:`normalize` only turn whitespace into other
+      whitespace, which ``str.split`` does not tell apart, so they are skipped.
+    """
+    if not texts:
+        return []
+    joined = _BATCH_JOINER.join(texts)
+    if joined.count(CHUNK_SEPARATOR) != len(texts) - 1:
+        return None
+    if "<" in joined:
+        joined = _BATCH_OTHER_TAG.sub(" ", _BATCH_LINE_BREAK_TAG.sub("\n", joined))
+    joined = html.unescape(joined)
+    if not joined.isascii():
+        joined = _BATCH_JOINER.join([t if t.isascii() else _plain_characters(t) for t in joined.split(_BATCH_JOINER)])
+    # LATEX_QUOTES.sub, two literal passes (their matches cannot overlap: ` is not ')
+    if "``" in joined:
+        joined = joined.replace("``", '"')
+    if "''" in joined:
+        joined = joined.replace("''", '"')
+    if "`" in joined:
+        joined = joined.replace("`", "'")
+    if ". ." in joined or ".\t." in joined:
+        joined = SPACED_ELLIPSIS.sub(lambda match: _batch_ellipsis(joined, match), joined)
+    chunks = joined.lower().split()
+    chunks.append(CHUNK_SEPARATOR)
+    return chunks
 
 
 def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
@@ -270,6 +343,10 @@ def canonical_tokens(lowered: str) -> list[str]:
     No token spans whitespace, so the tokens of a text are the tokens of its
     whitespace-separated chunks, in order; callers may memoize per chunk.
     """
+    if "'" not in lowered and ".." not in lowered:
+        # No match holds an apostrophe, and only a ".." run starts with "." and is longer
+        # than one character: the matches are the tokens, with no pass over them.
+        return TOKEN_PATTERN.findall(lowered)
     tokens: list[str] = []
     append = tokens.append
     for token in TOKEN_PATTERN.findall(lowered):
