@@ -6,55 +6,25 @@ socket, survive the loss of one worker, and stop cleanly on SIGTERM.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serving import (
+    STARTUP_SECONDS,
+    free_port,
+    get_health,
+    start_serve,
+    stop,
+    wait_healthy,
+)
 
 pytest.importorskip("uvicorn")
-
-STARTUP_SECONDS = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def serve(*args: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("THUMBS_API_KEY", "THUMBS_MODEL", "THUMBS_CORS_ORIGINS")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "thumbs", "serve", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-
-
-def get(url: str) -> tuple[int, dict[str, object]]:
-    """A GET on a fresh connection (so the kernel picks a worker anew each time)."""
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
-        return response.status, json.loads(response.read())
-
-
-def wait_healthy(url: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.communicate()[1]
-        try:
-            if get(f"{url}/v1/health")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("thumbs serve did not answer /v1/health")
-
 
 def listeners(port: int) -> int:
     """Sockets listening on 127.0.0.1:port (Linux: /proc/net/tcp, state 0A)."""
@@ -78,7 +48,7 @@ def workers_of(pid: int) -> list[int]:
     ],
 )
 def test_option_mistakes_exit_2_with_one_line(args: list[str], says: str) -> None:
-    result = serve(*args)
+    result = start_serve(*args)
     _, err = result.communicate(timeout=60)
     assert result.returncode == 2
     assert says in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -89,7 +59,7 @@ def test_a_port_in_use_exits_2() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = serve("--port", str(port))
+        result = start_serve("--port", str(port))
         _, err = result.communicate(timeout=60)
     assert result.returncode == 2 and f"127.0.0.1:{port}" in err and "--port" in err
 
@@ -97,18 +67,12 @@ def test_a_port_in_use_exits_2() -> None:
 @pytest.fixture()
 def two_workers() -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
-    server = serve("--port", str(port), "--workers", "2", "--no-access-log")
+    server = start_serve("--port", str(port), "--workers", "2", "--no-access-log")
     try:
         wait_healthy(f"http://127.0.0.1:{port}", server)
         yield server, port
     finally:
-        if server.poll() is None:
-            server.terminate()  # the supervisor stops its workers
-        try:
-            server.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
+        stop(server)
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
@@ -119,7 +83,7 @@ def test_two_workers_each_listen_and_stop_on_sigterm(two_workers: tuple[subproce
     while listeners(port) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert listeners(port) == 2  # one socket per worker, the kernel spreads connections
-    assert all(get(f"{url}/v1/health")[0] == 200 for _ in range(20))
+    assert all(get_health(url) == 200 for _ in range(20))
     server.send_signal(signal.SIGTERM)
     server.communicate(timeout=30)
     assert server.returncode == 0
@@ -140,7 +104,7 @@ def test_a_worker_that_dies_is_replaced(two_workers: tuple[subprocess.Popen[str]
         time.sleep(0.2)
     else:
         raise AssertionError(f"no new worker: {workers_of(server.pid)}")
-    assert all(get(f"http://127.0.0.1:{port}/v1/health")[0] == 200 for _ in range(10))
+    assert all(get_health(f"http://127.0.0.1:{port}") == 200 for _ in range(10))
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")

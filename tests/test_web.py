@@ -1,6 +1,6 @@
 """The web page at ``/`` end to end: ``thumbs serve`` driven by Debian's chromium through Playwright.
 
-One server and one headless browser for the whole session. Without Playwright, or without
+One server and one headless browser for the whole module. Without Playwright, or without
 ``/usr/bin/chromium``, the tests skip; with ``THUMBS_REQUIRE_BROWSER=1`` (CI) a missing
 browser fails instead. Playwright never downloads a browser here: it is pointed at chromium.
 httpx calls pass ``trust_env=False`` so that loopback requests never go through a proxy.
@@ -13,17 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from serving import free_port, start_serve, stop, wait_healthy
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -35,8 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: Seconds to wait for the server's /v1/health to answer 200.
-STARTUP_TIMEOUT = 30
 #: Milliseconds Playwright waits for an element or an event.
 UI_TIMEOUT = 15_000
 
@@ -66,56 +60,27 @@ BATCH_ROWS = [
 # --- fixtures -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``thumbs serve`` on a free loopback port; yields its base URL once /v1/health answers 200."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {k: v for k, v in os.environ.items() if k != "THUMBS_API_KEY"}  # the page is tested without a key
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "thumbs", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+        process = start_serve("--host", "127.0.0.1", "--port", str(port), output=log, text=False)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(base, process, log_path)
+            try:
+                wait_healthy(base, process)
+            except AssertionError as exc:
+                pytest.fail(f"{exc}:\n{log_path.read_text(errors='replace')}")
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, grace=10)
 
 
-def _wait_healthy(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"thumbs serve exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=1, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    log = log_path.read_text(errors="replace")
-    pytest.fail(f"thumbs serve did not answer /v1/health within {STARTUP_TIMEOUT} s:\n{log}")
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[sync_api.Browser]:
-    """One headless chromium for the session (never a Playwright-downloaded one)."""
+    """One headless chromium for this module (never a Playwright-downloaded one); Playwright stops with it, so its event loop does not outlive these tests."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import os
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,13 @@ def serve(
     """
     import uvicorn  # imported here: the other commands don't need the web stack
 
-    from thumbs.server.app import ENV_API_KEY, ENV_CORS, ENV_MODEL, ServerSettings, create_app
+    from thumbs.server.app import (
+        ENV_API_KEY,
+        ENV_CORS,
+        ENV_MODEL,
+        ServerSettings,
+        create_app,
+    )
 
     if workers < 1:
         raise ThumbsError(f"--workers must be at least 1, got {workers}")
@@ -74,11 +79,10 @@ def serve(
 
 def _check_port(host: str, port: int) -> None:
     """Fail in one line when the address cannot be listened on (in use, or not this machine's)."""
+    from thumbs.server.workers import bound_socket
+
     try:
-        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(info[0], socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind(info[4])
+        bound_socket(host, port).close()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ThumbsError(f"cannot listen on {host}:{port} ({reason}): choose another --port or --host") from None

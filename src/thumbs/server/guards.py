@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import datetime, timezone
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -82,12 +82,12 @@ class RequestLimits:
         if scope["type"] != "http" or scope["method"] not in METHODS_WITH_BODY:
             await self.app(scope, receive, send)
             return
-        has_body = _header(scope, b"content-length") not in (None, "0") or _header(scope, b"transfer-encoding") is not None
+        declared = _header(scope, b"content-length")
+        has_body = declared not in (None, "0") or _header(scope, b"transfer-encoding") is not None
         if has_body and not is_json_media_type(_header(scope, b"content-type")):
             await send_problem(send, 415, "send the request body as JSON, with the header Content-Type: application/json")
             return
         too_large = f"request body too large: the limit is {self.max_body_bytes:,} bytes; send fewer or shorter reviews"
-        declared = _header(scope, b"content-length")
         if declared is not None:
             if not declared.strip().isdigit():
                 await send_problem(send, 400, "the Content-Length header is not a number")

@@ -45,15 +45,25 @@ def can_share_port() -> bool:
     return hasattr(socket, "SO_REUSEPORT")
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket listening on ``host:port``, sharing the port with the other workers."""
+def bound_socket(host: str, port: int, share_port: bool = False) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (``share_port``: with ``SO_REUSEPORT``, beside the other workers)."""
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port``, sharing the port with the other workers."""
+    sock = bound_socket(host, port, share_port=True)
     sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 
@@ -140,4 +150,4 @@ def serve_workers(workers: int, options: dict[str, Any]) -> int:
     return code
 
 
-__all__ = ["can_share_port", "listening_socket", "serve_workers"]
+__all__ = ["bound_socket", "can_share_port", "listening_socket", "serve_workers"]
