@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import thumbs.ngrams
 from thumbs.corpora import load_corpus
 from thumbs.features import NgramVectorizer
-from thumbs.ngrams import KeyTable, NgramIndex
+from thumbs.key_tables import KeyTable, PairTable
+from thumbs.ngrams import NgramIndex
 from thumbs.text import tokenize
 from thumbs.token_ids import ChunkMemo
 
@@ -62,13 +63,32 @@ def test_occurrences_name_the_ngrams_where_they_start() -> None:
 
 def test_key_table_finds_every_key_and_nothing_else() -> None:
     rng = np.random.default_rng(0)
-    keys = np.unique(rng.integers(0, 2**62, 5000))
+    keys = np.unique(rng.integers(0, 2**50, 5000))
     values = np.arange(len(keys))
     table = KeyTable(keys, values)
     assert np.array_equal(table.lookup(keys), values)
-    others = rng.integers(0, 2**62, 5000)
+    others = rng.integers(0, 2**50, 5000)
     others = others[~np.isin(others, keys)]
     assert (table.lookup(others) == -1).all()
+
+
+def test_key_table_refuses_keys_and_values_that_do_not_fit_together() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        KeyTable(np.array([2**60]), np.array([2**10]))
+
+
+def test_pair_table_tells_pairs_apart_and_fills_up_to_its_capacity() -> None:
+    rng = np.random.default_rng(1)
+    first = rng.integers(0, 50, 3000)  # few distinct firsts: the second key decides
+    second = rng.integers(-(2**63), 2**63 - 1, 3000, dtype=np.int64)
+    pairs = np.unique(np.stack((first, second), axis=1), axis=0)
+    table = PairTable(capacity=len(pairs) - 10)
+    values = np.arange(len(pairs))
+    assert table.add(pairs[:, 0], pairs[:, 1], values) == len(pairs) - 10
+    assert table.add(np.array([99]), np.array([99]), np.array([0])) == 0
+    found = table.lookup(pairs[:, 0], pairs[:, 1])
+    assert np.array_equal(found[:-10], values[:-10]) and (found[-10:] == -1).all()
+    assert (table.lookup(pairs[:, 0], pairs[:, 1] ^ 1) == -1).all()
 
 
 # --- texts to ids in batches (the label-only path) --------------------------------
@@ -127,6 +147,32 @@ def test_text_ids_match_tokenize_property(texts: list[str]) -> None:
     index = _index()
     _assert_text_ids_match_tokenize(index, texts)
     _assert_present_matches_token_lists(index, texts)
+
+
+#: Pieces a chunk is glued from: punctuation, words known and unknown, and what keeps a chunk from being
+#: put together from its parts (apostrophes, digits, URL starts, letters past ASCII).
+CHUNK_PIECES = [
+    "(", ")", ",", ".", "..", "...", "!", "?", '"', "-", "--", "/", "&", ":", ";", "*", "[", "<", "#",
+    "film", "bad", "not", "never", "zyzzyva", "qwertyuiopasdfghjkl", "www", "http", "https", "'", "'s", "n't",
+    "2", "_", "\u00e9",
+]
+
+
+def test_chunks_put_together_from_their_parts_keep_the_tokens_of_tokenize() -> None:
+    index = _index()
+    chunks = ["www.,", "(www.", "www.x", "http://", "(https:", "http:", "film.", "(film),", '"film".', "--film--",
+              "...film...", "film/", "&film&", "-film", "film's", "zyzzyva!", "(zyzzyva", "not.", "(never)"]
+    for _ in range(2):
+        _assert_text_ids_match_tokenize(index, [" ".join(chunks), " ".join(reversed(chunks))])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CHUNK_PIECES), min_size=1, max_size=6).map("".join), min_size=1, max_size=8))
+def test_chunks_glued_from_punctuation_and_words_get_the_ids_of_tokenize(chunks: list[str]) -> None:
+    index = _index()
+    texts = [" ".join(chunks), " ".join(reversed(chunks))]
+    for _ in range(2):  # memo cold, then warm
+        _assert_text_ids_match_tokenize(index, texts)
 
 
 @pytest.mark.data

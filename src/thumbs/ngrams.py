@@ -44,9 +44,10 @@ from thumbs.text import (
     NEGATION_PREFIX,
     NEGATION_WORDS,
     _is_punctuation,
-    lowered_chunks,
+    lowered_text,
     tokenize,
 )
+from thumbs.key_tables import KeyTable
 from thumbs.token_ids import ChunkMemo, ranges
 
 #: Stands between the documents of a batch: a token no text can produce.
@@ -56,15 +57,12 @@ TOKEN_BLOB_SEPARATOR = "\n"
 
 IntArray = NDArray[np.int64]
 
-#: Fibonacci hashing multiplier (2**64 / golden ratio) for the n-gram key table.
-HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_SIGNED_MULTIPLIER = HASH_MULTIPLIER.astype(np.int64)  # the same bits, to multiply int64 keys
 #: Most chunks (whitespace-separated pieces of text) an index remembers the ids of. When
 #: full it keeps what it has (the frequent chunks arrive first) rather than starting over.
-CHUNK_MEMO_SIZE = 300_000
+CHUNK_MEMO_SIZE = 500_000
 #: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
 #: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
-TEXT_BATCH_CHARS = 100_000
+TEXT_BATCH_CHARS = 250_000
 
 
 def distinct(values: IntArray) -> IntArray:
@@ -93,62 +91,6 @@ def multiplicity(values: IntArray) -> IntArray:
     """
     ordered = np.sort(values)
     return np.searchsorted(ordered, values, side="right") - np.searchsorted(ordered, values, side="left")
-
-
-class KeyTable:
-    """An open-addressing hash table from int64 keys to columns, probed with NumPy.
-
-    Binary search over a million sorted keys costs ~20 cache misses a lookup;
-    this costs one or two. Built once when a model is loaded.
-
-    >>> table = KeyTable(np.array([5, 70, 3]), np.array([0, 1, 2]))
-    >>> table.lookup(np.array([3, 4, 70])).tolist()
-    [2, -1, 1]
-    """
-
-    def __init__(self, keys: IntArray, values: IntArray) -> None:
-        bits = max(4, int(2 * max(len(keys), 1) - 1).bit_length())
-        self._shift = np.uint64(64 - bits)
-        self._mask = (1 << bits) - 1
-        self._keys = np.full(1 << bits, -1, dtype=np.int64)
-        self._values = np.full(1 << bits, -1, dtype=np.int32)  # columns fit; half the cache misses
-        slots = self._slots(keys)
-        pending = np.arange(len(keys))
-        while pending.size:
-            free = self._keys[slots[pending]] == -1
-            candidates = pending[free]
-            taken, first = np.unique(slots[candidates], return_index=True)  # once, at load time
-            winners = candidates[first]
-            self._keys[taken] = keys[winners]
-            self._values[taken] = values[winners]
-            placed = np.zeros(len(keys), dtype=bool)
-            placed[winners] = True
-            pending = pending[~placed[pending]]
-            slots[pending] = (slots[pending] + 1) & self._mask
-
-    def _slots(self, keys: IntArray) -> IntArray:
-        # the product wraps around in int64 as in uint64; the views cost nothing
-        hashed = np.multiply(keys, _SIGNED_MULTIPLIER).view(np.uint64)
-        return np.right_shift(hashed, self._shift, out=hashed).view(np.int64)
-
-    def lookup(self, keys: IntArray) -> IntArray:
-        """The value of each key, or -1 where the key is not in the table."""
-        result = np.full(len(keys), -1, dtype=np.int64)
-        slots = self._slots(keys)
-        # the first probe, over every key, without indirection: most keys end here
-        stored = self._keys[slots]
-        found = stored == keys
-        hit = np.flatnonzero(found)
-        result[hit] = self._values[slots[hit]]
-        active = np.flatnonzero(~found & (stored != -1))
-        slots[active] = (slots[active] + 1) & self._mask
-        while active.size:
-            stored = self._keys[slots[active]]
-            found = stored == keys[active]
-            result[active[found]] = self._values[slots[active[found]]]
-            active = active[~found & (stored != -1)]
-            slots[active] = (slots[active] + 1) & self._mask
-        return result
 
 
 class NgramIndex:
@@ -244,12 +186,18 @@ class NgramIndex:
         self._unigram_column = np.full(size, -1, dtype=np.int64)
         if len(self.keys[0]):
             self._unigram_column[self.keys[0]] = self.columns[0]
-        # one table for every order above 1: an n-gram's key is offset by U**max_n * (n - 1)
-        self._offsets = [len(self.tokens) ** len(self.keys) * (order - 1) for order in range(len(self.keys) + 1)]
-        higher = [(keys + self._offsets[order], columns) for order, (keys, columns) in enumerate(zip(self.keys, self.columns), start=1) if order > 1]
+        # one table for every order above 1, from (column of an n-gram's first n - 1 tokens, its last token)
+        higher_keys, higher_columns = [], []
+        for order in range(2, len(self.keys) + 1):
+            prefix, last = np.divmod(self.keys[order - 1], n)
+            at = np.minimum(np.searchsorted(self.keys[order - 2], prefix), max(len(self.keys[order - 2]) - 1, 0))
+            if len(prefix) and not np.array_equal(self.keys[order - 2][at], prefix):
+                raise ValueError("the vocabulary is not closed under sub-n-grams")
+            higher_keys.append(self.columns[order - 2][at] * n + last)
+            higher_columns.append(self.columns[order - 1])
         self._table = KeyTable(
-            np.concatenate([k for k, _ in higher]) if higher else np.zeros(0, dtype=np.int64),
-            np.concatenate([c for _, c in higher]) if higher else np.zeros(0, dtype=np.int64),
+            np.concatenate(higher_keys) if higher_keys else np.zeros(0, dtype=np.int64),
+            np.concatenate(higher_columns) if higher_columns else np.zeros(0, dtype=np.int64),
         )
         self._chunks = ChunkMemo(self._token_id, self._unknown_id, CHUNK_MEMO_SIZE)
         # column -> (order, key), to name features
@@ -311,9 +259,9 @@ class NgramIndex:
 
     def _raw_text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """Raw ids of the tokens of several texts, a separator after each, and where each text ends."""
-        chunks = lowered_chunks(texts)
-        if chunks is not None:
-            ids = self._chunks.ids(chunks)
+        text = lowered_text(texts)
+        if text is not None:
+            ids = self._chunks.ids(text)
             return ids, np.flatnonzero(ids == len(self.tokens)) + 1
         # a text holds a NUL, which reads as a separator: go text by text
         each = [self._raw_ids([*tokenize(text), DOCUMENT_SEPARATOR]) for text in texts]
@@ -344,15 +292,15 @@ class NgramIndex:
         found_starts = [found]
         # An n-gram in at least min_df documents has both its (n-1)-grams in at least as many,
         # so only where (n-1)-grams were found at i and i + 1 can one start: most are never looked up.
-        key = ids[found]
+        # Its key is the column of its first n - 1 tokens (found at i) and its last token's id.
+        columns = found_columns[0]
         for order in range(2, len(self.keys) + 1):
             follows = np.flatnonzero(found[1:] - found[:-1] == 1)
             where = found[follows]
-            key = key[follows] * n_tokens + ids[where + (order - 1)]
-            columns = self._table.lookup(key + self._offsets[order])
+            columns = self._table.lookup(columns[follows] * n_tokens + ids[where + (order - 1)])
             hit = np.flatnonzero(columns >= 0)
-            found, key = where[hit], key[hit]
-            found_columns.append(columns[hit])
+            found, columns = where[hit], columns[hit]
+            found_columns.append(columns)
             found_starts.append(found)
         return np.concatenate(found_columns), np.concatenate(found_starts)
 
@@ -380,8 +328,7 @@ class NgramIndex:
             ids = self.token_ids(stream)
             lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
         columns, starts = self._columns_of_ids(ids)
-        rows = np.searchsorted(np.cumsum(lengths), starts, side="right")
-        return np.divmod(distinct(rows * self.n_features + columns), self.n_features)
+        return self._distinct_pairs(np.searchsorted(np.cumsum(lengths), starts, side="right"), columns, len(documents))
 
     def _present_texts(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """:meth:`present` of a batch of texts (pseudo-ids are left as they are, see :meth:`_columns_of_ids`)."""
@@ -389,8 +336,19 @@ class NgramIndex:
         if self.negation:
             self._negate(ids)
         columns, starts = self._columns_of_ids(ids)
-        rows = np.searchsorted(ends, starts, side="right")
-        return np.divmod(distinct(rows * self.n_features + columns), self.n_features)
+        return self._distinct_pairs(np.searchsorted(ends, starts, side="right"), columns, len(texts))
+
+    def _distinct_pairs(self, rows: IntArray, columns: IntArray, n_rows: int) -> tuple[IntArray, IntArray]:
+        """The distinct ``(row, column)`` pairs (rows below ``n_rows``), sorted by row, then column.
+
+        Sorted as one integer each, in 32 bits when they fit (a batch of texts
+        nearly always does): half the memory to sort.
+        """
+        keys = rows * self.n_features + columns
+        if n_rows * self.n_features < 2**31:
+            pairs = np.divmod(distinct(keys.astype(np.int32)), np.int32(self.n_features))
+            return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+        return np.divmod(distinct(keys), self.n_features)
 
     def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
         """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""

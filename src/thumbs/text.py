@@ -150,10 +150,13 @@ def _plain_characters(text: str) -> str:
     return _MAPPED_CHARACTER.sub(lambda m: CHARACTER_MAP[m.group()], unicodedata.normalize("NFKC", text))
 
 
-#: Stands between the texts of a batch in :func:`lowered_chunks`, and ends each text's chunks.
+#: The whitespace characters past ASCII that :func:`_plain_characters` leaves (NFKC makes the others a space).
+UNMAPPED_SPACES = "\x85\u1680\u2028\u2029"
+_UNMAPPED_SPACE = re.compile(f"[{UNMAPPED_SPACES}]")
+#: Stands between the texts of a batch in :func:`lowered_text`, and ends each text's chunks.
 CHUNK_SEPARATOR = "\x00"
 #: Joins the texts of a batch: a NUL between line breaks. No step of :func:`normalize`
-#: reaches across it (see :func:`lowered_chunks`), and the NUL is a chunk of its own.
+#: reaches across it (see :func:`lowered_text`), and the NUL is a chunk of its own.
 _BATCH_JOINER = "\n" + CHUNK_SEPARATOR + "\n"
 #: The tag patterns of :func:`normalize`, kept from running through a NUL: on a text
 #: without one they match exactly what the originals match.
@@ -176,10 +179,14 @@ def _batch_ellipsis(joined: str, match: re.Match[str]) -> str:
     return "..." if ". ." in text or ".\t." in text else found
 
 
-def lowered_chunks(texts: Sequence[str]) -> list[str] | None:
-    """The chunks ``normalize(t).lower().split()`` of every text, each text's followed by ``"\\x00"``.
+def lowered_text(texts: Sequence[str]) -> str | None:
+    """Every text normalized and lowercased, each followed by a NUL between line breaks, as one string.
 
-    None when some text holds a NUL itself (then the caller goes text by text).
+    Its ``split()`` is the chunks ``normalize(t).lower().split()`` of every
+    text, each text's followed by the chunk ``"\\x00"``. None when some text
+    holds a NUL itself (then the caller goes text by text). Its whitespace is
+    all ASCII, so it can be cut at whitespace as UTF-8 bytes.
+
     Normalizing review by review costs a dozen scans and a few regex calls per
     review; here each step runs once over the batch, joined by
     :data:`_BATCH_JOINER`, with the same result, because:
@@ -192,18 +199,26 @@ def lowered_chunks(texts: Sequence[str]) -> list[str] | None:
       step, which :func:`normalize` runs only on texts with ``". ."``;
     * lowercasing treats a line break like the end of the text (final sigma);
     * the last steps of :func:`normalize` only turn whitespace into other
-      whitespace, which ``str.split`` does not tell apart, so they are skipped.
+      whitespace, which ``str.split`` does not tell apart, so they are skipped;
+      but the few whitespace characters past ASCII that the character step
+      leaves (:data:`UNMAPPED_SPACES`) become a space.
     """
     if not texts:
-        return []
+        return ""
     joined = _BATCH_JOINER.join(texts)
     if joined.count(CHUNK_SEPARATOR) != len(texts) - 1:
         return None
     if "<" in joined:
         joined = _BATCH_OTHER_TAG.sub(" ", _BATCH_LINE_BREAK_TAG.sub("\n", joined))
     joined = html.unescape(joined)
+    unmapped_spaces = False
     if not joined.isascii():
-        joined = _BATCH_JOINER.join([t if t.isascii() else _plain_characters(t) for t in joined.split(_BATCH_JOINER)])
+        texts = joined.split(_BATCH_JOINER)
+        for i, text in enumerate(texts):
+            if not text.isascii():
+                texts[i] = text = _plain_characters(text)
+                unmapped_spaces = unmapped_spaces or any(space in text for space in UNMAPPED_SPACES)
+        joined = _BATCH_JOINER.join(texts)
     # LATEX_QUOTES.sub, two literal passes (their matches cannot overlap: ` is not ')
     if "``" in joined:
         joined = joined.replace("``", '"')
@@ -213,9 +228,9 @@ def lowered_chunks(texts: Sequence[str]) -> list[str] | None:
         joined = joined.replace("`", "'")
     if ". ." in joined or ".\t." in joined:
         joined = SPACED_ELLIPSIS.sub(lambda match: _batch_ellipsis(joined, match), joined)
-    chunks = joined.lower().split()
-    chunks.append(CHUNK_SEPARATOR)
-    return chunks
+    if unmapped_spaces:  # last: the ellipsis step tells spaces apart
+        joined = _UNMAPPED_SPACE.sub(" ", joined)
+    return joined.lower() + _BATCH_JOINER
 
 
 def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
