@@ -30,7 +30,7 @@ from thumbs.text import (
     Sentence,
     _plain_characters,
     canonical_tokens,
-    lowered_text,
+    lowered_utf8,
     mark_negation,
     normalize,
     split_sentences,
@@ -614,18 +614,18 @@ def _chunks_text_by_text(texts: list[str]) -> list[str]:
         ["caf\u00e9 \u201cquote\u201d \u2014 dash\u2026", "plain"],
     ],
 )
-def test_lowered_text_splits_into_the_chunks_of_normalizing_text_by_text(texts: list[str]) -> None:
-    _assert_lowered_text_matches(texts)
+def test_lowered_utf8_splits_into_the_chunks_of_normalizing_text_by_text(texts: list[str]) -> None:
+    _assert_lowered_utf8_matches(texts)
 
 
-def _assert_lowered_text_matches(texts: list[str]) -> None:
-    lowered = lowered_text(texts)
-    assert lowered is not None and lowered.split() == _chunks_text_by_text(texts)
-    assert all(character.isascii() for character in lowered if character.isspace())  # cut as bytes
+def _assert_lowered_utf8_matches(texts: list[str]) -> None:
+    lowered = lowered_utf8(texts)
+    assert lowered is not None and lowered.decode("utf-8").split() == _chunks_text_by_text(texts)
+    assert all(character.isascii() for character in lowered.decode("utf-8") if character.isspace())  # cut as bytes
 
 
-def test_lowered_text_leaves_texts_with_a_nul_to_the_caller() -> None:
-    assert lowered_text(["fine", "a \x00 b"]) is None
+def test_lowered_utf8_leaves_texts_with_a_nul_to_the_caller() -> None:
+    assert lowered_utf8(["fine", "a \x00 b"]) is None
 
 
 def test_the_character_step_leaves_only_the_listed_whitespace_past_ascii() -> None:
@@ -636,8 +636,8 @@ def test_the_character_step_leaves_only_the_listed_whitespace_past_ascii() -> No
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(TRICKY_PIECES), max_size=12).map("".join), max_size=6))
-def test_lowered_text_matches_normalizing_text_by_text_property(texts: list[str]) -> None:
-    _assert_lowered_text_matches(texts)
+def test_lowered_utf8_matches_normalizing_text_by_text_property(texts: list[str]) -> None:
+    _assert_lowered_utf8_matches(texts)
 
 
 @settings(max_examples=300, deadline=None)

@@ -44,7 +44,7 @@ from thumbs.text import (
     NEGATION_PREFIX,
     NEGATION_WORDS,
     _is_punctuation,
-    lowered_text,
+    lowered_utf8,
     tokenize,
 )
 from thumbs.key_tables import KeyTable
@@ -259,9 +259,9 @@ class NgramIndex:
 
     def _raw_text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """Raw ids of the tokens of several texts, a separator after each, and where each text ends."""
-        text = lowered_text(texts)
-        if text is not None:
-            ids = self._chunks.ids(text)
+        data = lowered_utf8(texts)
+        if data is not None:
+            ids = self._chunks.ids(data)
             return ids, np.flatnonzero(ids == len(self.tokens)) + 1
         # a text holds a NUL, which reads as a separator: go text by text
         each = [self._raw_ids([*tokenize(text), DOCUMENT_SEPARATOR]) for text in texts]

@@ -152,40 +152,62 @@ def _plain_characters(text: str) -> str:
 
 #: The whitespace characters past ASCII that :func:`_plain_characters` leaves (NFKC makes the others a space).
 UNMAPPED_SPACES = "\x85\u1680\u2028\u2029"
-_UNMAPPED_SPACE = re.compile(f"[{UNMAPPED_SPACES}]")
-#: Stands between the texts of a batch in :func:`lowered_text`, and ends each text's chunks.
+#: Stands between the texts of a batch in :func:`lowered_utf8`, and ends each text's chunks.
 CHUNK_SEPARATOR = "\x00"
 #: Joins the texts of a batch: a NUL between line breaks. No step of :func:`normalize`
-#: reaches across it (see :func:`lowered_text`), and the NUL is a chunk of its own.
+#: reaches across it (see :func:`lowered_utf8`), and the NUL is a chunk of its own.
 _BATCH_JOINER = "\n" + CHUNK_SEPARATOR + "\n"
 #: The tag patterns of :func:`normalize`, kept from running through a NUL: on a text
 #: without one they match exactly what the originals match.
 _BATCH_LINE_BREAK_TAG = re.compile(LINE_BREAK_TAG.pattern.replace("[^>]", "[^>\\x00]"), re.IGNORECASE)
 _BATCH_OTHER_TAG = re.compile(OTHER_TAG.pattern.replace("[^<>]", "[^<>\\x00]"))
+_BATCH_JOINER_UTF8 = _BATCH_JOINER.encode("ascii")
+_SPACED_ELLIPSIS_UTF8 = re.compile(SPACED_ELLIPSIS.pattern.encode("ascii"))
 
 
-def _batch_ellipsis(joined: str, match: re.Match[str]) -> str:
+def _lowered_past_ascii(text: str) -> bytes:
+    """A non-ASCII text, without tags or character references, normalized and lowercased, in UTF-8.
+
+    The steps of :func:`normalize` in its order (lowercasing last: which
+    sigma is final depends on the quotes and dots after it), but for those
+    that only turn whitespace into other whitespace; the whitespace past
+    ASCII that the character step leaves becomes a space.
+    """
+    text = _plain_characters(text)
+    if "``" in text or "''" in text:
+        text = LATEX_QUOTES.sub('"', text)
+    if "`" in text:
+        text = text.replace("`", "'")
+    if ". ." in text or ".\t." in text:
+        text = SPACED_ELLIPSIS.sub("...", text)
+    for space in UNMAPPED_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    return text.lower().encode("utf-8")
+
+
+def _batch_ellipsis(joined: bytes, match: re.Match[bytes]) -> bytes:
     """A spaced ellipsis in a batch becomes "..." where :func:`normalize` would change it.
 
     That is where its text has ``". ."`` or ``".\\t."``: the match itself
     nearly always shows it; else look at the whole text.
     """
     found = match.group()
-    if ". ." in found or ".\t." in found:
-        return "..."
-    start = joined.rfind(CHUNK_SEPARATOR, 0, match.start()) + 1
-    end = joined.find(CHUNK_SEPARATOR, match.end())
+    if b". ." in found or b".\t." in found:
+        return b"..."
+    start = joined.rfind(b"\x00", 0, match.start()) + 1
+    end = joined.find(b"\x00", match.end())
     text = joined[start : end if end >= 0 else len(joined)]
-    return "..." if ". ." in text or ".\t." in text else found
+    return b"..." if b". ." in text or b".\t." in text else found
 
 
-def lowered_text(texts: Sequence[str]) -> str | None:
-    """Every text normalized and lowercased, each followed by a NUL between line breaks, as one string.
+def lowered_utf8(texts: Sequence[str]) -> bytes | None:
+    """Every text normalized and lowercased, each followed by a NUL between line breaks, in UTF-8.
 
-    Its ``split()`` is the chunks ``normalize(t).lower().split()`` of every
-    text, each text's followed by the chunk ``"\\x00"``. None when some text
-    holds a NUL itself (then the caller goes text by text). Its whitespace is
-    all ASCII, so it can be cut at whitespace as UTF-8 bytes.
+    Its ``decode().split()`` is the chunks ``normalize(t).lower().split()`` of
+    every text, each text's followed by the chunk ``"\\x00"``; and all its
+    whitespace is ASCII, so it can be cut at whitespace as bytes. None when
+    some text holds a NUL itself (then the caller goes text by text).
 
     Normalizing review by review costs a dozen scans and a few regex calls per
     review; here each step runs once over the batch, joined by
@@ -194,43 +216,47 @@ def lowered_text(texts: Sequence[str]) -> str | None:
     * no tag match can run through the NUL (:data:`_BATCH_LINE_BREAK_TAG`), and
       no character reference, LaTeX quote, backquote or ellipsis match can run
       through a line break;
-    * Unicode normalization and the character map run on each non-ASCII text
-      alone (on ASCII text they change nothing), as does the spaced-ellipsis
-      step, which :func:`normalize` runs only on texts with ``". ."``;
-    * lowercasing treats a line break like the end of the text (final sigma);
+    * a text past ASCII (one in ten) goes alone through the steps that follow
+      (:func:`_lowered_past_ascii`); the others, ASCII, are lowercased as
+      bytes, which is the same, and the LaTeX quote and ellipsis steps, which
+      lowercasing does not touch, run on those bytes;
+    * the spaced-ellipsis step runs where :func:`normalize` runs it, on texts
+      with ``". ."`` (:func:`_batch_ellipsis`);
     * the last steps of :func:`normalize` only turn whitespace into other
-      whitespace, which ``str.split`` does not tell apart, so they are skipped;
-      but the few whitespace characters past ASCII that the character step
-      leaves (:data:`UNMAPPED_SPACES`) become a space.
+      whitespace, which ``str.split`` does not tell apart, so they are skipped.
     """
     if not texts:
-        return ""
+        return b""
     joined = _BATCH_JOINER.join(texts)
     if joined.count(CHUNK_SEPARATOR) != len(texts) - 1:
         return None
     if "<" in joined:
         joined = _BATCH_OTHER_TAG.sub(" ", _BATCH_LINE_BREAK_TAG.sub("\n", joined))
     joined = html.unescape(joined)
-    unmapped_spaces = False
+    past_ascii: dict[int, bytes] = {}
     if not joined.isascii():
         texts = joined.split(_BATCH_JOINER)
         for i, text in enumerate(texts):
             if not text.isascii():
-                texts[i] = text = _plain_characters(text)
-                unmapped_spaces = unmapped_spaces or any(space in text for space in UNMAPPED_SPACES)
+                past_ascii[i] = _lowered_past_ascii(text)
+                texts[i] = ""
         joined = _BATCH_JOINER.join(texts)
+    data = joined.encode("ascii").lower()
     # LATEX_QUOTES.sub, two literal passes (their matches cannot overlap: ` is not ')
-    if "``" in joined:
-        joined = joined.replace("``", '"')
-    if "''" in joined:
-        joined = joined.replace("''", '"')
-    if "`" in joined:
-        joined = joined.replace("`", "'")
-    if ". ." in joined or ".\t." in joined:
-        joined = SPACED_ELLIPSIS.sub(lambda match: _batch_ellipsis(joined, match), joined)
-    if unmapped_spaces:  # last: the ellipsis step tells spaces apart
-        joined = _UNMAPPED_SPACE.sub(" ", joined)
-    return joined.lower() + _BATCH_JOINER
+    if b"``" in data:
+        data = data.replace(b"``", b'"')
+    if b"''" in data:
+        data = data.replace(b"''", b'"')
+    if b"`" in data:
+        data = data.replace(b"`", b"'")
+    if b". ." in data or b".\t." in data:
+        data = _SPACED_ELLIPSIS_UTF8.sub(lambda match: _batch_ellipsis(data, match), data)
+    if past_ascii:
+        parts = data.split(_BATCH_JOINER_UTF8)
+        for i, text_data in past_ascii.items():
+            parts[i] = text_data
+        data = _BATCH_JOINER_UTF8.join(parts)
+    return data + _BATCH_JOINER_UTF8
 
 
 def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
