@@ -93,13 +93,13 @@ class KeyTable:
 
     def lookup(self, keys: IntArray) -> IntArray:
         """The value of each key, or -1 where the key is not in the table."""
-        result = np.full(len(keys), -1, dtype=np.int64)
         slots = self._slots(keys)
         # the first probe, over every key, without indirection: most keys end here
         stored = self._entries[slots]
-        found = (stored >> self._value_bits) == keys
-        result[found] = stored[found] & self._value_mask
-        active = np.flatnonzero(~found & (stored != EMPTY))
+        stored_keys = stored >> self._value_bits  # EMPTY stays -1, which no key is
+        found = stored_keys == keys
+        result = np.where(found, stored & self._value_mask, -1)
+        active = np.flatnonzero(~found & (stored_keys != EMPTY))
         while active.size:
             slots[active] = (slots[active] + 1) & self._mask
             stored = self._entries[slots[active]]
@@ -141,9 +141,14 @@ class PairTable:
 
     def lookup(self, first: IntArray, second: IntArray) -> IntArray:
         """The value of each pair ``(first[i], second[i])``, or -1 where it is not in the table."""
-        result = np.full(len(first), -1, dtype=np.int64)
         slots = self._slots(first, second)
-        active = np.arange(len(first))
+        # the first probe, over every pair, without indirection: most pairs end here
+        stored = self._as_items[slots].view(np.int64)
+        stored_first = stored[0::2]
+        found = (stored_first == first) & (stored[1::2] == second)
+        result = np.where(found, self._values[slots], -1)
+        active = np.flatnonzero(~found & (stored_first != EMPTY))
+        slots = (slots[active] + 1) & self._mask
         while active.size:
             stored = self._as_items[slots].view(np.int64)
             stored_first = stored[0::2]

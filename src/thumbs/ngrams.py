@@ -336,7 +336,8 @@ class NgramIndex:
         if self.negation:
             self._negate(ids)
         columns, starts = self._columns_of_ids(ids)
-        return self._distinct_pairs(np.searchsorted(ends, starts, side="right"), columns, len(texts))
+        row_of_token = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
+        return self._distinct_pairs(row_of_token[starts], columns, len(texts))
 
     def _distinct_pairs(self, rows: IntArray, columns: IntArray, n_rows: int) -> tuple[IntArray, IntArray]:
         """The distinct ``(row, column)`` pairs (rows below ``n_rows``), sorted by row, then column.

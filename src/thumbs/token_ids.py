@@ -46,18 +46,22 @@ KEY_BYTES = 8
 #: The longest chunk (in UTF-8 bytes) keyed by its bytes, in two keys; longer ones are decoded each time.
 KEYED_BYTES = 2 * KEY_BYTES
 
-#: The bytes of lowercase ASCII words.
-LETTER_BYTES = b"abcdefghijklmnopqrstuvwxyz"
-#: Punctuation that no token joins to a word (not an apostrophe, an underscore or anything past ASCII).
-MARK_BYTES = b"!\"#$%&()*+,-./:;<=>?@[\\]^`{|}~"
+#: The bytes of lowercase ASCII words (digits are word characters too).
+WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
+#: Punctuation that joins two words into one token ("fist-fight", "10/10", "r&b"), and is a token of
+#: its own anywhere else.
+JOINER_BYTES = b"-/&"
+#: Punctuation that is never part of a word's token (all but the joiners, an apostrophe and an underscore).
+MARK_BYTES = b"!\"#$%()*+,.:;<=>?@[\\]^`{|}~"
 #: Words that start a URL when punctuation follows ("www." "http:").
 URL_WORDS = ("www", "http", "https")
 
 _IS_CHUNK_BYTE = np.ones(256, dtype=np.int8)
 _IS_CHUNK_BYTE[list(SPLIT_BYTES)] = 0
-_LETTER, _MARK, _OTHER = 1, 2, 3
+_WORD, _JOINER, _MARK, _OTHER = 1, 2, 3, 4
 _BYTE_CLASS = np.full(256, _OTHER, dtype=np.int8)
-_BYTE_CLASS[list(LETTER_BYTES)] = _LETTER
+_BYTE_CLASS[list(WORD_BYTES)] = _WORD
+_BYTE_CLASS[list(JOINER_BYTES)] = _JOINER
 _BYTE_CLASS[list(MARK_BYTES)] = _MARK
 #: ``_LOW_BYTES[n]`` keeps the first ``n`` bytes of a little-endian int64 (all eight for n = 8).
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(KEY_BYTES)] + [-1], dtype=np.int64)
@@ -225,53 +229,54 @@ class ChunkMemo:
         return codes
 
     def _words(self) -> PairTable:
-        """The table of the memo, made on first use with the chunk "\\x00" and every word."""
+        """The table of the memo, made on first use with the chunk "\\x00" and every token that is a chunk."""
         if self._table is None:
-            words = sorted({t for t in self._token_id if t.isalpha()} | {w for w in NEGATION_WORDS if w.isalpha()})
-            words = [w for w in words if len(w.encode("utf-8")) <= KEYED_BYTES]
-            ids, starts, _ = self._tokens_of(words)
+            short = {t for t in [*self._token_id, *NEGATION_WORDS] if len(t.encode("utf-8")) <= KEYED_BYTES}
+            words = sorted(t for t in short if t == t.lower() and not t.isspace() and t != CHUNK_SEPARATOR)
             raw = " ".join([CHUNK_SEPARATOR, *words]).encode("utf-8")
             padded = np.frombuffer(raw + bytes(KEY_BYTES), dtype=np.uint8)
             spans = Spans.of(padded, *chunk_spans(padded[: len(raw)]))
             self._table = PairTable(max(self._size, len(words) + 1))
-            self._table.add(spans.first, spans.second, np.append(self._separator, ids[starts]))
+            self._table.add(spans.first, spans.second, np.append(self._separator, self._codes(*self._tokens_of(words))))
         return self._table
 
     def _compose(self, chunks: Spans, codes: IntArray, at: IntArray, remember: bool) -> IntArray:
         """Codes of unknown chunks of punctuation, one word, punctuation, put in ``codes[at]``; what is left of ``at``.
 
-        Such a chunk (ASCII, no digit, apostrophe or underscore, one run of
-        letters) has the tokens of its leading punctuation, the word, and the
-        tokens of its trailing punctuation: no alternative of
-        :data:`~thumbs.text.TOKEN_PATTERN` joins a word to punctuation without
-        a letter or digit after it, nor starts in punctuation and takes a
-        letter, but for URLs (so "www", "http" and "https" are left out). The
-        parts are looked up as chunks of their own. A word the memo does not
-        know is a word never seen, since the memo holds every word of the
-        vocabulary.
+        Such a chunk is ASCII without an apostrophe or underscore, and from its
+        first word character to its last holds only word characters and single
+        joiners ("(fist-fight),"). Its tokens are those of its leading
+        punctuation, the word, and those of its trailing punctuation: no
+        alternative of :data:`~thumbs.text.TOKEN_PATTERN` joins a word to
+        punctuation without a word character after it, nor starts in
+        punctuation and takes a word character, but for URLs (so "www", "http"
+        and "https" are left out). The parts are looked up as chunks of their
+        own. A word the memo does not know is a word never seen, since the
+        memo holds every token of the vocabulary that is a chunk of its own.
         """
         n = chunks.lengths
         offsets = np.cumsum(n) - n
         classes = _BYTE_CLASS[chunks.padded[ranges(chunks.starts, n)]]
-        letter = classes == _LETTER
-        word_start = letter.copy()
-        word_start[1:] &= ~letter[:-1]
-        word_start[offsets] = letter[offsets]
-        letters = np.add.reduceat(letter, offsets, dtype=np.int64)
-        one_word = np.add.reduceat(word_start, offsets, dtype=np.int64) == 1
-        affixed = one_word & (np.add.reduceat(classes == _OTHER, offsets, dtype=np.int64) == 0) & (n <= KEYED_BYTES)
-        head = np.zeros(len(n), dtype=np.int64)  # bytes before the word
-        word_at = np.flatnonzero(word_start)
-        owner = np.searchsorted(offsets, word_at, side="right") - 1
-        single = one_word[owner]
-        head[owner[single]] = word_at[single] - offsets[owner[single]]
-        words = Spans.of(chunks.padded, chunks.starts + head, letters)
-        affixed &= ~(np.isin(words.first, _URL_WORD_KEYS) & (letters <= max(map(len, URL_WORDS))))
+        word = classes == _WORD
+        seen = np.cumsum(word)  # word characters up to here, in the chunk:
+        seen -= np.repeat(seen[offsets] - word[offsets], n)
+        letters = np.add.reduceat(word, offsets, dtype=np.int64)
+        before = seen == 0
+        after = (seen == np.repeat(letters, n)) & ~word
+        inside = ~before & ~after
+        joiner = classes == _JOINER
+        bad = (classes == _OTHER) | (inside & (classes == _MARK))
+        bad[:-1] |= inside[:-1] & joiner[:-1] & joiner[1:]  # "--" is a token of its own
+        affixed = (np.add.reduceat(bad, offsets, dtype=np.int64) == 0) & (letters > 0) & (n <= KEYED_BYTES)
+        head = np.add.reduceat(before, offsets, dtype=np.int64) * affixed  # bytes before the word
+        width = (n - head - np.add.reduceat(after, offsets, dtype=np.int64)) * affixed
+        words = Spans.of(chunks.padded, chunks.starts + head, width)
+        affixed &= ~(np.isin(words.first, _URL_WORD_KEYS) & (width <= max(map(len, URL_WORDS))))
         which = np.flatnonzero(affixed)
         if which.size:
             whole = chunks.take(which)
             one, rank = whole.distinct()
-            new_codes = self._parts_codes(chunks.take(which[one]), head[which[one]], letters[which[one]], remember)
+            new_codes = self._parts_codes(chunks.take(which[one]), head[which[one]], width[which[one]], remember)
             if remember:
                 self._words().add(whole.first[one], whole.second[one], new_codes)
             codes[at[which]] = new_codes[rank]
