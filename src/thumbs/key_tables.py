@@ -100,12 +100,13 @@ class KeyTable:
         found = stored_keys == keys
         result = np.where(found, stored & self._value_mask, -1)
         active = np.flatnonzero(~found & (stored_keys != EMPTY))
+        slots = (slots[active] + 1) & self._mask
         while active.size:
-            slots[active] = (slots[active] + 1) & self._mask
-            stored = self._entries[slots[active]]
+            stored = self._entries[slots]
             found = (stored >> self._value_bits) == keys[active]
             result[active[found]] = stored[found] & self._value_mask
-            active = active[~found & (stored != EMPTY)]
+            going_on = ~found & (stored != EMPTY)
+            active, slots = active[going_on], (slots[going_on] + 1) & self._mask
         return result
 
 

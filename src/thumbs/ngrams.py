@@ -62,7 +62,7 @@ IntArray = NDArray[np.int64]
 CHUNK_MEMO_SIZE = 500_000
 #: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
 #: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
-TEXT_BATCH_CHARS = 250_000
+TEXT_BATCH_CHARS = 500_000
 
 
 def distinct(values: IntArray) -> IntArray:

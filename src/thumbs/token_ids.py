@@ -49,7 +49,7 @@ KEYED_BYTES = 2 * KEY_BYTES
 #: The bytes of lowercase ASCII words (digits are word characters too).
 WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
 #: Punctuation that joins two words into one token ("fist-fight", "10/10", "r&b"), and is a token of
-#: its own anywhere else.
+#: its own anywhere else. An apostrophe joins too ("film's" -> "film" "'s" is a split of that token).
 JOINER_BYTES = b"-/&"
 #: Punctuation that is never part of a word's token (all but the joiners, an apostrophe and an underscore).
 MARK_BYTES = b"!\"#$%()*+,.:;<=>?@[\\]^`{|}~"
@@ -58,11 +58,12 @@ URL_WORDS = ("www", "http", "https")
 
 _IS_CHUNK_BYTE = np.ones(256, dtype=np.int8)
 _IS_CHUNK_BYTE[list(SPLIT_BYTES)] = 0
-_WORD, _JOINER, _MARK, _OTHER = 1, 2, 3, 4
+_WORD, _JOINER, _MARK, _OTHER, _APOSTROPHE = 1, 2, 3, 4, 5
 _BYTE_CLASS = np.full(256, _OTHER, dtype=np.int8)
 _BYTE_CLASS[list(WORD_BYTES)] = _WORD
 _BYTE_CLASS[list(JOINER_BYTES)] = _JOINER
 _BYTE_CLASS[list(MARK_BYTES)] = _MARK
+_BYTE_CLASS[ord("'")] = _APOSTROPHE
 #: ``_LOW_BYTES[n]`` keeps the first ``n`` bytes of a little-endian int64 (all eight for n = 8).
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(KEY_BYTES)] + [-1], dtype=np.int64)
 
@@ -243,16 +244,21 @@ class ChunkMemo:
     def _compose(self, chunks: Spans, codes: IntArray, at: IntArray, remember: bool) -> IntArray:
         """Codes of unknown chunks of punctuation, one word, punctuation, put in ``codes[at]``; what is left of ``at``.
 
-        Such a chunk is ASCII without an apostrophe or underscore, and from its
-        first word character to its last holds only word characters and single
-        joiners ("(fist-fight),"). Its tokens are those of its leading
-        punctuation, the word, and those of its trailing punctuation: no
-        alternative of :data:`~thumbs.text.TOKEN_PATTERN` joins a word to
+        Such a chunk is ASCII without an underscore, and from its first word
+        character to its last holds only word characters and single joiners
+        ("(fist-fight),", "film's."); it has no apostrophe elsewhere. Its
+        tokens are those of its leading punctuation, the word, and those of its
+        trailing punctuation: :data:`~thumbs.text.TOKEN_PATTERN` takes such a
+        word whole, as one match (which :func:`~thumbs.text.canonical_tokens`
+        may split at an apostrophe), and no alternative of it joins a word to
         punctuation without a word character after it, nor starts in
         punctuation and takes a word character, but for URLs (so "www", "http"
-        and "https" are left out). The parts are looked up as chunks of their
-        own. A word the memo does not know is a word never seen, since the
-        memo holds every token of the vocabulary that is a chunk of its own.
+        and "https" are left out) and for a leading apostrophe ("'s").
+
+        The parts are looked up as chunks of their own. A word without an
+        apostrophe that the memo does not know is a word never seen, since the
+        memo holds every token of the vocabulary that is a chunk of its own;
+        other parts it does not know are learned (:meth:`_learn`).
         """
         n = chunks.lengths
         offsets = np.cumsum(n) - n
@@ -264,8 +270,9 @@ class ChunkMemo:
         before = seen == 0
         after = (seen == np.repeat(letters, n)) & ~word
         inside = ~before & ~after
-        joiner = classes == _JOINER
-        bad = (classes == _OTHER) | (inside & (classes == _MARK))
+        apostrophe = classes == _APOSTROPHE
+        joiner = (classes == _JOINER) | apostrophe
+        bad = (classes == _OTHER) | (inside & (classes == _MARK)) | (~inside & apostrophe)
         bad[:-1] |= inside[:-1] & joiner[:-1] & joiner[1:]  # "--" is a token of its own
         affixed = (np.add.reduceat(bad, offsets, dtype=np.int64) == 0) & (letters > 0) & (n <= KEYED_BYTES)
         head = np.add.reduceat(before, offsets, dtype=np.int64) * affixed  # bytes before the word
@@ -276,14 +283,19 @@ class ChunkMemo:
         if which.size:
             whole = chunks.take(which)
             one, rank = whole.distinct()
-            new_codes = self._parts_codes(chunks.take(which[one]), head[which[one]], width[which[one]], remember)
+            plain = np.add.reduceat(apostrophe, offsets, dtype=np.int64)[which[one]] == 0
+            new_codes = self._parts_codes(chunks.take(which[one]), head[which[one]], width[which[one]], plain, remember)
             if remember:
                 self._words().add(whole.first[one], whole.second[one], new_codes)
             codes[at[which]] = new_codes[rank]
         return at[~affixed]
 
-    def _parts_codes(self, chunks: Spans, head: IntArray, word: IntArray, remember: bool) -> IntArray:
-        """Codes of distinct chunks of punctuation (``head`` bytes), a word (``word`` bytes), punctuation."""
+    def _parts_codes(self, chunks: Spans, head: IntArray, word: IntArray, plain: NDArray[np.bool_],
+                     remember: bool) -> IntArray:
+        """Codes of distinct chunks of punctuation (``head`` bytes), a word (``word`` bytes), punctuation.
+
+        ``plain`` tells the chunks whose word has no apostrophe (one token).
+        """
         tail = chunks.lengths - head - word
         starts = np.stack((chunks.starts, chunks.starts + head, chunks.starts + head + word), axis=1).ravel()
         lengths = np.stack((head, word, tail), axis=1).ravel()
@@ -291,8 +303,8 @@ class ChunkMemo:
         parts = Spans.of(chunks.padded, starts[there], lengths[there])
         owner = there // 3
         codes = self._words().lookup(parts.first, parts.second)
-        codes[(there % 3 == 1) & (codes == UNKNOWN_CHUNK)] = self._unknown_word
-        missing = np.flatnonzero(codes == UNKNOWN_CHUNK)  # punctuation not seen alone
+        codes[(there % 3 == 1) & plain[owner] & (codes == UNKNOWN_CHUNK)] = self._unknown_word
+        missing = np.flatnonzero(codes == UNKNOWN_CHUNK)  # punctuation, or a word with an apostrophe, not seen alone
         if missing.size:
             codes[missing] = self._learn(parts.take(missing), remember)
         several = np.flatnonzero(codes < 0)
