@@ -161,7 +161,9 @@ CHUNK_PIECES = [
 def test_chunks_put_together_from_their_parts_keep_the_tokens_of_tokenize() -> None:
     index = _index()
     chunks = ["www.,", "(www.", "www.x", "http://", "(https:", "http:", "film.", "(film),", '"film".', "--film--",
-              "...film...", "film/", "&film&", "-film", "film's", "zyzzyva!", "(zyzzyva", "not.", "(never)"]
+              "...film...", "film/", "&film&", "-film", "film's", "zyzzyva!", "(zyzzyva", "not.", "(never)",
+              "bad.film", "film--not", "bad....film", "film).never", "www.film.com", "film.www.x", "2.5", "10/10",
+              "it's.bad", "fist-fight,", "a-'b", "film's's", "(isn't)"]
     for _ in range(2):
         _assert_text_ids_match_tokenize(index, [" ".join(chunks), " ".join(reversed(chunks))])
 

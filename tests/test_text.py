@@ -606,6 +606,7 @@ def _chunks_text_by_text(texts: list[str]) -> list[str]:
         ["", "  ", ""],
         ["It wasn't <br", "/> bad &amp", "; at all"],
         ["tag <b", "> split", "<i>fine</i>"],
+        ["plain<br />break", "odd <i>tag</i><br />here", "<BR>upper", "more<br /><br />breaks", "<p <br />>"],
         ["ends in &amp", "lt; starts", "&#39", "9;"],
         ["ΣΑΣ", "ΣΑΣ Σ", "x Σ"],
         ["ends in \r", "\nstarts", "a\r\nb"],

@@ -6,12 +6,16 @@ and the wrong one for scoring millions of reviews: every n-gram of every review
 would be built as a string only to be looked up and thrown away.
 :class:`NgramIndex` compiles that vocabulary once into integer form:
 
-* each token of the vocabulary gets an id (one dictionary lookup per token);
+* each token of the vocabulary gets an id (one dictionary lookup per token, or
+  for a batch of texts a chunk memo over their bytes, :mod:`thumbs.token_ids`);
 * negation scope (:func:`thumbs.text.mark_negation`) is applied to the ids with
   NumPy: a token after a negation word, up to the next punctuation, is replaced
   by the id of its ``NOT_`` form;
-* an n-gram is the integer ``((a * U) + b) * U + c`` of its token ids (``U`` is
-  the number of tokens), found by binary search in a sorted array per order.
+* an n-gram is saved as the integer ``((a * U) + b) * U + c`` of its token ids
+  (``U`` is the number of tokens), and found by the integer ``column of its
+  first n - 1 tokens * U + id of its last`` in a hash table
+  (:class:`~thumbs.key_tables.KeyTable`), only where its first and last n - 1
+  tokens were found.
 
 It gives exactly the columns the vectorizer would give, for one review
 (:meth:`NgramIndex.occurrences`, with the position each n-gram starts at, which
@@ -39,6 +43,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from thumbs.features import NGRAM_JOINER
+from thumbs.key_tables import KeyTable
 from thumbs.text import (
     CHUNK_SEPARATOR,
     NEGATION_PREFIX,
@@ -47,7 +52,6 @@ from thumbs.text import (
     lowered_utf8,
     tokenize,
 )
-from thumbs.key_tables import KeyTable
 from thumbs.token_ids import ChunkMemo, ranges
 
 #: Stands between the documents of a batch: a token no text can produce.

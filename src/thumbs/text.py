@@ -128,16 +128,22 @@ def normalize(text: str) -> str:
     text = html.unescape(text)  # returns at once when there is no "&"
     if not text.isascii():
         text = _plain_characters(text)
+    text = _quotes_and_ellipses(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() or any(space in text for space in _ASCII_SPACING):
+        text = HORIZONTAL_SPACE.sub(" ", text)
+    return text
+
+
+def _quotes_and_ellipses(text: str) -> str:
+    """The LaTeX quote, backquote and spaced-ellipsis steps of :func:`normalize`."""
     if "``" in text or "''" in text:
         text = LATEX_QUOTES.sub('"', text)
     if "`" in text:
         text = text.replace("`", "'")
     if ". ." in text or ".\t." in text:
         text = SPACED_ELLIPSIS.sub("...", text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii() or any(space in text for space in _ASCII_SPACING):
-        text = HORIZONTAL_SPACE.sub(" ", text)
     return text
 
 
@@ -201,13 +207,7 @@ def _lowered_past_ascii(text: str) -> bytes:
     that only turn whitespace into other whitespace; the whitespace past
     ASCII that the character step leaves becomes a space.
     """
-    text = _plain_characters(text)
-    if "``" in text or "''" in text:
-        text = LATEX_QUOTES.sub('"', text)
-    if "`" in text:
-        text = text.replace("`", "'")
-    if ". ." in text or ".\t." in text:
-        text = SPACED_ELLIPSIS.sub("...", text)
+    text = _quotes_and_ellipses(_plain_characters(text))
     for space in UNMAPPED_SPACES:
         if space in text:
             text = text.replace(space, " ")

@@ -158,14 +158,18 @@ class Spans:
         return [raw[s : s + n].decode("utf-8") for s, n in zip(self.starts.tolist(), self.lengths.tolist())]
 
     def distinct(self) -> tuple[IntArray, IntArray]:
-        """One span of each distinct pair of keys, and for every span the rank of its pair among them."""
-        order = np.lexsort((self.second, self.first))
+        """The first span of each distinct pair of keys, in order, and for every span the rank of its pair's."""
+        order = np.lexsort((self.second, self.first))  # stable: a group's first is its earliest span
         first, second = self.first[order], self.second[order]
         new = np.ones(len(order), dtype=bool)
         new[1:] = (first[1:] != first[:-1]) | (second[1:] != second[:-1])
+        one = order[new]
+        by_position = np.argsort(one)
+        rank_of_group = np.empty(len(one), dtype=np.int64)
+        rank_of_group[by_position] = np.arange(len(one))
         rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.cumsum(new) - 1
-        return order[new], rank
+        rank[order] = rank_of_group[np.cumsum(new) - 1]
+        return one[by_position], rank
 
 
 class ChunkMemo:
@@ -242,18 +246,18 @@ class ChunkMemo:
         return self._table
 
     def _compose(self, chunks: Spans, codes: IntArray, at: IntArray, remember: bool) -> IntArray:
-        """Codes of unknown chunks of punctuation, one word, punctuation, put in ``codes[at]``; what is left of ``at``.
+        """Codes of unknown chunks made of words and punctuation, put in ``codes[at]``; what is left of ``at``.
 
-        Such a chunk is ASCII without an underscore, and from its first word
-        character to its last holds only word characters and single joiners
-        ("(fist-fight),", "film's."); it has no apostrophe elsewhere. Its
-        tokens are those of its leading punctuation, the word, and those of its
-        trailing punctuation: :data:`~thumbs.text.TOKEN_PATTERN` takes such a
-        word whole, as one match (which :func:`~thumbs.text.canonical_tokens`
-        may split at an apostrophe), and no alternative of it joins a word to
-        punctuation without a word character after it, nor starts in
-        punctuation and takes a word character, but for URLs (so "www", "http"
-        and "https" are left out) and for a leading apostrophe ("'s").
+        A chunk is cut into *parts*: words (word characters, and single joiners
+        between two of them: "fist-fight", "film's") and the punctuation between
+        them ("(", "),", "..."). For an ASCII chunk without an underscore, and
+        without an apostrophe outside a word, its tokens are those of its parts
+        in order: :data:`~thumbs.text.TOKEN_PATTERN` takes such a word whole, as
+        one match (which :func:`~thumbs.text.canonical_tokens` may split at an
+        apostrophe), and no alternative of it joins a word to punctuation
+        without a word character after it, nor starts in punctuation and takes a
+        word character, but for URLs (so chunks with the word "www", "http" or
+        "https" are left out) and for a leading apostrophe ("'s").
 
         The parts are looked up as chunks of their own. A word without an
         apostrophe that the memo does not know is a word never seen, since the
@@ -264,46 +268,49 @@ class ChunkMemo:
         offsets = np.cumsum(n) - n
         classes = _BYTE_CLASS[chunks.padded[ranges(chunks.starts, n)]]
         word = classes == _WORD
-        seen = np.cumsum(word)  # word characters up to here, in the chunk:
-        seen -= np.repeat(seen[offsets] - word[offsets], n)
-        letters = np.add.reduceat(word, offsets, dtype=np.int64)
-        before = seen == 0
-        after = (seen == np.repeat(letters, n)) & ~word
-        inside = ~before & ~after
         apostrophe = classes == _APOSTROPHE
-        joiner = (classes == _JOINER) | apostrophe
-        bad = (classes == _OTHER) | (inside & (classes == _MARK)) | (~inside & apostrophe)
-        bad[:-1] |= inside[:-1] & joiner[:-1] & joiner[1:]  # "--" is a token of its own
-        affixed = (np.add.reduceat(bad, offsets, dtype=np.int64) == 0) & (letters > 0) & (n <= KEYED_BYTES)
-        head = np.add.reduceat(before, offsets, dtype=np.int64) * affixed  # bytes before the word
-        width = (n - head - np.add.reduceat(after, offsets, dtype=np.int64)) * affixed
-        words = Spans.of(chunks.padded, chunks.starts + head, width)
-        affixed &= ~(np.isin(words.first, _URL_WORD_KEYS) & (width <= max(map(len, URL_WORDS))))
-        which = np.flatnonzero(affixed)
+        after_word = np.zeros(len(classes), dtype=bool)
+        after_word[1:] = word[:-1]
+        after_word[offsets] = False
+        before_word = np.zeros(len(classes), dtype=bool)
+        before_word[:-1] = word[1:]
+        before_word[offsets + n - 1] = False
+        in_word = word | (((classes == _JOINER) | apostrophe) & after_word & before_word)
+        bad = (classes == _OTHER) | (apostrophe & ~in_word)
+        # the parts: runs of word or of punctuation, each chunk starting one
+        starts_part = np.ones(len(classes), dtype=bool)
+        starts_part[1:] = in_word[1:] != in_word[:-1]
+        starts_part[offsets] = True
+        part_at = np.flatnonzero(starts_part)
+        owner = np.searchsorted(offsets, part_at, side="right") - 1
+        parts = Spans.of(chunks.padded, chunks.starts[owner] + part_at - offsets[owner], np.diff(part_at, append=len(classes)))
+        is_word = in_word[part_at]
+        plain_word = is_word & (np.add.reduceat(apostrophe, part_at, dtype=np.int64) == 0)  # one token
+        url = is_word & np.isin(parts.first, _URL_WORD_KEYS) & (parts.lengths <= max(map(len, URL_WORDS)))
+        lone_apostrophe_word = (np.bincount(owner, minlength=len(n)) == 1) & (np.add.reduceat(apostrophe, offsets, dtype=np.int64) > 0)  # is its own part
+        composed = ((np.add.reduceat(bad, offsets, dtype=np.int64) == 0) & (np.add.reduceat(word, offsets, dtype=np.int64) > 0)
+                    & (n <= KEYED_BYTES) & (np.bincount(owner, weights=url, minlength=len(n)) == 0) & ~lone_apostrophe_word)
+        which = np.flatnonzero(composed)
         if which.size:
             whole = chunks.take(which)
             one, rank = whole.distinct()
-            plain = np.add.reduceat(apostrophe, offsets, dtype=np.int64)[which[one]] == 0
-            new_codes = self._parts_codes(chunks.take(which[one]), head[which[one]], width[which[one]], plain, remember)
+            first_of = np.full(len(n), -1, dtype=np.int64)  # each distinct chunk's rank among them
+            first_of[which[one]] = np.arange(len(one))
+            mine = np.flatnonzero(first_of[owner] >= 0)
+            new_codes = self._parts_codes(parts.take(mine), first_of[owner[mine]], plain_word[mine], len(one), remember)
             if remember:
                 self._words().add(whole.first[one], whole.second[one], new_codes)
             codes[at[which]] = new_codes[rank]
-        return at[~affixed]
+        return at[~composed]
 
-    def _parts_codes(self, chunks: Spans, head: IntArray, word: IntArray, plain: NDArray[np.bool_],
+    def _parts_codes(self, parts: Spans, owner: IntArray, plain_word: NDArray[np.bool_], count: int,
                      remember: bool) -> IntArray:
-        """Codes of distinct chunks of punctuation (``head`` bytes), a word (``word`` bytes), punctuation.
+        """Codes of ``count`` chunks from their ``parts``, in order (``owner``: whose part each is, ascending).
 
-        ``plain`` tells the chunks whose word has no apostrophe (one token).
+        ``plain_word`` tells the parts that are words without an apostrophe (one token each).
         """
-        tail = chunks.lengths - head - word
-        starts = np.stack((chunks.starts, chunks.starts + head, chunks.starts + head + word), axis=1).ravel()
-        lengths = np.stack((head, word, tail), axis=1).ravel()
-        there = np.flatnonzero(lengths)
-        parts = Spans.of(chunks.padded, starts[there], lengths[there])
-        owner = there // 3
         codes = self._words().lookup(parts.first, parts.second)
-        codes[(there % 3 == 1) & plain[owner] & (codes == UNKNOWN_CHUNK)] = self._unknown_word
+        codes[plain_word & (codes == UNKNOWN_CHUNK)] = self._unknown_word  # a word never seen
         missing = np.flatnonzero(codes == UNKNOWN_CHUNK)  # punctuation, or a word with an apostrophe, not seen alone
         if missing.size:
             codes[missing] = self._learn(parts.take(missing), remember)
@@ -311,7 +318,7 @@ class ChunkMemo:
         part_lengths = np.ones(len(codes), dtype=np.int64)
         part_lengths[several] = self._length.values[-2 - codes[several]]
         ids = self._splice(codes, several) if several.size else codes
-        token_lengths = np.bincount(owner, weights=part_lengths, minlength=len(chunks.starts)).astype(np.int64)
+        token_lengths = np.bincount(owner, weights=part_lengths, minlength=count).astype(np.int64)
         return self._codes(ids, np.cumsum(token_lengths) - token_lengths, token_lengths)
 
     def _splice(self, codes: IntArray, several: IntArray) -> IntArray:
