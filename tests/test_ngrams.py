@@ -193,8 +193,9 @@ def test_text_ids_match_tokenize_on_real_reviews(require_corpus: Callable[[str],
 def test_module_doctests() -> None:
     import doctest
 
+    import thumbs.key_tables
     import thumbs.token_ids
 
-    for module in (thumbs.ngrams, thumbs.token_ids):
+    for module in (thumbs.ngrams, thumbs.token_ids, thumbs.key_tables):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0

@@ -19,18 +19,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tricky_text import TRICKY_PIECES
 
 import thumbs.text
 from thumbs.text import (
-    CHUNK_SEPARATOR,
     NEGATION_PREFIX,
     NEGATION_WORDS,
     TOKEN_PATTERN,
-    UNMAPPED_SPACES,
     Sentence,
-    _plain_characters,
     canonical_tokens,
-    lowered_utf8,
     mark_negation,
     normalize,
     split_sentences,
@@ -579,66 +576,6 @@ def test_tokenizer_is_idempotent_on_polarity(require_corpus: Callable[[str], Pat
             not_idempotent.append(doc.id)  # ids only: no corpus text in the report
     assert not_idempotent == []
     assert time.perf_counter() - started < 60
-
-
-# --- batch chunking (the label-only path) ------------------------------------------
-
-
-
-#: Pieces that exercise every step of normalize, and what could reach across two texts.
-TRICKY_PIECES = [
-    "a", "Film", "ΣΑΣ", "Σ", "é", "ﬁ", "\u2019", "\u201c", "\u2026", "\u00a0", "\u2028", "\x85", "\x1c",
-    "<", ">", "<br", "<br />", "<b>", "</i", "<p>", "&", "&amp", "&amp;", "&lt", "&#39", "&#x27;", ";",
-    "`", "``", "'", "''", ".", ". .", ".  .  .", ".\t.", "..", "-", "--", "\r", "\n", "\t", "  ", " ",
-    "n't", "'s", "www.", "http://x.y", "don't", "u.s.", "2.5", ",",
-]
-
-
-def _chunks_text_by_text(texts: list[str]) -> list[str]:
-    return [chunk for text in texts for chunk in [*normalize(text).lower().split(), CHUNK_SEPARATOR]]
-
-
-@pytest.mark.parametrize(
-    "texts",
-    [
-        [],
-        [""],
-        ["", "  ", ""],
-        ["It wasn't <br", "/> bad &amp", "; at all"],
-        ["tag <b", "> split", "<i>fine</i>"],
-        ["plain<br />break", "odd <i>tag</i><br />here", "<BR>upper", "more<br /><br />breaks", "<p <br />>"],
-        ["ends in &amp", "lt; starts", "&#39", "9;"],
-        ["ΣΑΣ", "ΣΑΣ Σ", "x Σ"],
-        ["ends in \r", "\nstarts", "a\r\nb"],
-        ["dots .  .  . only", "dots . . . and .  .  .", ".\t.\t. tab"],
-        ["``quoted''", "`", "`", "'", "'"],
-        ["caf\u00e9 \u201cquote\u201d \u2014 dash\u2026", "plain"],
-    ],
-)
-def test_lowered_utf8_splits_into_the_chunks_of_normalizing_text_by_text(texts: list[str]) -> None:
-    _assert_lowered_utf8_matches(texts)
-
-
-def _assert_lowered_utf8_matches(texts: list[str]) -> None:
-    lowered = lowered_utf8(texts)
-    assert lowered is not None and lowered.decode("utf-8").split() == _chunks_text_by_text(texts)
-    assert all(character.isascii() for character in lowered.decode("utf-8") if character.isspace())  # cut as bytes
-
-
-def test_lowered_utf8_leaves_texts_with_a_nul_to_the_caller() -> None:
-    assert lowered_utf8(["fine", "a \x00 b"]) is None
-
-
-def test_the_character_step_leaves_only_the_listed_whitespace_past_ascii() -> None:
-    spaces = [chr(c) for c in range(0x80, 0x110000) if chr(c).isspace()]
-    left = {space for space in spaces if not _plain_characters(space).isascii()}
-    assert left == set(UNMAPPED_SPACES)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(TRICKY_PIECES), max_size=12).map("".join), max_size=6))
-def test_lowered_utf8_matches_normalizing_text_by_text_property(texts: list[str]) -> None:
-    _assert_lowered_utf8_matches(texts)
 
 
 @settings(max_examples=300, deadline=None)

@@ -42,6 +42,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from thumbs.batch_text import lowered_utf8
 from thumbs.features import NGRAM_JOINER
 from thumbs.key_tables import KeyTable
 from thumbs.text import (
@@ -49,7 +50,6 @@ from thumbs.text import (
     NEGATION_PREFIX,
     NEGATION_WORDS,
     _is_punctuation,
-    lowered_utf8,
     tokenize,
 )
 from thumbs.token_ids import ChunkMemo, ranges

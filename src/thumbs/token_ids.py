@@ -3,7 +3,7 @@
 Label-only prediction (:meth:`thumbs.ngrams.NgramIndex.present`) turns every
 review into the ids of its canonical tokens. Tokenizing each review with a
 regex costs microseconds per review; instead the batch's lowered text
-(:func:`thumbs.text.lowered_utf8`) is cut at whitespace into *chunks* ("the",
+(:func:`thumbs.batch_text.lowered_utf8`) is cut at whitespace into *chunks* ("the",
 "film,", "isn't") and each chunk is looked up in a memo of the ids of its
 tokens. No token spans whitespace, so this gives exactly the ids of
 :func:`thumbs.text.tokenize`.
@@ -206,7 +206,7 @@ class ChunkMemo:
     def ids(self, raw: bytes) -> IntArray:
         """Token ids of the chunks of UTF-8 text (``raw.decode().split()``), in order (chunk ``"\\x00"`` gives the separator id).
 
-        All whitespace in the text must be ASCII, as in :func:`~thumbs.text.lowered_utf8`.
+        All whitespace in the text must be ASCII, as in :func:`~thumbs.batch_text.lowered_utf8`.
         """
         padded = np.frombuffer(raw + bytes(KEY_BYTES), dtype=np.uint8)
         chunks = Spans.of(padded, *chunk_spans(padded[: len(raw)]))
