@@ -81,15 +81,20 @@ def write_table(path: Path, rows: list[tuple[str, str]]) -> Path:
     return path
 
 
+def analyze_table(folder: Path, output: str, *options: str) -> subprocess.CompletedProcess[str]:
+    """``thumbs analyze reviews.csv`` (columns ``rid`` and ``review``) in ``folder`` to ``output``, its format by its suffix."""
+    return thumbs(
+        "reviews.csv", "--text-column", "review", "--id-column", "rid", "--format", Path(output).suffix[1:],
+        "-o", output, *options, cwd=folder,
+    )
+
+
 @pytest.fixture(scope="module")
 def table_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """TABLE analyzed once to ``out.csv``: (its folder, the run); shared by the CSV and --resume tests."""
     folder = tmp_path_factory.mktemp("table")
     write_table(folder / "reviews.csv", TABLE)
-    run = thumbs(
-        "reviews.csv", "--text-column", "review", "--id-column", "rid", "--format", "csv", "-o", "out.csv",
-        "--jobs", "1", cwd=folder,
-    )
+    run = analyze_table(folder, "out.csv", "--jobs", "1")
     return folder, run
 
 
@@ -154,10 +159,7 @@ def test_table_to_csv_keeps_rows_order_and_ids(table_run: tuple[Path, subprocess
 def test_table_to_parquet_with_two_jobs(tmp_path: Path) -> None:
     rows = [(f"id{149 - i}", TABLE[i % len(TABLE)][1]) for i in range(150)]  # 3 chunks of work
     write_table(tmp_path / "reviews.csv", rows)
-    run = thumbs(
-        "reviews.csv", "--text-column", "review", "--id-column", "rid", "--format", "parquet", "-o", "out.parquet",
-        "--jobs", "2", cwd=tmp_path,
-    )
+    run = analyze_table(tmp_path, "out.parquet", "--jobs", "2")
     assert run.returncode == 0, run.stderr
     assert "150 ok, 0 failed" in one_line(run.stderr)
     table = pq.read_table(tmp_path / "out.parquet")
@@ -170,10 +172,7 @@ def test_table_to_parquet_with_two_jobs(tmp_path: Path) -> None:
 def test_a_bad_record_becomes_an_error_row_and_exit_code_1(tmp_path: Path) -> None:
     rows = [TABLE[0], ("r-empty", ""), TABLE[1]]
     write_table(tmp_path / "reviews.csv", rows)
-    run = thumbs(
-        "reviews.csv", "--text-column", "review", "--id-column", "rid", "--format", "csv", "-o", "out.csv",
-        "--jobs", "1", cwd=tmp_path,
-    )
+    run = analyze_table(tmp_path, "out.csv", "--jobs", "1")
     assert run.returncode == 1, run.stderr
     assert "2 ok, 1 failed" in one_line(run.stderr)
     with open(tmp_path / "out.csv", encoding="utf-8", newline="") as file:
@@ -191,10 +190,7 @@ def test_resume_on_a_complete_output_is_a_user_mistake(
     shutil.copy(folder / "reviews.csv", tmp_path)
     shutil.copy(folder / "out.csv", tmp_path)
     before = (tmp_path / "out.csv").read_bytes()
-    again = thumbs(
-        "reviews.csv", "--text-column", "review", "--id-column", "rid", "--format", "csv", "-o", "out.csv",
-        "--jobs", "1", "--resume", cwd=tmp_path,
-    )
+    again = analyze_table(tmp_path, "out.csv", "--jobs", "1", "--resume")
     assert again.returncode == 2
     assert "already complete" in one_line(again.stderr)
     assert (tmp_path / "out.csv").read_bytes() == before

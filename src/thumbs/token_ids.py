@@ -154,8 +154,8 @@ class Spans:
         return Spans(self.padded, self.starts[which], self.lengths[which], self.first[which], self.second[which])
 
     def texts(self) -> list[str]:
-        raw = self.padded.tobytes()
-        return [raw[s : s + n].decode("utf-8") for s, n in zip(self.starts.tolist(), self.lengths.tolist())]
+        raw = memoryview(self.padded)  # the batch's bytes, not copied
+        return [str(raw[s : s + n], "utf-8") for s, n in zip(self.starts.tolist(), self.lengths.tolist())]
 
     def distinct(self) -> tuple[IntArray, IntArray]:
         """The first span of each distinct pair of keys, in order, and for every span the rank of its pair's."""
