@@ -10,7 +10,7 @@ Peers (each optional: a missing package is skipped with a message; ``pip install
   2000 most frequent training words, as in the NLTK book; scikit-learn's TfidfVectorizer + LinearSVC;
 * thumbs: the shipped default model (aclImdb test, polarity v2.0 zero-shot), labels only
   (``Model.predict``) and full analysis (``Model.analyze_batch``), and each model of ``thumbs evaluate``
-  for the dataset, evaluated by :func:`thumbs.experiments.evaluate_corpus` itself.
+  for the dataset, evaluated by :func:`thumbs.evaluation.experiments.evaluate_corpus` itself.
 
 Speed is reviews per second on one core: the measuring process pins all its threads to one CPU
 (and BLAS to one thread) while it times each peer labelling exactly the texts that peer is scored
@@ -37,12 +37,12 @@ import numpy as np
 
 from thumbs.corpora import Document, load_corpus
 from thumbs.errors import ThumbsError
-from thumbs.evaluation import expected_calibration_error, labels_of
-from thumbs.experiments import DEFAULT_MODELS, corpus_protocol, evaluate_corpus
-from thumbs.model import Model, default_model_path
-from thumbs.model_evaluation import SENTENCE_RECIPES
-from thumbs.predictions import FoldPredictions, PredictionCollector, Predictor
-from thumbs.text import split_sentences
+from thumbs.evaluation.cross_validation import expected_calibration_error, labels_of
+from thumbs.evaluation.experiments import DEFAULT_MODELS, corpus_protocol, evaluate_corpus
+from thumbs.pipeline.model import Model, default_model_path
+from thumbs.evaluation.trained_model import SENTENCE_RECIPES
+from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector, Predictor
+from thumbs.text.sentences import split_sentences
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peers_doc import PeerResult, write_docs

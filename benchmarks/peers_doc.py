@@ -174,7 +174,7 @@ def markdown(rows: Sequence[PeerResult], references: Mapping[str, PeerResult | N
            "evaluation of these same texts; "
            "full analysis (`Model.analyze_batch`: sentences, subjectivity, extract, stars, evidence) is its own row. "
            "The thumbs recipes (nb, svm, nbsvm-uni, nbsvm) are the rows of `thumbs evaluate`, computed by "
-           "`thumbs.experiments.evaluate_corpus`; their speed is the last fold's model labelling the same texts "
+           "`thumbs.evaluation.experiments.evaluate_corpus`; their speed is the last fold's model labelling the same texts "
            "from raw text. Accuracy is the mean over folds; macro F1 and the expected calibration error (ECE, "
            "10 confidence bins, only for peers that give probabilities) pool the test folds. "
            "Ratios are to the **bold** thumbs row of each dataset."), ""]
@@ -202,12 +202,7 @@ def markdown(rows: Sequence[PeerResult], references: Mapping[str, PeerResult | N
 def write_docs(out: Path, rows: Sequence[PeerResult], curves: Mapping[str, Sequence[tuple[str, np.ndarray, np.ndarray, float]]],
                references: Mapping[str, PeerResult | None], command: str, seconds: float, skipped: Sequence[str]) -> Written:
     """Write OUT/benchmarks.md and OUT/benchmarks/*.png; return what was written and the printed table."""
-    from thumbs.plots import (
-        SpeedPoint,
-        reliability_figure,
-        speed_accuracy_figure,
-        to_png,
-    )
+    from thumbs.present.plots import SpeedPoint, reliability_figure, speed_accuracy_figure, to_png
 
     folder = out / "benchmarks"
     folder.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from thumbs.corpora import load_corpus
-from thumbs.model import Model, load_model
+from thumbs.pipeline.model import Model, load_model
 from thumbs.parallel import chunked, ordered_map
 
 #: Reviews per call of the fast path and per task sent to a worker.

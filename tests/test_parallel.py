@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # batch_fakes, for this process and workers
-
-import batch_fakes  # noqa: E402
+import tests.helpers.batch_fakes as batch_fakes  # noqa: E402
 
 from thumbs.errors import ThumbsError  # noqa: E402
 from thumbs.parallel import chunked, ordered_map, start_method  # noqa: E402

@@ -18,9 +18,9 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
-from thumbs.analysis import Analysis, Evidence, NgramEvidence, SentenceAnalysis
+from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, SentenceAnalysis
 from thumbs.errors import ThumbsError
-from thumbs.model import Model, load_model
+from thumbs.pipeline.model import Model, load_model
 
 
 def analyze(text: str, id: str | None = None) -> Analysis:

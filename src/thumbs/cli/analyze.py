@@ -1,7 +1,7 @@
 """``thumbs analyze``: how the writer of each review judged the film, with the evidence.
 
 A thin shell: :mod:`thumbs.batch` reads the inputs and writes the outputs,
-:meth:`thumbs.model.Model.analyze` does the analysis, :mod:`thumbs.render`
+:meth:`thumbs.pipeline.model.Model.analyze` does the analysis, :mod:`thumbs.render`
 draws the terminal view.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from thumbs.batch import read_records, run_batch
+from thumbs.batch.engine import read_records, run_batch
 from thumbs.errors import ThumbsError
-from thumbs.experiments import default_jobs
-from thumbs.model import load_model
-from thumbs.render import print_analysis
+from thumbs.evaluation.experiments import default_jobs
+from thumbs.pipeline.model import load_model
+from thumbs.present.terminal import print_analysis
 
 #: Exit code when some records could not be analyzed (user mistakes exit with 2).
 EXIT_SOME_FAILED = 1

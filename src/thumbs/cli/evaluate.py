@@ -16,10 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from thumbs.errors import ThumbsError
-from thumbs.evaluation import EvaluationReport
-from thumbs.experiments import DATASETS, evaluate_corpus, evaluate_table
-from thumbs.predictions import PredictionCollector
-from thumbs.recipes import RECIPES
+from thumbs.evaluation.cross_validation import EvaluationReport
+from thumbs.evaluation.experiments import DATASETS, evaluate_corpus, evaluate_table
+from thumbs.evaluation.predictions import PredictionCollector
+from thumbs.learn.recipes import RECIPES
 
 
 def render_table(report: EvaluationReport) -> Table:
@@ -81,7 +81,7 @@ def evaluate(
     if (dataset is None) == (data is None):
         raise ThumbsError("give exactly one of --dataset NAME or --data FILE (see `thumbs evaluate --help`)")
     if report_dir is not None:
-        from thumbs.report import prepare_report_dir
+        from thumbs.present.report import prepare_report_dir
 
         report_dir = prepare_report_dir(report_dir)  # a mistake here should not wait for the evaluation
     collector = PredictionCollector() if report_dir is not None else None
@@ -106,7 +106,7 @@ def evaluate(
                 collector=collector,
             )
         if report_dir is not None and collector is not None:
-            from thumbs.report import write_report
+            from thumbs.present.report import write_report
 
             progress("drawing the report")
             written = write_report(report, collector, report_dir, "thumbs " + shlex.join(sys.argv[1:]))

@@ -17,7 +17,7 @@ from typing import Any
 import typer
 
 from thumbs.errors import ThumbsError
-from thumbs.model import Model
+from thumbs.pipeline.model import Model
 
 #: Logger of the access lines (thumbs.server.guards.ACCESS_LOGGER; not imported, so the CLI starts without FastAPI).
 ACCESS_LOGGER = "thumbs.server.access"

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 
 from thumbs.errors import ThumbsError
-from thumbs.experiments import default_jobs
-from thumbs.training import train_default, train_table
+from thumbs.evaluation.experiments import default_jobs
+from thumbs.learn.training import train_default, train_table
 
 RECIPES = ("default",)
 
@@ -54,7 +54,7 @@ def train(
     model.save(out)
     if recipe is not None:
         # Measured on data the recipe never trains on, then recorded in the manifest.
-        from thumbs.model_evaluation import held_out_metrics
+        from thumbs.evaluation.trained_model import held_out_metrics
 
         console.print("[dim]measuring on aclImdb test and polarity v2.0 (held out)[/dim]")
         model.manifest["metrics"] = held_out_metrics(str(out), data_dir)

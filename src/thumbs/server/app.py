@@ -1,4 +1,4 @@
-"""The HTTP API and the web page: a thin FastAPI shell over :class:`thumbs.model.Model`.
+"""The HTTP API and the web page: a thin FastAPI shell over :class:`thumbs.pipeline.model.Model`.
 
 Every result comes from :meth:`Model.analyze` or :meth:`Model.analyze_batch`
 and is sent as :meth:`Analysis.to_dict` gives it, so the API answers exactly
@@ -36,8 +36,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from thumbs import __version__
-from thumbs.analysis import Analysis
-from thumbs.model import Model, load_model
+from thumbs.pipeline.analysis import Analysis
+from thumbs.pipeline.model import Model, load_model
 from thumbs.server.batching import MicroBatcher
 from thumbs.server.guards import MAX_BODY_BYTES, AccessLog, RequestLimits
 from thumbs.server.schemas import Batch, BatchResults, Health, Problem, Review

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from thumbs.analysis import Analysis
+from thumbs.pipeline.analysis import Analysis
 
 #: Most reviews analyzed in one call: bounds how long the first of them waits.
 MAX_BATCH = 32

@@ -2,7 +2,7 @@
 
 Requests are pydantic models, so FastAPI validates them at the boundary and
 documents them in ``/openapi.json``. Responses reuse the analysis core's own
-dataclasses (:class:`thumbs.analysis.Analysis` and its parts): the API's
+dataclasses (:class:`thumbs.pipeline.analysis.Analysis` and its parts): the API's
 result *is* one line of ``thumbs analyze --json``, declared once.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
-from thumbs.analysis import Analysis
+from thumbs.pipeline.analysis import Analysis
 
 #: Most reviews one batch request may carry.
 MAX_BATCH_REVIEWS = 1000

@@ -1,0 +1,48 @@
+"""Classifiers and the subjectivity extractor of thumbs.
+
+* :class:`NaiveBayes` - multinomial naive Bayes on presence features, the
+  baseline of Pang & Lee (2004);
+* :class:`LinearSVM` - linear SVM (squared hinge, L2) on presence features;
+* :class:`NBSVM` - Wang & Manning's (2012) SVM over naive-Bayes-scaled
+  features;
+* :class:`MinCutExtractor` and the baselines :func:`most_subjective`,
+  :func:`first_n`, :func:`last_n` - Pang & Lee's minimum-cut subjectivity
+  extraction over the sentences of one review.
+
+The classifiers are scikit-learn estimators over a (sparse) document-term
+count matrix with string labels. Each is linear: for two classes
+``decision_function(X) == presence(X) @ coef_[0] + intercept_[0]`` (positive
+means ``classes_[1]``), so a decision splits exactly into per-feature
+contributions. All offer ``predict_proba`` (Platt scaling for the SVMs).
+
+Example:
+
+>>> import numpy as np
+>>> from thumbs.models import NBSVM
+>>> X = np.array([[1, 0], [2, 0], [0, 1], [0, 3]])
+>>> NBSVM().fit(X, np.array(["pos", "pos", "neg", "neg"])).predict(X).tolist()
+['pos', 'pos', 'neg', 'neg']
+"""
+
+from __future__ import annotations
+
+from thumbs.learn.calibration import PlattScaler, presence
+from thumbs.learn.mincut import CAPACITY_SCALE, MinCutExtractor, MinCutResult, first_n, last_n, most_subjective
+from thumbs.learn.nb import NaiveBayes
+from thumbs.learn.nbsvm import NBSVM, log_count_ratio
+from thumbs.learn.svm import LinearSVM
+
+__all__ = [
+    "CAPACITY_SCALE",
+    "NBSVM",
+    "LinearSVM",
+    "MinCutExtractor",
+    "MinCutResult",
+    "NaiveBayes",
+    "PlattScaler",
+    "first_n",
+    "last_n",
+    "log_count_ratio",
+    "most_subjective",
+    "presence",
+]

@@ -1,0 +1,104 @@
+"""Linear scorers over n-gram presence: the saved form of every model a :class:`~thumbs.pipeline.model.Model` runs.
+
+A :class:`LinearScorer` is an :class:`~thumbs.features.index.NgramIndex` plus one
+weight per feature, an intercept, and a calibration slope; :class:`StarWeights`
+is a fitted :class:`~thumbs.learn.stars.StarRegressor` over the verdict's
+features. Both turn into plain arrays for :mod:`thumbs.modelfile`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+
+from thumbs.features.index import DOCUMENT_SEPARATOR, NgramIndex, distinct
+
+
+def _sigmoid(x: NDArray[np.float64] | float) -> Any:
+    """1 / (1 + e^-x), without overflow warnings for large |x| (scipy's expit)."""
+    return expit(np.asarray(x, dtype=np.float64))
+
+
+@dataclass
+class LinearScorer:
+    """``score = sum of coef over the n-grams present + intercept``, and ``P = sigmoid(a * score + b)``."""
+
+    index: NgramIndex
+    coef: NDArray[np.float64]
+    intercept: float
+    calibration: tuple[float, float] = (1.0, 0.0)
+
+    def scores(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> NDArray[np.float64]:
+        """Decision values of token lists (or texts), one per document."""
+        if len(documents) == 0:
+            return np.zeros(0)
+        rows, columns = self.index.present(documents)
+        return np.bincount(rows, weights=self.coef[columns], minlength=len(documents)) + self.intercept
+
+    def sentence_scores(self, sentences: Sequence[Sequence[str]]) -> NDArray[np.float64]:
+        """Decision values of one review's sentences (token lists), without building a matrix."""
+        stream = [token for sentence in sentences for token in (*sentence, DOCUMENT_SEPARATOR)]
+        columns, starts = self.index.occurrences(stream)
+        row_of = np.searchsorted(np.cumsum([len(s) + 1 for s in sentences]), starts, side="right")
+        present = distinct(row_of * self.index.n_features + columns)  # presence: once per sentence
+        rows, features = np.divmod(present, self.index.n_features)
+        return np.bincount(rows, weights=self.coef[features], minlength=len(sentences)) + self.intercept
+
+    def probability(self, scores: NDArray[np.float64] | float) -> Any:
+        a, b = self.calibration
+        return _sigmoid(a * np.asarray(scores) + b)
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        arrays = {f"{prefix}.{k}": v for k, v in self.index.to_arrays().items()}
+        arrays[f"{prefix}.coef"] = self.coef.astype(np.float32)
+        arrays[f"{prefix}.scalars"] = np.array([self.intercept, *self.calibration], dtype=np.float64)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> LinearScorer:
+        own = {k[len(prefix) + 1 :]: v for k, v in arrays.items() if k.startswith(prefix + ".")}
+        intercept, a, b = (float(v) for v in own["scalars"])
+        return cls(NgramIndex.from_arrays(own), own["coef"].astype(np.float64), intercept, (a, b))
+
+
+@dataclass
+class StarWeights:
+    """The saved form of a fitted :class:`~thumbs.learn.stars.StarRegressor` over the verdict's features."""
+
+    coef: NDArray[np.float64]  # (2, n_features): negative camp, positive camp
+    intercept: NDArray[np.float64]  # (2,)
+    range: NDArray[np.float64]  # (2, 2)
+
+    def predict(
+        self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_documents: int, p_positive: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Stars of documents given their distinct present features as ``(rows, columns)`` pairs."""
+        sums = np.column_stack([np.bincount(rows, weights=self.coef[c, columns], minlength=n_documents) for c in (0, 1)])
+        return self.mix(sums, np.bincount(rows, minlength=n_documents), p_positive)
+
+    def mix(self, sums: NDArray[np.float64], present: NDArray[np.int64], p_positive: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Stars from each camp's weight sums over the features present (shape ``(n, 2)``).
+
+        The rows are unit-length presence vectors (each feature weighs
+        ``1 / sqrt(present)``); each camp is clipped to its range, mixed by
+        P(positive), and rounded to one decimal on the 1-10 scale.
+        """
+        scale = np.sqrt(np.maximum(np.asarray(present, dtype=np.float64), 1.0))
+        camps = np.clip(sums / scale[:, None] + self.intercept, self.range[:, 0], self.range[:, 1])
+        p = np.asarray(p_positive, dtype=np.float64)
+        return np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1)
+
+
+def rate(
+    verdict: LinearScorer, stars: StarWeights, documents: Sequence[Sequence[str]] | Sequence[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Decision values, calibrated P(positive) and stars of documents (texts or token lists)."""
+    rows, columns = verdict.index.present(documents)
+    scores = np.bincount(rows, weights=verdict.coef[columns], minlength=len(documents)) + verdict.intercept
+    probability = np.asarray(verdict.probability(scores), dtype=np.float64)
+    return scores, probability, stars.predict(rows, columns, len(documents), probability)

@@ -1,0 +1,116 @@
+"""Tokens: the canonical lowercase tokens of normalized text.
+
+Both forms of a review give the same tokens: Penn-Treebank-like, clitics
+``n't 's 've 're 'll 'd 'm`` split off ("wasn't" -> "was", "n't"), periods and
+commas tokens of their own, every double quote ``"``. Tokenizing the
+space-joined tokens again gives the same tokens.
+
+>>> tokenize("It wasn't bad... I've seen U.S. films!")
+['it', 'was', "n't", 'bad', '...', 'i', "'ve", 'seen', 'u', '.', 's', '.', 'films', '!']
+"""
+
+from __future__ import annotations
+
+import re
+
+from thumbs.text.normalize import normalize
+
+#: Clitics split off the word before them, as the Penn Treebank does: "n't" here,
+#: "'s 're 've 'll 'd 'm" in TOKEN_PATTERN's clitic group and CLITIC_SUFFIX.
+NEGATIVE_CLITIC = "n't"
+
+#: Periods and commas are always tokens of their own, as in the corpora ("u . s .",
+#: "mr . smith", "2 . 5", "1 , 000"), so raw "U.S." or "2.5" and the corpus form agree.
+#: The alternatives, tried in order: a URL; a clitic ('s 're 've 'll 'd 'm); a word, with
+#: inner hyphens, apostrophes, slashes or ampersands; an ellipsis; a dash run; any other
+#: single character. No group names: a token's kind is read off its first character.
+TOKEN_PATTERN = re.compile(
+    r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\b|\w+(?:[-'/&]\w+)*|\.\.+|-{2,}|\S"""
+)
+
+#: Starts of a URL token (never split at its apostrophes).
+URL_STARTS = ("http://", "https://", "www.")
+
+CLITIC_SUFFIX = re.compile(r"^(.+?)('(?:s|re|ve|ll|d|m))$")
+
+#: Stands between the texts of a batch (:func:`thumbs.text.lowered.lowered_utf8`), and ends each text's chunks.
+CHUNK_SEPARATOR = "\x00"
+
+
+def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
+    """Split the clitics off one lowercase word token ("wasn't" -> "was", "n't")."""
+    end = start + len(word)
+    if word.endswith(NEGATIVE_CLITIC) and len(word) > len(NEGATIVE_CLITIC):
+        cut = end - len(NEGATIVE_CLITIC)
+        return [(word[: -len(NEGATIVE_CLITIC)], start, cut), (NEGATIVE_CLITIC, cut, end)]
+    clitic = CLITIC_SUFFIX.match(word)
+    if clitic:
+        stem, suffix = clitic.groups()
+        cut = start + len(stem)
+        return [*_split_word(stem, start), (suffix, cut, end)]
+    return [(word, start, end)]
+
+def line_spans(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """(lowercase token, start, end) of one line of normalized text; offsets into the whole text.
+
+    The kind of a match is read off its first character (cheaper than the
+    pattern's named groups): only words with an apostrophe go to
+    :func:`_split_word`, and ``..``-runs become ``...``.
+    """
+    spans: list[tuple[str, int, int]] = []
+    append = spans.append
+    for match in TOKEN_PATTERN.finditer(line.lower()):
+        token = match.group()
+        start = match.start() + offset
+        if "'" in token and token[0] != "'" and not token.startswith(URL_STARTS):
+            spans.extend(_split_word(token, start))
+        elif token[0] == "." and len(token) > 1:
+            append(("...", start, start + len(token)))
+        else:
+            append((token, start, start + len(token)))
+    return spans
+
+def tokenize(text: str) -> list[str]:
+    """Return the canonical lowercase tokens of ``text`` (all sentences, in order).
+
+    The same tokens as ``[t for s in split_sentences(text) for t in s.tokens]``,
+    found without offsets or sentence bounds: one ``findall`` and a pass that
+    splits clitics off the few words with an apostrophe. This is the fast path
+    that label-only prediction takes.
+    """
+    return canonical_tokens(normalize(text).lower())
+
+def canonical_tokens(lowered: str) -> list[str]:
+    """The tokens of normalized, lowercased text (the body of :func:`tokenize`).
+
+    No token spans whitespace, so the tokens of a text are the tokens of its
+    whitespace-separated chunks, in order; callers may memoize per chunk.
+    """
+    if "'" not in lowered and ".." not in lowered:
+        # No match holds an apostrophe, and only a ".." run starts with "." and is longer
+        # than one character: the matches are the tokens, with no pass over them.
+        return TOKEN_PATTERN.findall(lowered)
+    tokens: list[str] = []
+    append = tokens.append
+    for token in TOKEN_PATTERN.findall(lowered):
+        if "'" in token and token[0] != "'" and not token.startswith(URL_STARTS):
+            tokens.extend(word for word, _, _ in _split_word(token, 0))
+        elif token[0] == "." and len(token) > 1:
+            append("...")
+        else:
+            append(token)
+    return tokens
+
+#: Memo of :func:`is_punctuation` (tokens repeat; bounded by clearing when full).
+_PUNCTUATION_MEMO: dict[str, bool] = {}
+
+_PUNCTUATION_MEMO_SIZE = 500_000
+
+def is_punctuation(token: str) -> bool:
+    """A token without any letter or digit (it ends a negation scope)."""
+    known = _PUNCTUATION_MEMO.get(token)
+    if known is None:
+        if len(_PUNCTUATION_MEMO) >= _PUNCTUATION_MEMO_SIZE:
+            _PUNCTUATION_MEMO.clear()
+        known = _PUNCTUATION_MEMO[token] = not any(ch.isalnum() for ch in token)
+    return known

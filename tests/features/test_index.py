@@ -1,0 +1,201 @@
+"""The compiled n-gram index gives exactly the vectorizer's columns, fast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import thumbs.features.index
+from thumbs.corpora import load_corpus
+from thumbs.features.vectorizer import NgramVectorizer
+from thumbs.features.hash_tables import KeyTable, PairTable
+from thumbs.features.index import NgramIndex
+from thumbs.text.tokens import tokenize
+from thumbs.features.chunk_memo import ChunkMemo
+
+TRAIN = [
+    "It wasn't good, but the cast isn't bad at all.",
+    "Never a dull moment; nothing here is boring.",
+    "A fine film. Not a fine ending, though!",
+    "I've seen worse... and I've seen better.",
+    "She said: \"no way\" and left.",
+]
+TEST = [
+    "Not bad, not bad at all: a fine film.",
+    "Nothing dull here.\nNever boring!",
+    "Completely unseen words: zyzzyva qwertyuiop.",
+    "",
+    "wasn't it fine? it was n't fine .",
+]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3)])
+@pytest.mark.parametrize("negation", [False, True])
+def test_index_matches_the_vectorizer(ngram_range: tuple[int, int], negation: bool) -> None:
+    vectorizer = NgramVectorizer(ngram_range=ngram_range, negation=negation).fit([tokenize(t) for t in TRAIN])
+    index = NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=ngram_range, negation=negation)
+    expected = vectorizer.transform([tokenize(t) for t in TEST]).toarray()
+    assert np.array_equal(index.presence_matrix([tokenize(t) for t in TEST]).toarray(), expected)
+    # the text path (chunk memo) gives the same matrix, twice (memo cold, then warm)
+    assert np.array_equal(index.presence_matrix(TEST).toarray(), expected)
+    assert np.array_equal(index.presence_matrix(TEST).toarray(), expected)
+    # and it survives a round trip through plain arrays
+    again = NgramIndex.from_arrays(index.to_arrays())
+    assert np.array_equal(again.presence_matrix(TEST).toarray(), expected)
+
+
+def test_occurrences_name_the_ngrams_where_they_start() -> None:
+    vectorizer = NgramVectorizer(ngram_range=(1, 2), negation=True).fit([["not", "a", "good", "film"]])
+    index = NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=(1, 2), negation=True)
+    columns, starts = index.occurrences(["a", "good", ".", "not", "a", "good", "film"])
+    found = sorted(zip(starts.tolist(), index.feature_names(columns)))
+    # training saw only the negated forms: the plain "a good" before the period matches nothing
+    assert found == [
+        (3, "not"), (3, "not NOT_a"), (4, "NOT_a"), (4, "NOT_a NOT_good"),
+        (5, "NOT_good"), (5, "NOT_good NOT_film"), (6, "NOT_film"),
+    ]
+
+
+def test_key_table_finds_every_key_and_nothing_else() -> None:
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(0, 2**50, 5000))
+    values = np.arange(len(keys))
+    table = KeyTable(keys, values)
+    assert np.array_equal(table.lookup(keys), values)
+    others = rng.integers(0, 2**50, 5000)
+    others = others[~np.isin(others, keys)]
+    assert (table.lookup(others) == -1).all()
+
+
+def test_key_table_refuses_keys_and_values_that_do_not_fit_together() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        KeyTable(np.array([2**60]), np.array([2**10]))
+
+
+def test_pair_table_tells_pairs_apart_and_fills_up_to_its_capacity() -> None:
+    rng = np.random.default_rng(1)
+    first = rng.integers(0, 50, 3000)  # few distinct firsts: the second key decides
+    second = rng.integers(-(2**63), 2**63 - 1, 3000, dtype=np.int64)
+    pairs = np.unique(np.stack((first, second), axis=1), axis=0)
+    table = PairTable(capacity=len(pairs) - 10)
+    values = np.arange(len(pairs))
+    assert table.add(pairs[:, 0], pairs[:, 1], values) == len(pairs) - 10
+    assert table.add(np.array([99]), np.array([99]), np.array([0])) == 0
+    found = table.lookup(pairs[:, 0], pairs[:, 1])
+    assert np.array_equal(found[:-10], values[:-10]) and (found[-10:] == -1).all()
+    assert (table.lookup(pairs[:, 0], pairs[:, 1] ^ 1) == -1).all()
+
+
+# --- texts to ids in batches (the label-only path) --------------------------------
+
+
+
+
+TEXT_PIECES = [
+    "not", "bad", "Film", "fine", "never", "boring", "zyzzyva", "isn't", "I've", "n't", "'s", ",", ".", "!", "...",
+    ". . .", ":", "(", ")", '"', "''", "``", "<br />", "&amp;", "caf\u00e9", "\u2019", "\u2014", "2.5", "u.s.",
+    "www.imdb.com", "-", "--", " ", " ", " ", "\n", "\t", "\x00",
+]
+
+
+def _index(ngram_range: tuple[int, int] = (1, 3)) -> NgramIndex:
+    vectorizer = NgramVectorizer(ngram_range=ngram_range, negation=True).fit([tokenize(t) for t in TRAIN])
+    return NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=ngram_range, negation=True)
+
+
+def _assert_text_ids_match_tokenize(index: NgramIndex, texts: list[str]) -> None:
+    ids, lengths = index.text_ids(texts)
+    expected = [index.token_ids([*tokenize(t), thumbs.features.index.DOCUMENT_SEPARATOR]) for t in texts]
+    assert lengths.tolist() == [len(e) for e in expected]
+    assert ids.tolist() == (np.concatenate(expected).tolist() if texts else [])
+
+
+def _assert_present_matches_token_lists(index: NgramIndex, texts: list[str]) -> None:
+    rows, columns = index.present(texts)
+    expected_rows, expected_columns = index.present([tokenize(t) for t in texts])
+    assert np.array_equal(rows, expected_rows) and np.array_equal(columns, expected_columns)
+
+
+@pytest.mark.parametrize("memo_size", [1, 5, 300_000])
+def test_text_ids_match_tokenize_whatever_the_memo_holds(memo_size: int) -> None:
+    index = _index()
+    index._chunks = ChunkMemo(index._token_id, index._unknown_id, memo_size)
+    texts = [*TRAIN, *TEST, "isn't, isn't; (isn't) film. film, film!", "a NUL \x00 here: it reads as a separator"]
+    for _ in range(2):  # memo cold, then warm
+        _assert_text_ids_match_tokenize(index, texts)
+        _assert_present_matches_token_lists(index, texts)
+
+
+def test_present_cuts_texts_into_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _index()
+    texts = [*TRAIN, *TEST] * 7
+    expected = index.present([tokenize(t) for t in texts])
+    for size in (1, 30, 100, 10_000):
+        monkeypatch.setattr(thumbs.ngrams, "TEXT_BATCH_CHARS", size)
+        rows, columns = index.present(texts)
+        assert np.array_equal(rows, expected[0]) and np.array_equal(columns, expected[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TEXT_PIECES), max_size=20).map(" ".join), min_size=1, max_size=5))
+def test_text_ids_match_tokenize_property(texts: list[str]) -> None:
+    index = _index()
+    _assert_text_ids_match_tokenize(index, texts)
+    _assert_present_matches_token_lists(index, texts)
+
+
+#: Pieces a chunk is glued from: punctuation, words known and unknown, and what keeps a chunk from being
+#: put together from its parts (apostrophes, digits, URL starts, letters past ASCII).
+CHUNK_PIECES = [
+    "(", ")", ",", ".", "..", "...", "!", "?", '"', "-", "--", "/", "&", ":", ";", "*", "[", "<", "#",
+    "film", "bad", "not", "never", "zyzzyva", "qwertyuiopasdfghjkl", "www", "http", "https", "'", "'s", "n't",
+    "2", "_", "\u00e9",
+]
+
+
+def test_chunks_put_together_from_their_parts_keep_the_tokens_of_tokenize() -> None:
+    index = _index()
+    chunks = ["www.,", "(www.", "www.x", "http://", "(https:", "http:", "film.", "(film),", '"film".', "--film--",
+              "...film...", "film/", "&film&", "-film", "film's", "zyzzyva!", "(zyzzyva", "not.", "(never)",
+              "bad.film", "film--not", "bad....film", "film).never", "www.film.com", "film.www.x", "2.5", "10/10",
+              "it's.bad", "fist-fight,", "a-'b", "film's's", "(isn't)"]
+    for _ in range(2):
+        _assert_text_ids_match_tokenize(index, [" ".join(chunks), " ".join(reversed(chunks))])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CHUNK_PIECES), min_size=1, max_size=6).map("".join), min_size=1, max_size=8))
+def test_chunks_glued_from_punctuation_and_words_get_the_ids_of_tokenize(chunks: list[str]) -> None:
+    index = _index()
+    texts = [" ".join(chunks), " ".join(reversed(chunks))]
+    for _ in range(2):  # memo cold, then warm
+        _assert_text_ids_match_tokenize(index, texts)
+
+
+@pytest.mark.data
+def test_text_ids_match_tokenize_on_real_reviews(require_corpus: Callable[[str], Path]) -> None:
+    """Thousands of real reviews, raw (aclImdb) and tokenized (polarity v2.0), against the default model."""
+    from thumbs.pipeline.model import load_model
+
+    index = load_model().verdict.index
+    imdb = [d.text for d in load_corpus("imdb", require_corpus("imdb"), splits=("test",))][::10]
+    polarity = [d.text for d in load_corpus("polarity", require_corpus("polarity"))][::2]
+    for texts in (imdb, polarity):
+        _assert_text_ids_match_tokenize(index, texts)
+        _assert_present_matches_token_lists(index, texts)
+
+
+def test_module_doctests() -> None:
+    import doctest
+
+    import thumbs.features.hash_tables
+    import thumbs.features.chunk_memo
+
+    for module in (thumbs.ngrams, thumbs.token_ids, thumbs.key_tables):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0
