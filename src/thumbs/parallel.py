@@ -15,6 +15,10 @@ differs from ``multiprocessing.Pool.imap`` in the ways a million-review batch ne
 Items are usually chunks of records, so each task is worth the trip to a worker;
 :func:`chunked` makes them.
 
+:func:`map_with` is the form the analysis and the batch engine use: it hands each worker a
+shared object once (a model) and keeps a stream that fits in one chunk in this process, where
+starting workers would cost more than the work.
+
 >>> list(ordered_map(abs, [-3, 1, -2]))
 [3, 1, 2]
 >>> list(chunked(range(5), 2))
@@ -31,7 +35,8 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from functools import partial
+from itertools import chain, islice
 from typing import Any, TypeVar
 
 from thumbs.errors import ThumbsError
@@ -43,6 +48,14 @@ R = TypeVar("R")
 IN_FLIGHT_PER_JOB = 4
 #: Exit status of a worker that noticed its parent process is gone.
 ORPHANED_EXIT_CODE = 1
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 def start_method() -> str:
@@ -67,6 +80,45 @@ def check_jobs(jobs: int) -> None:
     """Raise a one-line :class:`ThumbsError` unless ``jobs`` is a whole number, 1 or more."""
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ThumbsError(f"jobs must be a whole number, 1 or more, not {jobs!r}: pass e.g. --jobs 4")
+
+
+def check_chunk_size(chunk_size: int) -> None:
+    """Raise a one-line :class:`ThumbsError` unless ``chunk_size`` is a whole number, 1 or more."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ThumbsError(f"chunk size must be a whole number, 1 or more, not {chunk_size!r}")
+
+
+def map_with(
+    shared: Any,
+    function: Callable[[Any, list[T]], R],
+    chunks: Iterable[list[T]],
+    *,
+    jobs: int = 1,
+) -> Generator[R, None, None]:
+    """Yield ``function(shared, chunk)`` for each chunk, in order: here, or on ``jobs`` worker processes.
+
+    Each worker receives ``shared`` (say, a model) once, not with every chunk. When the
+    stream ends within its first chunk, that chunk runs here whatever ``jobs`` says: one
+    review is analyzed long before a worker process could even start.
+
+    >>> list(map_with(10, lambda base, chunk: [base + x for x in chunk], [[1, 2], [3]]))
+    [[11, 12], [13]]
+    """
+    check_jobs(jobs)
+    iterator = iter(chunks)
+    first = list(islice(iterator, 2))
+    rest = chain(first, iterator)
+    if jobs == 1 or len(first) < 2:
+        yield from ordered_map(partial(function, shared), rest)
+        return
+    yield from ordered_map(
+        partial(_with_shared, function),
+        rest,
+        jobs=jobs,
+        initializer=_install_shared,
+        initargs=(shared,),
+        preload=(type(shared).__module__,),
+    )
 
 
 def ordered_map(
@@ -148,6 +200,18 @@ def _map_on_workers(
 
 
 # --- inside a worker process ------------------------------------------------------------
+
+_shared: Any = None  # in a worker process of map_with: the shared object, set once
+
+
+def _install_shared(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _with_shared(function: Callable[[Any, list[T]], R], chunk: list[T]) -> R:
+    return function(_shared, chunk)
+
 
 
 def _start_worker(initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:

@@ -279,7 +279,7 @@ def test_fast_enough_for_a_corpus() -> None:
 
 
 def test_banded_min_cut_equals_the_max_flow_cut() -> None:
-    from thumbs.pipeline.extract import banded_min_cut
+    from thumbs.pipeline.extract import CutSettings, banded_min_cut
 
     rng = np.random.default_rng(7)
     for trial in range(600):
@@ -292,6 +292,6 @@ def test_banded_min_cut_equals_the_max_flow_cut() -> None:
             p = np.round(p, 1)  # ties between cuts of equal cost
         extractor = MinCutExtractor(threshold=threshold, decay=decay, strength=strength)
         expected = extractor.extract(p)
-        got = banded_min_cut(p, threshold, decay, strength)
+        got = banded_min_cut(p, CutSettings(threshold, decay, strength))  # type: ignore[arg-type]
         assert np.array_equal(got, expected), (p.tolist(), threshold, decay, strength)
         assert extractor.partition_cost(p, got) == extractor.cut(p).cut_value

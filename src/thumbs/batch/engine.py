@@ -41,11 +41,10 @@ from typing import Any, Protocol
 
 from thumbs.errors import DataNotFoundError, ThumbsError
 from thumbs.batch.outputs import OUTPUT_FORMATS, Results, json_line, output_format, publish, stdout_writer
-from thumbs.parallel import check_jobs, chunked, ordered_map
+from thumbs.parallel import check_chunk_size, check_jobs, chunked, map_with
+from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 from thumbs.batch.sources import DEFAULT_MAX_CHARS, TABLE_FORMATS, Record, RecordStream, read_records
 
-#: Reviews handed to a worker at a time.
-DEFAULT_CHUNK_SIZE = 64
 #: Keys of the JSON line written for a review that could not be analyzed.
 ERROR_JSON_KEYS = ("id", "label", "probability", "stars", "error")
 #: The journal sits beside the output: ``out.csv`` -> ``out.csv.partial``.
@@ -62,7 +61,6 @@ __all__ = [
     "RecordStream",
     "ResultLike",
     "SupportsAnalyze",
-    "analyze_stream",
     "journal_path",
     "output_format",
     "read_records",
@@ -108,38 +106,7 @@ class BatchSummary:
         return f"analyzed {self.n_records:,} {noun}{resumed}: {ok:,} ok, {self.n_errors:,} failed -> {where}"
 
 
-# --- analyzing, here or in worker processes --------------------------------------------------
-
-_worker_model: SupportsAnalyze | None = None  # in a worker process: the model, set once
-
-
-def _install_model(model: SupportsAnalyze) -> None:
-    global _worker_model
-    _worker_model = model
-
-
-def _with_worker_model(function: Callable[[SupportsAnalyze, list[Any]], list[Any]], chunk: list[Any]) -> list[Any]:
-    assert _worker_model is not None, "worker started without a model"
-    return function(_worker_model, chunk)
-
-
-def _on_model(
-    model: SupportsAnalyze,
-    function: Callable[[SupportsAnalyze, list[Any]], list[Any]],
-    chunks: Iterable[list[Any]],
-    jobs: int,
-) -> Generator[list[Any], None, None]:
-    """``function(model, chunk)`` for each chunk, in order: here, or on ``jobs`` worker processes."""
-    if jobs == 1:
-        return ordered_map(partial(function, model), chunks)
-    return ordered_map(
-        partial(_with_worker_model, function),
-        chunks,
-        jobs=jobs,
-        initializer=_install_model,
-        initargs=(model,),
-        preload=(__name__, type(model).__module__),
-    )
+# --- analyzing a chunk of records ---------------------------------------------------------
 
 
 def _analyze_records(as_rows: bool, model: SupportsAnalyze, records: list[Record]) -> list[dict[str, Any]]:
@@ -194,54 +161,6 @@ def _analyze_chunk(model: SupportsAnalyze, records: list[Record]) -> list[Result
         return None
 
 
-def _analyze_pairs(model: SupportsAnalyze, pairs: list[tuple[Any, str]]) -> list[ResultLike]:
-    analyze_batch = getattr(model, "analyze_batch", None)
-    if analyze_batch is not None:
-        return list(analyze_batch([text for _, text in pairs], [id_ for id_, _ in pairs]))
-    return [model.analyze(text, id=id_) for id_, text in pairs]
-
-
-def analyze_stream(
-    model: SupportsAnalyze,
-    texts_or_records: Iterable[str | tuple[Any, str]],
-    *,
-    jobs: int = 1,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-) -> Iterator[ResultLike]:
-    """The model's result for each text or ``(id, text)`` pair, in input order, read lazily.
-
-    This is ``model.analyze_many(items, jobs=N)``. An exception from ``model.analyze`` ends
-    the stream (it is raised here); with ``jobs > 1`` the model and its results are pickled.
-
-    >>> [r.label for r in analyze_stream(model, ["Superb.", ("r2", "Dull.")])]  # doctest: +SKIP
-    ['positive', 'negative']
-    """
-    _check_chunk_size(chunk_size)
-    pairs = (_as_pair(position, item) for position, item in enumerate(texts_or_records))
-    return _flatten(_on_model(model, _analyze_pairs, chunked(pairs, chunk_size), jobs))
-
-
-def _as_pair(position: int, item: Any) -> tuple[Any, str]:
-    if isinstance(item, str):
-        return None, item
-    if isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[1], str):
-        return item[0], item[1]
-    raise ThumbsError(f"item {position} is a {type(item).__name__}: pass review texts (str) or (id, text) pairs")
-
-
-def _flatten(chunks: Generator[list[Any], None, None]) -> Iterator[Any]:
-    try:
-        for chunk in chunks:
-            yield from chunk
-    finally:
-        chunks.close()  # stops worker processes when the caller stops early
-
-
-def _check_chunk_size(chunk_size: int) -> None:
-    if not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ThumbsError(f"chunk size must be a whole number, 1 or more, not {chunk_size!r}")
-
-
 # --- running a batch: journal, resume, progress ----------------------------------------------
 
 
@@ -270,7 +189,7 @@ def run_batch(
     bar when stderr is a terminal; ``total`` defaults to ``records.total`` when it has one.
     """
     fmt = output_format(format, output)
-    _check_chunk_size(chunk_size)
+    check_chunk_size(chunk_size)
     check_jobs(jobs)
     as_rows = fmt != "jsonl"
     columns = tuple(model.row_columns)
@@ -321,7 +240,7 @@ def _drive(
 ) -> tuple[int, int]:
     """Analyze ``records`` chunk by chunk and ``write`` each chunk's results; (records done, errors)."""
     errors = 0
-    results_stream = _on_model(model, partial(_analyze_records, as_rows), chunked(records, chunk_size), jobs)
+    results_stream = map_with(model, partial(_analyze_records, as_rows), chunked(records, chunk_size), jobs=jobs)
     with closing(results_stream), _progress_bar(progress, total, done) as advance:
         for results in results_stream:
             write(results)

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from thumbs.batch.engine import read_records, run_batch
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.experiments import default_jobs
+from thumbs.parallel import default_jobs
 from thumbs.pipeline.model import load_model
 from thumbs.present.terminal import print_analysis
 

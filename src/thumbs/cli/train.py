@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.experiments import default_jobs
+from thumbs.parallel import default_jobs
 from thumbs.learn.training import train_default, train_table
 
 RECIPES = ("default",)

@@ -8,7 +8,6 @@ the rows of :mod:`thumbs.evaluation` and, for polarity v2.0, of
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from thumbs.evaluation.extracts import evaluate_extracts, sentence_probabilities
 from thumbs.evaluation.trained_model import evaluate_model, evaluate_stars_recipe, is_model_reference
 from thumbs.evaluation.predictions import PredictionCollector
 from thumbs.learn.recipes import get_recipe
+from thumbs.parallel import default_jobs
 
 #: The models each dataset is evaluated with when ``--model`` is not given.
 DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
@@ -35,13 +35,6 @@ DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
 EXTRACT_MODELS = ("nb",)
 DATASETS = ("polarity", "imdb", "mr", "subj")
 
-
-def default_jobs() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 def corpus_protocol(dataset: str, documents: Sequence[Document], folds: int) -> EvaluationProtocol:

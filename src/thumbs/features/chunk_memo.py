@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from thumbs.features.hash_tables import PairTable
+from thumbs.features.int_sets import ranges
 from thumbs.text.tokens import CHUNK_SEPARATOR, canonical_tokens
 from thumbs.text.negation import NEGATION_WORDS
 
@@ -67,16 +68,6 @@ _BYTE_CLASS[list(MARK_BYTES)] = _MARK
 _BYTE_CLASS[ord("'")] = _APOSTROPHE
 #: ``_LOW_BYTES[n]`` keeps the first ``n`` bytes of a little-endian int64 (all eight for n = 8).
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(KEY_BYTES)] + [-1], dtype=np.int64)
-
-
-def ranges(starts: IntArray, lengths: IntArray) -> IntArray:
-    """The concatenated ranges ``starts[i] .. starts[i] + lengths[i] - 1``.
-
-    >>> ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
-    [5, 6, 9, 10, 11]
-    """
-    offsets = np.cumsum(lengths) - lengths
-    return np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(lengths) else 0)
 
 
 def chunk_spans(data: ByteArray) -> tuple[IntArray, IntArray]:

@@ -37,17 +37,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import chain, pairwise, repeat
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 from thumbs.text.lowered import lowered_utf8
-from thumbs.features.vectorizer import NGRAM_JOINER
+from thumbs.features.ngrams import NGRAM_JOINER
 from thumbs.features.hash_tables import KeyTable
 from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation, tokenize
 from thumbs.text.negation import NEGATION_PREFIX, NEGATION_WORDS
-from thumbs.features.chunk_memo import ChunkMemo, ranges
+from thumbs.features.chunk_memo import ChunkMemo
+from thumbs.features.int_sets import distinct, ranges
 
 #: Stands between the documents of a batch: a token no text can produce.
 DOCUMENT_SEPARATOR = CHUNK_SEPARATOR
@@ -62,34 +66,6 @@ CHUNK_MEMO_SIZE = 500_000
 #: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
 #: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
 TEXT_BATCH_CHARS = 500_000
-
-
-def distinct(values: IntArray) -> IntArray:
-    """Sorted distinct values of an int array.
-
-    ``np.unique`` does the same, but for int64 arrays NumPy 2.x takes a hash
-    path that is an order of magnitude slower here than sorting.
-
-    >>> distinct(np.array([3, 1, 3, 2])).tolist()
-    [1, 2, 3]
-    """
-    ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    keep = np.empty(len(ordered), dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
-
-
-def multiplicity(values: IntArray) -> IntArray:
-    """For each element, how many elements of ``values`` equal it.
-
-    >>> multiplicity(np.array([5, 7, 5, 5])).tolist()
-    [3, 1, 3, 3]
-    """
-    ordered = np.sort(values)
-    return np.searchsorted(ordered, values, side="right") - np.searchsorted(ordered, values, side="left")
 
 
 class NgramIndex:
@@ -352,6 +328,8 @@ class NgramIndex:
 
     def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
         """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""
+        import scipy.sparse as sp  # only here: analyzing a review never builds a matrix
+
         rows, columns = self.present(documents)
         indptr = np.searchsorted(rows, np.arange(len(documents) + 1))
         return sp.csr_matrix(

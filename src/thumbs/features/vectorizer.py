@@ -27,22 +27,12 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
 
+from thumbs.features.ngrams import ngrams
 from thumbs.text.negation import mark_negation
 from thumbs.text.tokens import tokenize
 
-#: Separator between the tokens of an n-gram feature name ("not bad").
-NGRAM_JOINER = " "
 
 Document = str | Sequence[str]
-
-
-def ngrams(tokens: Sequence[str], ngram_range: tuple[int, int] = (1, 1)) -> list[str]:
-    """Return the n-grams of ``tokens`` for every n in ``ngram_range`` (inclusive)."""
-    low, high = ngram_range
-    grams: list[str] = list(tokens) if low <= 1 else []
-    for n in range(max(low, 2), high + 1):
-        grams.extend(NGRAM_JOINER.join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return grams
 
 
 class NgramVectorizer(TransformerMixin, BaseEstimator):

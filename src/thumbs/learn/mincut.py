@@ -53,6 +53,15 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
+from thumbs.pipeline.extract import (
+    CAPACITY_SCALE,
+    DECAYS,
+    Decay,
+    association_capacity,
+    check_probabilities,
+    decay_factor,
+)
+
 __all__ = [
     "CAPACITY_SCALE",
     "DECAYS",
@@ -64,29 +73,8 @@ __all__ = [
     "most_subjective",
 ]
 
-#: Factor that turns real-valued capacities into the integers max-flow needs.
-CAPACITY_SCALE: Final[int] = 10_000
-
-Decay = Literal["const", "exp", "inv_square"]
-
-#: Decay functions ``f(d)`` of the distance ``d >= 1`` between two sentences.
-DECAYS: Final[dict[str, str]] = {
-    "const": "f(d) = 1",
-    "exp": "f(d) = e^(1 - d)",
-    "inv_square": "f(d) = 1 / d^2",
-}
-
 _INT32_MAX: Final[int] = int(np.iinfo(np.int32).max)
 
-
-def _decay(name: str, d: NDArray[np.float64]) -> NDArray[np.float64]:
-    if name == "const":
-        return np.ones_like(d)
-    if name == "exp":
-        return np.exp(1.0 - d)
-    if name == "inv_square":
-        return 1.0 / (d * d)
-    raise ValueError(f"decay must be one of {sorted(DECAYS)}, got {name!r}")
 
 
 @dataclass(frozen=True)
@@ -127,9 +115,7 @@ def _layout(n: int, threshold: int, decay: str, strength: float) -> _Layout:
     dst_parts: list[NDArray[np.intp]] = []
     cap_parts: list[NDArray[np.int64]] = []
     for d in distances:
-        weight = int(
-            np.rint(strength * float(_decay(decay, np.array([float(d)]))[0]) * CAPACITY_SCALE)
-        )
+        weight = association_capacity(d, decay, strength)
         if weight <= 0:
             continue
         i = np.arange(n - d)
@@ -176,16 +162,6 @@ def _layout(n: int, threshold: int, decay: str, strength: float) -> _Layout:
         arr.setflags(write=False)
     return layout
 
-
-def _check_prob(sub_prob: ArrayLike) -> NDArray[np.float64]:
-    p = np.asarray(sub_prob, dtype=np.float64)
-    if p.ndim != 1:
-        raise ValueError(
-            f"sub_prob must be 1-D (one probability per sentence), got shape {p.shape}"
-        )
-    if not np.all(np.isfinite(p)) or np.any((p < 0.0) | (p > 1.0)):
-        raise ValueError("sub_prob must hold probabilities in [0, 1]")
-    return p
 
 
 @dataclass(frozen=True)
@@ -288,11 +264,11 @@ class MinCutExtractor:
         the sink; capacities are scaled by :data:`CAPACITY_SCALE`. Source and
         sink edges are stored even when their capacity is 0.
         """
-        return self._network(_check_prob(sub_prob))[1]
+        return self._network(check_probabilities(sub_prob))[1]
 
     def cut(self, sub_prob: ArrayLike) -> MinCutResult:
         """Solve the minimum cut for one document's sentence probabilities."""
-        p = _check_prob(sub_prob)
+        p = check_probabilities(sub_prob)
         n = p.size
         if n == 0:
             return MinCutResult(np.zeros(0, dtype=bool), 0.0, 0)
@@ -334,7 +310,7 @@ class MinCutExtractor:
         mask :meth:`cut` returns it equals ``cut_value`` exactly and no other
         mask scores lower.
         """
-        p = _check_prob(sub_prob)
+        p = check_probabilities(sub_prob)
         mask = np.asarray(subjective, dtype=bool)
         if mask.shape != p.shape:
             raise ValueError(f"mask shape {mask.shape} does not match sub_prob shape {p.shape}")
@@ -362,7 +338,7 @@ def most_subjective(sub_prob: ArrayLike, n: int) -> NDArray[np.bool_]:
     >>> most_subjective([0.2, 0.9, 0.5, 0.9], 2).tolist()
     [False, True, False, True]
     """
-    p = _check_prob(sub_prob)
+    p = check_probabilities(sub_prob)
     k = _check_n(n)
     mask = np.zeros(p.size, dtype=bool)
     mask[np.argsort(-p, kind="stable")[:k]] = True

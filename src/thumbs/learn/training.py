@@ -33,9 +33,12 @@ from thumbs.corpora.tables import read_table
 from thumbs.errors import ThumbsError
 from thumbs.evaluation.cross_validation import flatten, tokenize_documents
 from thumbs.features.vectorizer import NgramVectorizer
-from thumbs.pipeline.model import LinearScorer, Model, StarWeights, load_model
+from thumbs.pipeline.extract import CutSettings
+from thumbs.pipeline.model import Model, build_pipeline, load_model
+from thumbs.pipeline.scorers import LinearScorer, StarWeights
+from thumbs.pipeline.stars import Stars
+from thumbs.pipeline.verdict import Verdict
 from thumbs.learn import NBSVM
-from thumbs.learn.mincut import MinCutExtractor
 from thumbs.learn.stars import StarRegressor
 from thumbs.learn.subjectivity import SubjectivityClassifier
 from thumbs.features.index import NgramIndex
@@ -155,7 +158,10 @@ def train_model(
     subjectivity, polarity = train_sentence_models(subj, mr, progress)
     data = {"reviews": documents_sha256(reviews), "subj": documents_sha256(subj), "mr": documents_sha256(mr)}
     assert stars is not None
-    return Model(verdict, stars, subjectivity, polarity, MinCutExtractor(), _manifest(recipe, data, settings))
+    components = build_pipeline(
+        subjectivity=subjectivity, cut=CutSettings(), sentence_polarity=polarity, verdict=verdict, stars=stars
+    )
+    return Model(components, _manifest(recipe, data, settings))
 
 
 def train_default(data_dir: str | Path | None = None, jobs: int = 1, progress: Progress | None = None) -> Model:
@@ -218,7 +224,8 @@ def train_table(
         settings["stars"] = "none (no rating column): 2.5 or 8.5 by the verdict's probability"
     manifest = _manifest("table", {Path(path).name: documents_sha256(documents), **base.manifest.get("data", {})}, settings)
     manifest["sentence_models_from"] = base.manifest.get("recipe")
-    return Model(verdict, stars, base.subjectivity, base.sentence_polarity, base.extractor, manifest), len(table.skipped)
+    components = [Verdict(verdict) if c.name == "verdict" else Stars(stars) if c.name == "stars" else c for c in base.components]
+    return Model(components, manifest), len(table.skipped)
 
 
 def _manifest(recipe: str, data: dict[str, str], settings: dict[str, Any]) -> dict[str, Any]:

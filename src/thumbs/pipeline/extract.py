@@ -1,65 +1,109 @@
-"""Pang & Lee's minimum cut, solved by dynamic programming over the sentence chain.
+"""The ``extract`` component: Pang & Lee's (2004) minimum cut keeps a review's subjective sentences.
 
-The network of :class:`~thumbs.learn.mincut.MinCutExtractor` only joins
-sentences at most ``T`` apart. A cut of it is a labelling ``x`` of the
-sentences (1 = subjective) with cost
+Each sentence pays ``1 - p`` to be called subjective or ``p`` to be called
+objective (``p`` its P(opinion)), and each pair of sentences at most ``T``
+apart pays ``strength * f(distance)`` to be split. The cheapest labelling is the
+extract. The reproduction (:class:`thumbs.learn.mincut.MinCutExtractor`) finds
+it with a max-flow; the analysis finds the same cut by dynamic programming over
+the chain of sentences (:func:`banded_min_cut`), tens of microseconds a review
+instead of a millisecond. Both use this module's integer capacities and
+tie-breaking; docs/architecture.md derives why they agree.
 
-    sum over i of  (1 - p_i) if x_i = 1 else p_i
-  + sum over pairs i < k <= i + T with x_i != x_k  of  c * f(k - i),
-
-and on a graph of bandwidth ``T`` the cheapest labelling is found exactly by
-dynamic programming over the last ``T`` labels (``2**T`` states, one step per
-sentence) instead of a general max-flow. It uses the same integer capacities
-as the max-flow, and among the labellings of least cost it returns the one
-with the fewest subjective sentences, which is the source side the max-flow
-reports (the minimal minimum cut), so both give the same extract. Analyzing a
-review calls this: it costs tens of microseconds where building a flow
-network costs a millisecond. The reproduction in ``thumbs evaluate`` keeps the
-max-flow, and the tests check both against each other.
-
-Example
--------
->>> banded_min_cut([0.8, 0.6, 0.2, 0.1], threshold=3, decay="exp", strength=0.2).tolist()
+>>> banded_min_cut([0.8, 0.6, 0.2, 0.1], CutSettings(threshold=3, decay="exp", strength=0.2)).tolist()
 [True, True, False, False]
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Final, Literal
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thumbs.learn.mincut import CAPACITY_SCALE, _check_prob, _decay
+from thumbs.pipeline.component import Reviews
+
+#: Factor that turns real-valued capacities into integers (max-flow needs them): probabilities
+#: are resolved to 1e-4.
+CAPACITY_SCALE: Final[int] = 10_000
+
+Decay = Literal["const", "exp", "inv_square"]
+
+#: Decay functions ``f(d)`` of the distance ``d >= 1`` between two sentences (Pang & Lee 2004, section 2.2).
+DECAYS: Final[dict[str, str]] = {
+    "const": "f(d) = 1",
+    "exp": "f(d) = e^(1 - d)",
+    "inv_square": "f(d) = 1 / d^2",
+}
 
 
-def _weights(threshold: int, decay: str, strength: float) -> list[int]:
-    """Integer association capacity for distances 1..threshold (as the max-flow rounds them)."""
-    return [
-        int(np.rint(strength * float(_decay(decay, np.array([float(d)]))[0]) * CAPACITY_SCALE))
-        for d in range(1, threshold + 1)
-    ]
+@dataclass(frozen=True)
+class CutSettings:
+    """The association of the cut: distance ``threshold`` (T), ``decay`` f and ``strength`` c.
+
+    The defaults are the default model's, chosen by nested cross-validation on polarity v2.0
+    (see docs/reproduction.md).
+    """
+
+    threshold: int = 3
+    decay: Decay = "exp"
+    strength: float = 0.5
 
 
-def banded_min_cut(sub_prob: ArrayLike, threshold: int = 3, decay: str = "exp", strength: float = 0.5) -> NDArray[np.bool_]:
-    """Bool mask of the subjective sentences: the minimum cut, with max-flow's tie-breaking."""
-    p = _check_prob(sub_prob)
+def decay_factor(decay: str, d: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``f(d)`` for the decay function named ``decay``."""
+    if decay == "const":
+        return np.ones_like(d)
+    if decay == "exp":
+        return np.exp(1.0 - d)
+    if decay == "inv_square":
+        return 1.0 / (d * d)
+    raise ValueError(f"decay must be one of {sorted(DECAYS)}, got {decay!r}")
+
+
+def association_capacity(distance: int, decay: str, strength: float) -> int:
+    """The integer capacity joining two sentences ``distance`` apart: ``rint(c * f(d) * scale)``."""
+    return int(np.rint(strength * float(decay_factor(decay, np.array([float(distance)]))[0]) * CAPACITY_SCALE))
+
+
+def check_probabilities(sub_prob: ArrayLike) -> NDArray[np.float64]:
+    """``sub_prob`` as a 1-D float array of probabilities, or a ValueError saying what is wrong."""
+    p = np.asarray(sub_prob, dtype=np.float64)
+    if p.ndim != 1:
+        raise ValueError(f"sub_prob must be 1-D (one probability per sentence), got shape {p.shape}")
+    if not np.all(np.isfinite(p)) or np.any((p < 0.0) | (p > 1.0)):
+        raise ValueError("sub_prob must hold probabilities in [0, 1]")
+    return p
+
+
+def banded_min_cut(sub_prob: ArrayLike, settings: CutSettings = CutSettings()) -> NDArray[np.bool_]:
+    """Bool mask of the subjective sentences: the minimum cut, with max-flow's tie-breaking.
+
+    Among the labellings of least cost it returns the one with the fewest
+    subjective sentences (the max-flow's minimal source side). The state is the
+    last ``T`` labels: ``2**T`` states, one step per sentence.
+    """
+    p = check_probabilities(sub_prob)
     n = p.size
     if n == 0:
         return np.zeros(0, dtype=bool)
-    window = max(0, min(int(threshold), n - 1))
-    weights = _weights(window, decay, strength) if window else []
+    window = max(0, min(int(settings.threshold), n - 1))
+    weights = [association_capacity(d, settings.decay, settings.strength) for d in range(1, window + 1)]
     cost_objective = np.rint(p * CAPACITY_SCALE).astype(np.int64).tolist()  # paid when x_i = 0
+    if window == 0:  # no association: each sentence on its own, subjective when strictly cheaper
+        return np.array([CAPACITY_SCALE - c < c for c in cost_objective], dtype=bool)
     n_states = 1 << window
     mask = n_states - 1
     scale = n + 1  # cost * scale + count: least cost first, then fewest subjective
-    INF = float("inf")
-    if window == 0:  # no association: each sentence on its own
-        return _independent(cost_objective)
+    infinity = float("inf")
     # state bit j holds the label of sentence i - j
-    best: list[float] = [INF] * n_states
+    best: list[float] = [infinity] * n_states
     best[0] = cost_objective[0] * scale
     best[1] = (CAPACITY_SCALE - cost_objective[0]) * scale + 1
-    # association paid by appending `label` after `state`, when all `reach` earlier sentences exist
+
     def association(reach: int) -> list[list[int]]:
+        """Association paid by appending each label after each state, when ``reach`` earlier sentences exist."""
         return [
             [sum(weights[d - 1] for d in range(1, reach + 1) if (state >> (d - 1)) & 1 != label) for label in (0, 1)]
             for state in range(n_states)
@@ -70,10 +114,10 @@ def banded_min_cut(sub_prob: ArrayLike, threshold: int = 3, decay: str = "exp", 
     for i in range(1, n):
         table = full if i >= window else association(i)
         individual = (cost_objective[i] * scale, (CAPACITY_SCALE - cost_objective[i]) * scale + 1)
-        new = [INF] * n_states
+        new = [infinity] * n_states
         came = [0] * n_states
         for state, value in enumerate(best):
-            if value == INF:
+            if value == infinity:
                 continue
             shifted = (state << 1) & mask
             paid = table[state]
@@ -94,6 +138,29 @@ def banded_min_cut(sub_prob: ArrayLike, threshold: int = 3, decay: str = "exp", 
     return np.array(labels, dtype=bool)
 
 
-def _independent(cost_objective: list[int]) -> NDArray[np.bool_]:
-    """Without association each sentence is subjective when that is strictly cheaper."""
-    return np.array([CAPACITY_SCALE - c < c for c in cost_objective], dtype=bool)
+class Extract:
+    """Fill ``in_extract``: the sentences the minimum cut keeps, review by review."""
+
+    name: ClassVar[str] = "extract"
+    requires: ClassVar[tuple[str, ...]] = ("subjectivity",)
+    adds: ClassVar[tuple[str, ...]] = ("in_extract",)
+    #: The manifest key of the cut's settings (files saved by thumbs 0.1 use it too).
+    MANIFEST_KEY: ClassVar[str] = "extractor"
+
+    def __init__(self, cut: CutSettings = CutSettings()) -> None:
+        self.cut = cut
+
+    def __call__(self, reviews: Reviews) -> None:
+        assert reviews.subjectivity is not None
+        parts = [banded_min_cut(reviews.subjectivity[reviews.own(d)], self.cut) for d in range(len(reviews.sentences))]
+        reviews.in_extract = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def settings(self) -> dict[str, Any]:
+        return {self.MANIFEST_KEY: asdict(self.cut)}
+
+    @classmethod
+    def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Extract:
+        return cls(CutSettings(**manifest[cls.MANIFEST_KEY]))

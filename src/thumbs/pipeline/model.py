@@ -1,35 +1,33 @@
 """The analysis core: a trained thumbs model, and the one way a review is analyzed.
 
-A :class:`Model` is a pipeline of named components that one review flows
-through, in order (like spaCy's):
+A :class:`Model` is an ordered list of named components (:data:`COMPONENTS`)
+that one batch of reviews flows through, as in spaCy:
 
-1. ``sentences``: :func:`thumbs.text.sentences.split_sentences` (raw or tokenized text);
+1. ``sentences``: split each review into sentences (raw or tokenized text);
 2. ``subjectivity``: P(opinion) of each sentence (naive Bayes, trained on subj);
-3. ``extract``: Pang & Lee's minimum cut over those probabilities (solved by
-   :func:`~thumbs.pipeline.extract.banded_min_cut`, the same cut as the max-flow);
+3. ``extract``: Pang & Lee's minimum cut over those probabilities;
 4. ``sentence_polarity``: each sentence's own polarity (NBSVM on rt-polarity);
-5. ``verdict``: the document's polarity (NBSVM on uni- to trigrams) and its
-   calibrated probability, with every n-gram's and sentence's contribution;
-6. ``stars``: the rating (:class:`~thumbs.learn.stars.StarRegressor`).
+5. ``verdict``: the review's polarity (NBSVM on uni- to trigrams), its
+   calibrated probability, and every n-gram's and sentence's contribution;
+6. ``stars``: the rating (two ridge regressions mixed by P(positive)).
 
-Every scorer is linear over n-gram presence, held as a
-:class:`LinearScorer` (an :class:`~thumbs.features.index.NgramIndex` plus weights), so
-the evidence adds up exactly and the model saves as plain arrays
-(:mod:`thumbs.modelfile`). The CLI, the Python API, the batch engine and the
-server all call :meth:`Model.analyze` (or the label-only :meth:`Model.predict`).
+The CLI, the Python API, the batch engine and the server all call
+:meth:`Model.analyze_batch` (or the label-only :meth:`Model.predict`, which
+skips the sentences). A model file is a JSON manifest plus arrays
+(:mod:`thumbs.pipeline.model_file`); each component saves its own.
 
 Example
 -------
->>> model = load_model()                                   # doctest: +SKIP
->>> model.analyze("A moving, beautifully acted film.").label  # doctest: +SKIP
+>>> model = load_model()
+>>> model.pipe_names
+('sentences', 'subjectivity', 'extract', 'sentence_polarity', 'verdict', 'stars')
+>>> model.analyze("A moving, beautifully acted film.").label
 'positive'
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,55 +35,87 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from thumbs.pipeline.analysis import ROW_COLUMNS, Analysis, Evidence, NgramEvidence, SentenceAnalysis, SentenceEvidence
 from thumbs.errors import ModelFileError, ThumbsError
+from thumbs.pipeline.analysis import ROW_COLUMNS, Analysis
+from thumbs.pipeline.component import LABELS, Component, Reviews
+from thumbs.pipeline.extract import CutSettings, Extract
 from thumbs.pipeline.model_file import load_model_file, save_model_file
-from thumbs.pipeline.extract import banded_min_cut
-from thumbs.learn.mincut import MinCutExtractor
-from thumbs.features.index import DOCUMENT_SEPARATOR, multiplicity
-from thumbs.features.index import distinct as unique_ints
 from thumbs.pipeline.scorers import LinearScorer, StarWeights, rate
-from thumbs.text.sentences import Sentence, split_sentences
-from thumbs.text.tokens import is_punctuation
+from thumbs.pipeline.sentence_polarity import SentencePolarity
+from thumbs.pipeline.sentences import Sentences
+from thumbs.pipeline.stars import Stars
+from thumbs.pipeline.subjectivity import Subjectivity
+from thumbs.pipeline.verdict import Verdict
 
 #: The default model's file inside the package.
 DEFAULT_MODEL_FILE = "default.thumbs"
-#: Largest review analyze() accepts, in characters (1 MB of text).
-MAX_REVIEW_CHARS = 1_000_000
 #: n-grams listed as evidence by default.
 EVIDENCE_SIZE = 10
-#: Sentences listed as evidence (every sentence's share is also in ``sentences``).
-EVIDENCE_SENTENCES = 3
-LABELS = ("negative", "positive")
-PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "stars")
+#: Every component a model file may name, by name. A new stage is one module and one entry here.
+COMPONENTS: dict[str, type[Component]] = {
+    component.name: component  # type: ignore[misc]  # the classes satisfy the protocol
+    for component in (Sentences, Subjectivity, Extract, SentencePolarity, Verdict, Stars)
+}
+#: The order of the default pipeline (and of models saved before the pipeline was listed).
+DEFAULT_PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "stars")
+
+
+def build_pipeline(
+    *,
+    subjectivity: LinearScorer,
+    cut: CutSettings,
+    sentence_polarity: LinearScorer,
+    verdict: LinearScorer,
+    stars: StarWeights,
+) -> list[Component]:
+    """The default pipeline's components, in order, from their trained parts."""
+    return [
+        Sentences(),
+        Subjectivity(subjectivity),
+        Extract(cut),
+        SentencePolarity(sentence_polarity),
+        Verdict(verdict),
+        Stars(stars),
+    ]  # type: ignore[list-item]
 
 
 class Model:
     """A trained thumbs model: analyze reviews, or just label them.
 
-    Build one with :func:`load_model` or :mod:`thumbs.training`; the
-    constructor only stores its parts.
+    Build one with :func:`load_model` or :mod:`thumbs.learn.training`. The
+    constructor stores the components and checks that each one's ``requires``
+    are added by the components before it.
     """
 
     row_columns = ROW_COLUMNS
-    pipeline = PIPELINE
 
-    def __init__(
-        self,
-        verdict: LinearScorer,
-        stars: StarWeights,
-        subjectivity: LinearScorer,
-        sentence_polarity: LinearScorer,
-        extractor: MinCutExtractor,
-        manifest: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.verdict = verdict
-        self.stars = stars
-        self.subjectivity = subjectivity
-        self.sentence_polarity = sentence_polarity
-        self.extractor = extractor
+    def __init__(self, components: Sequence[Component], manifest: Mapping[str, Any] | None = None) -> None:
+        self.components = tuple(components)
         self.manifest = dict(manifest or {})
         self.path: Path | None = None  # the file it was loaded from, if any
+        _check_order(self.components)
+
+    @property
+    def pipe_names(self) -> tuple[str, ...]:
+        """The components' names, in the order a review goes through them."""
+        return tuple(component.name for component in self.components)
+
+    def get(self, name: str) -> Component:
+        """The component called ``name``."""
+        for component in self.components:
+            if component.name == name:
+                return component
+        raise KeyError(f"this model has no {name!r} component; it has {', '.join(self.pipe_names)}")
+
+    @property
+    def verdict(self) -> LinearScorer:
+        """The document polarity scorer (what :meth:`predict` and :meth:`rate` use)."""
+        return self.get("verdict").scorer  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def stars(self) -> StarWeights:
+        """The star weights (what :meth:`rate` uses)."""
+        return self.get("stars").weights  # type: ignore[attr-defined, no-any-return]
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         """Worker processes reload a model from its file instead of receiving megabytes of pickle."""
@@ -93,12 +123,11 @@ class Model:
             return (load_model, (str(self.path),))
         return super().__reduce_ex__(protocol)
 
-    # --- the fast path ---------------------------------------------------------------
+    # --- labels only -------------------------------------------------------------------
 
     def decision_function(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """The verdict's decision values for many texts at once (positive means positive)."""
-        texts = _check_texts(texts)
-        return self.verdict.scores(texts)
+        return self.verdict.scores(_check_texts(texts))
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """Labels only (``"positive"``/``"negative"``): the fast path, no sentences, stars or evidence."""
@@ -136,80 +165,26 @@ class Model:
     ) -> list[Analysis]:
         """Analyze several reviews at once: the same results as :meth:`analyze` of each, faster.
 
-        Each model scores the n-grams of the whole batch in one vectorized
-        pass; only the sentence split, the minimum cut and the assembling of
-        results run review by review.
+        Each component works on the whole batch in one pass where it can (every
+        scorer reads the n-grams of all reviews at once); a review that cannot
+        be read gets its ``error`` and the others are analyzed.
         """
-        ids = list(ids) if ids is not None else [None] * len(texts)
-        results: list[Analysis | None] = [None] * len(texts)
-        readable: list[tuple[int, list[Sentence]]] = []
-        for k, text in enumerate(texts):
-            problem = _review_problem(text)
-            sentences = split_sentences(text) if problem is None else []  # type: ignore[arg-type]
-            if problem is None and all(is_punctuation(t) for s in sentences for t in s.tokens):
-                problem = "empty review: it has no words to read, only punctuation"
-            if problem is not None:
-                results[k] = Analysis.failed(ids[k], problem)
-            else:
-                readable.append((k, sentences))
-        if readable:
-            for (k, sentences), analysis in zip(readable, self._analyze_readable([s for _, s in readable], evidence_size)):
-                results[k] = dataclasses.replace(analysis, id=ids[k])
-        return results  # type: ignore[return-value]
-
-    def _analyze_readable(self, documents: list[list[Sentence]], evidence_size: int | None) -> list[Analysis]:
-        sentence_tokens = [s.tokens for sentences in documents for s in sentences]
-        subjectivity = np.asarray(self.subjectivity.probability(self.subjectivity.sentence_scores(sentence_tokens)))
-        sentence_polarity = 2.0 * np.asarray(
-            self.sentence_polarity.probability(self.sentence_polarity.sentence_scores(sentence_tokens))
-        ) - 1.0
-        verdict = _VerdictBatch(self.verdict, self.stars, documents)
-        extractor = self.extractor
-        analyses = []
-        first_sentence = 0
-        for d, sentences in enumerate(documents):
-            own = slice(first_sentence, first_sentence + len(sentences))
-            first_sentence += len(sentences)
-            in_extract = banded_min_cut(subjectivity[own], extractor.threshold, extractor.decay, extractor.strength)
-            columns, weights = verdict.features(d)
-            order = np.argsort(-np.abs(weights), kind="stable")
-            if evidence_size is not None:
-                order = order[:evidence_size]
-            names = self.verdict.index.feature_names(columns[order])
-            shares = verdict.shares[own]
-            strongest = np.argsort(-np.abs(shares), kind="stable")[:EVIDENCE_SENTENCES]
-            evidence = Evidence(
-                bias=self.verdict.intercept,
-                ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
-                sentences=tuple(SentenceEvidence(int(i), sentences[i].text, float(shares[i])) for i in strongest),
-            )
-            analyses.append(
-                Analysis(
-                    id=None,
-                    label=LABELS[int(verdict.scores[d] > 0)],
-                    probability=round(float(verdict.probability[d]), 4),
-                    stars=float(verdict.stars[d]),
-                    score=float(verdict.scores[d]),
-                    sentences=tuple(
-                        SentenceAnalysis(s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c))
-                        for s, p, q, m, c in zip(
-                            sentences, subjectivity[own], sentence_polarity[own], in_extract, verdict.shares[own]
-                        )
-                    ),
-                    evidence=evidence,
-                )
-            )
-        return analyses
+        reviews = Reviews(texts, evidence_size)
+        for component in self.components:
+            if reviews.all_failed:
+                break  # no component sees an empty batch
+            component(reviews)
+        return reviews.analyses(list(ids) if ids is not None else [None] * len(texts))
 
     def analyze_many(
         self, reviews: Iterable[str | tuple[str | None, str]], jobs: int = 1, chunk_size: int = 64
     ) -> Iterator[Analysis]:
         """Analyze a stream of texts (or ``(id, text)`` pairs), yielding results in input order.
 
-        With ``jobs > 1`` worker processes share the work; memory stays flat on
-        endless input. See :mod:`thumbs.batch`.
+        With ``jobs > 1`` worker processes share the work (a stream that fits in
+        one chunk stays in this process); memory stays flat on endless input.
         """
-        from thumbs.batch.engine import analyze_stream
+        from thumbs.pipeline.stream import analyze_stream
 
         return analyze_stream(self, reviews, jobs=jobs, chunk_size=chunk_size)
 
@@ -220,41 +195,36 @@ class Model:
     # --- files ------------------------------------------------------------------------
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        arrays: dict[str, np.ndarray] = {}
-        arrays.update(self.verdict.to_arrays("verdict"))
-        arrays.update(self.subjectivity.to_arrays("subjectivity"))
-        arrays.update(self.sentence_polarity.to_arrays("sentence_polarity"))
-        arrays["stars.coef"] = self.stars.coef.astype(np.float32)
-        arrays["stars.intercept"] = self.stars.intercept.astype(np.float64)
-        arrays["stars.range"] = self.stars.range.astype(np.float64)
-        return arrays
+        """Every component's arrays, each name prefixed with its component's (``verdict.coef``)."""
+        return {
+            f"{component.name}.{key}": array
+            for component in self.components
+            for key, array in component.to_arrays().items()
+        }
 
     def save(self, path: str | Path) -> None:
-        """Write this model to ``path`` (JSON manifest + arrays, see :mod:`thumbs.modelfile`)."""
-        extractor = {
-            "threshold": self.extractor.threshold,
-            "decay": self.extractor.decay,
-            "strength": self.extractor.strength,
-        }
-        manifest = {**self.manifest, "pipeline": list(PIPELINE), "extractor": extractor}
+        """Write this model to ``path`` (JSON manifest + arrays, see :mod:`thumbs.pipeline.model_file`)."""
+        manifest = {**self.manifest, "pipeline": list(self.pipe_names)}
+        for component in self.components:
+            manifest.update(component.settings())
         save_model_file(path, manifest, self.to_arrays())
 
     @classmethod
     def from_file(cls, path: str | Path) -> Model:
+        """Load a model file, building each component its manifest names."""
         manifest, arrays = load_model_file(path)
+        names = manifest.get("pipeline", DEFAULT_PIPELINE)
+        unknown = [name for name in names if name not in COMPONENTS]
+        if unknown:
+            raise ModelFileError(
+                f"{path} needs pipeline components this thumbs does not have ({', '.join(map(str, unknown))}): "
+                "upgrade thumbs, or use a model made by this version"
+            )
         try:
-            extractor = MinCutExtractor(**manifest["extractor"])
-            stars = StarWeights(
-                arrays["stars.coef"].astype(np.float64), arrays["stars.intercept"], arrays["stars.range"]
-            )
-            model = cls(
-                LinearScorer.from_arrays(arrays, "verdict"),
-                stars,
-                LinearScorer.from_arrays(arrays, "subjectivity"),
-                LinearScorer.from_arrays(arrays, "sentence_polarity"),
-                extractor,
-                manifest,
-            )
+            components = [
+                COMPONENTS[name].from_saved(manifest, _prefixed(arrays, name)) for name in names
+            ]
+            model = cls(components, manifest)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError(f"{path} is not a complete thumbs analysis model (missing {exc})") from None
         model.path = Path(path)
@@ -264,67 +234,26 @@ class Model:
         return f"Model(recipe={self.manifest.get('recipe')!r}, features={self.verdict.index.n_features:,})"
 
 
+def _prefixed(arrays: Mapping[str, np.ndarray], name: str) -> dict[str, np.ndarray]:
+    """The arrays saved under ``name.``, without that prefix."""
+    prefix = name + "."
+    return {key[len(prefix) :]: value for key, value in arrays.items() if key.startswith(prefix)}
+
+
+def _check_order(components: Sequence[Component]) -> None:
+    """Raise when a component requires a field no earlier component adds."""
+    added: set[str] = set()
+    for component in components:
+        missing = [field for field in component.requires if field not in added]
+        if missing:
+            raise ValueError(f"component {component.name!r} requires {', '.join(missing)}, which no earlier component adds")
+        added.update(component.adds)
+
+
 def _check_texts(texts: Sequence[str]) -> Sequence[str]:
     if isinstance(texts, str):
         raise ThumbsError("predict() takes a list of texts; for one review use analyze(text) or predict([text])")
     return [t if isinstance(t, str) else str(t) for t in texts]
-
-
-def _review_problem(text: object) -> str | None:
-    """One line saying why ``text`` cannot be analyzed, or None."""
-    if not isinstance(text, str):
-        return f"not text: got {type(text).__name__}; give the review as a string"
-    if len(text) > MAX_REVIEW_CHARS:
-        return f"review too long: {len(text):,} characters, the limit is {MAX_REVIEW_CHARS:,}"
-    if not text.strip():
-        return "empty review: it has no words to read"
-    return None
-
-
-class _VerdictBatch:
-    """The verdict of several reviews from one vectorized pass over their n-grams.
-
-    Per review: the distinct features present and their weights (the
-    evidence), the decision score, P(positive) and the stars; per sentence, its
-    share of its review's score. A feature counts once per review (presence);
-    its weight is split equally among the sentences where an occurrence of it
-    starts, so a review's shares add up to the sum of its features' weights.
-    """
-
-    def __init__(self, verdict: LinearScorer, stars: StarWeights, documents: list[list[Sentence]]) -> None:
-        n_features = verdict.index.n_features
-        lengths = [[len(s.tokens) for s in sentences] for sentences in documents]
-        stream = [t for sentences in documents for t in (*(t for s in sentences for t in s.tokens), DOCUMENT_SEPARATOR)]
-        columns, starts = verdict.index.occurrences(stream)
-        doc_ends = np.cumsum([sum(ls) + 1 for ls in lengths])
-        doc_starts = np.concatenate([[0], doc_ends[:-1]])
-        sentence_ends = np.concatenate(
-            [start + np.cumsum(ls) for start, ls in zip(doc_starts, lengths)]
-        ).astype(np.int64)
-        doc_of = np.searchsorted(doc_ends, starts, side="right")
-        sentence_of = np.searchsorted(sentence_ends, starts, side="right")
-        n_docs, n_sentences = len(documents), len(sentence_ends)
-        # distinct (review, feature): the evidence, the score and the stars
-        distinct = unique_ints(doc_of * n_features + columns)
-        self._docs, self._columns = np.divmod(distinct, n_features)
-        self._weights = verdict.coef[self._columns]
-        self._bounds = np.searchsorted(self._docs, np.arange(n_docs + 1))
-        self.scores = np.bincount(self._docs, weights=self._weights, minlength=n_docs) + verdict.intercept
-        self.probability = np.asarray(verdict.probability(self.scores), dtype=np.float64)
-        self.stars = stars.predict(self._docs, self._columns, n_docs, self.probability)
-        # distinct (sentence, feature): each sentence's share
-        pairs = unique_ints(sentence_of * n_features + columns)
-        pair_sentences, pair_columns = np.divmod(pairs, n_features)
-        pair_docs = np.searchsorted(doc_ends, sentence_ends[pair_sentences] - 1, side="right")
-        sentences_with = multiplicity(pair_docs * n_features + pair_columns)
-        self.shares = np.bincount(
-            pair_sentences, weights=verdict.coef[pair_columns] / sentences_with, minlength=n_sentences
-        )
-
-    def features(self, d: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """The distinct features of review ``d`` and their weights."""
-        own = slice(self._bounds[d], self._bounds[d + 1])
-        return self._columns[own], self._weights[own]
 
 
 def default_model_path() -> Path:

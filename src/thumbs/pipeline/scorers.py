@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from thumbs.features.index import DOCUMENT_SEPARATOR, NgramIndex, distinct
+from thumbs.features.index import DOCUMENT_SEPARATOR, NgramIndex
+from thumbs.features.int_sets import distinct
 
 
 def _sigmoid(x: NDArray[np.float64] | float) -> Any:
@@ -33,12 +34,16 @@ class LinearScorer:
     intercept: float
     calibration: tuple[float, float] = (1.0, 0.0)
 
+    def total(self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_rows: int) -> NDArray[np.float64]:
+        """Decision values of ``n_rows`` rows from their distinct features present, as ``(rows, columns)`` pairs."""
+        return np.bincount(rows, weights=self.coef[columns], minlength=n_rows) + self.intercept
+
     def scores(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> NDArray[np.float64]:
         """Decision values of token lists (or texts), one per document."""
         if len(documents) == 0:
             return np.zeros(0)
         rows, columns = self.index.present(documents)
-        return np.bincount(rows, weights=self.coef[columns], minlength=len(documents)) + self.intercept
+        return self.total(rows, columns, len(documents))
 
     def sentence_scores(self, sentences: Sequence[Sequence[str]]) -> NDArray[np.float64]:
         """Decision values of one review's sentences (token lists), without building a matrix."""
@@ -47,23 +52,24 @@ class LinearScorer:
         row_of = np.searchsorted(np.cumsum([len(s) + 1 for s in sentences]), starts, side="right")
         present = distinct(row_of * self.index.n_features + columns)  # presence: once per sentence
         rows, features = np.divmod(present, self.index.n_features)
-        return np.bincount(rows, weights=self.coef[features], minlength=len(sentences)) + self.intercept
+        return self.total(rows, features, len(sentences))
 
     def probability(self, scores: NDArray[np.float64] | float) -> Any:
         a, b = self.calibration
         return _sigmoid(a * np.asarray(scores) + b)
 
-    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        arrays = {f"{prefix}.{k}": v for k, v in self.index.to_arrays().items()}
-        arrays[f"{prefix}.coef"] = self.coef.astype(np.float32)
-        arrays[f"{prefix}.scalars"] = np.array([self.intercept, *self.calibration], dtype=np.float64)
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain arrays for a model file: the index's, ``coef`` (float32) and ``scalars`` (intercept, a, b)."""
+        arrays = dict(self.index.to_arrays())
+        arrays["coef"] = self.coef.astype(np.float32)
+        arrays["scalars"] = np.array([self.intercept, *self.calibration], dtype=np.float64)
         return arrays
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> LinearScorer:
-        own = {k[len(prefix) + 1 :]: v for k, v in arrays.items() if k.startswith(prefix + ".")}
-        intercept, a, b = (float(v) for v in own["scalars"])
-        return cls(NgramIndex.from_arrays(own), own["coef"].astype(np.float64), intercept, (a, b))
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> LinearScorer:
+        """Rebuild a scorer saved by :meth:`to_arrays`."""
+        intercept, a, b = (float(v) for v in arrays["scalars"])
+        return cls(NgramIndex.from_arrays(arrays), arrays["coef"].astype(np.float64), intercept, (a, b))
 
 
 @dataclass
@@ -93,12 +99,25 @@ class StarWeights:
         p = np.asarray(p_positive, dtype=np.float64)
         return np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1)
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain arrays for a model file (``coef`` as float32, as every weight vector is saved)."""
+        return {
+            "coef": self.coef.astype(np.float32),
+            "intercept": self.intercept.astype(np.float64),
+            "range": self.range.astype(np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> StarWeights:
+        """Rebuild star weights saved by :meth:`to_arrays`."""
+        return cls(arrays["coef"].astype(np.float64), arrays["intercept"], arrays["range"])
+
 
 def rate(
     verdict: LinearScorer, stars: StarWeights, documents: Sequence[Sequence[str]] | Sequence[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Decision values, calibrated P(positive) and stars of documents (texts or token lists)."""
     rows, columns = verdict.index.present(documents)
-    scores = np.bincount(rows, weights=verdict.coef[columns], minlength=len(documents)) + verdict.intercept
+    scores = verdict.total(rows, columns, len(documents))
     probability = np.asarray(verdict.probability(scores), dtype=np.float64)
     return scores, probability, stars.predict(rows, columns, len(documents), probability)

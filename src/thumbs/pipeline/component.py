@@ -1,0 +1,156 @@
+"""What a pipeline component is, and the reviews it works on.
+
+A :class:`~thumbs.pipeline.model.Model` is an ordered list of components, run
+one after the other over one batch of reviews (as spaCy runs a ``Doc`` through
+its pipes). A component has a ``name`` (its key in the model file), says which
+fields of :class:`Reviews` it ``requires`` and which it ``adds``, and does one
+job. To add a stage, write one module with one component class and register it
+in :data:`thumbs.pipeline.model.COMPONENTS`.
+
+Every component fills its fields for the whole batch at once (one vectorized
+pass where it can); :meth:`Reviews.analyses` then assembles one
+:class:`~thumbs.pipeline.analysis.Analysis` per review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from thumbs.pipeline.analysis import Analysis, Evidence, SentenceAnalysis
+from thumbs.text.sentences import Sentence
+
+#: The two verdicts, by the sign of the decision score.
+LABELS = ("negative", "positive")
+
+
+@dataclass
+class VerdictFindings:
+    """The verdict of a batch: per review, per sentence, and per (review, feature) pair.
+
+    ``docs``/``columns``/``weights`` are the distinct features present in each
+    review and their weights, sorted by review; review ``d`` owns the slice
+    ``bounds[d]:bounds[d + 1]``. ``shares`` is each sentence's share of its
+    review's score.
+    """
+
+    scores: NDArray[np.float64]
+    probability: NDArray[np.float64]
+    docs: NDArray[np.int64]
+    columns: NDArray[np.int64]
+    weights: NDArray[np.float64]
+    bounds: NDArray[np.int64]
+    shares: NDArray[np.float64]
+
+    def features(self, d: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """The distinct features of review ``d`` and their weights."""
+        own = slice(self.bounds[d], self.bounds[d + 1])
+        return self.columns[own], self.weights[own]
+
+
+@dataclass
+class Reviews:
+    """The reviews of one call, and what the components have found in them so far.
+
+    ``texts`` are what the caller gave, in order. The ``sentences`` component
+    keeps the readable ones: ``positions[d]`` is the caller's index of readable
+    review ``d``, and ``failures`` says why each other one could not be read.
+    Per-sentence arrays run over the sentences of all readable reviews in order;
+    review ``d`` owns ``sentence_bounds[d]:sentence_bounds[d + 1]``.
+    """
+
+    texts: Sequence[object]
+    evidence_size: int | None = None
+    positions: list[int] = field(default_factory=list)
+    failures: dict[int, str] = field(default_factory=dict)
+    sentences: list[list[Sentence]] = field(default_factory=list)
+    sentence_bounds: NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    subjectivity: NDArray[np.float64] | None = None
+    in_extract: NDArray[np.bool_] | None = None
+    sentence_polarity: NDArray[np.float64] | None = None
+    verdict: VerdictFindings | None = None
+    evidence: list[Evidence] | None = None
+    stars: NDArray[np.float64] | None = None
+
+    def keep(self, positions: list[int], sentences: list[list[Sentence]]) -> None:
+        """Set the readable reviews (caller positions) and their sentences."""
+        self.positions = positions
+        self.sentences = sentences
+        self.sentence_bounds = np.concatenate([[0], np.cumsum([len(s) for s in sentences])]).astype(np.int64)
+
+    @property
+    def all_failed(self) -> bool:
+        """Whether no review is left to analyze (every one has failed, or none was given)."""
+        return len(self.failures) == len(self.texts)
+
+    def own(self, d: int) -> slice:
+        """Review ``d``'s slice of the per-sentence arrays."""
+        return slice(int(self.sentence_bounds[d]), int(self.sentence_bounds[d + 1]))
+
+    def sentence_tokens(self) -> list[tuple[str, ...]]:
+        """The tokens of every sentence of every readable review, in order."""
+        return [s.tokens for sentences in self.sentences for s in sentences]
+
+    def analyses(self, ids: Sequence[str | None]) -> list[Analysis]:
+        """One result per text given, in order: the assembled findings, or why it failed."""
+        results: list[Analysis | None] = [None] * len(self.texts)
+        for position, problem in self.failures.items():
+            results[position] = Analysis.failed(ids[position], problem)
+        for d, position in enumerate(self.positions):
+            results[position] = self._analysis(d, ids[position])
+        return results  # type: ignore[return-value]  # every position is filled
+
+    def _analysis(self, d: int, id: str | None) -> Analysis:
+        own = self.own(d)
+        sentences = self.sentences[d]
+        n = len(sentences)
+        verdict = self.verdict
+        subjectivity = _column(self.subjectivity, own, n)
+        polarity = _column(self.sentence_polarity, own, n)
+        in_extract = _column(self.in_extract, own, n)
+        shares = _column(verdict.shares if verdict is not None else None, own, n)
+        return Analysis(
+            id=id,
+            label=None if verdict is None else LABELS[int(verdict.scores[d] > 0)],
+            probability=None if verdict is None else round(float(verdict.probability[d]), 4),
+            stars=None if self.stars is None else float(self.stars[d]),
+            score=None if verdict is None else float(verdict.scores[d]),
+            sentences=tuple(
+                SentenceAnalysis(s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c))
+                for s, p, q, m, c in zip(sentences, subjectivity, polarity, in_extract, shares)
+            ),
+            evidence=None if self.evidence is None else self.evidence[d],
+        )
+
+
+def _column(values: NDArray[Any] | None, own: slice, n: int) -> NDArray[Any]:
+    """A review's slice of a per-sentence array, or zeros where no component filled it."""
+    return np.zeros(n) if values is None else values[own]
+
+
+class Component(Protocol):
+    """One stage of the analysis: reads some fields of :class:`Reviews`, fills others."""
+
+    #: The component's key in the model file's ``pipeline`` list.
+    name: ClassVar[str]
+    #: Fields of :class:`Reviews` it reads, which earlier components must add.
+    requires: ClassVar[tuple[str, ...]]
+    #: Fields of :class:`Reviews` it fills.
+    adds: ClassVar[tuple[str, ...]]
+
+    def __call__(self, reviews: Reviews) -> None:
+        """Fill :attr:`adds` for every readable review of ``reviews``."""
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """What the model file keeps of this component, as plain arrays (names without the prefix)."""
+
+    def settings(self) -> dict[str, Any]:
+        """What the model file's manifest keeps of this component (JSON values), by manifest key."""
+
+    @classmethod
+    def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Component:
+        """Rebuild the component from the manifest and its own arrays (names without the prefix)."""

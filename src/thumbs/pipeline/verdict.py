@@ -1,0 +1,100 @@
+"""The ``verdict`` component: the review's polarity, its calibrated probability, and the evidence.
+
+The scorer is linear over n-gram presence (NBSVM on uni- to trigrams for the
+default model), so the score splits exactly: every distinct n-gram present adds
+its weight once, and the weights plus the bias are the score. Each sentence's
+share is the sum of the weights of the n-grams that start in it, a weight split
+equally among the sentences where its n-gram occurs, so a review's shares also
+add up to its score less the bias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+
+from thumbs.features.index import DOCUMENT_SEPARATOR
+from thumbs.features.int_sets import distinct, multiplicity
+from thumbs.pipeline.analysis import Evidence, NgramEvidence, SentenceEvidence
+from thumbs.pipeline.component import Reviews, VerdictFindings
+from thumbs.pipeline.scorers import LinearScorer
+
+#: Sentences listed as evidence (every sentence's share is also in ``sentences``).
+EVIDENCE_SENTENCES = 3
+
+
+class Verdict:
+    """Fill ``verdict`` (scores, probabilities, shares) and ``evidence``, in one pass over the batch's n-grams."""
+
+    name: ClassVar[str] = "verdict"
+    requires: ClassVar[tuple[str, ...]] = ("sentences",)
+    adds: ClassVar[tuple[str, ...]] = ("verdict", "evidence")
+
+    def __init__(self, scorer: LinearScorer) -> None:
+        self.scorer = scorer
+
+    def __call__(self, reviews: Reviews) -> None:
+        findings = self.findings(reviews)
+        reviews.verdict = findings
+        reviews.evidence = [self._evidence(reviews, findings, d) for d in range(len(reviews.sentences))]
+
+    def findings(self, reviews: Reviews) -> VerdictFindings:
+        """Scores, probabilities, each review's distinct features and each sentence's share."""
+        scorer = self.scorer
+        n_features = scorer.index.n_features
+        documents = reviews.sentences
+        lengths = [[len(s.tokens) for s in sentences] for sentences in documents]
+        stream = [t for sentences in documents for t in (*(t for s in sentences for t in s.tokens), DOCUMENT_SEPARATOR)]
+        columns, starts = scorer.index.occurrences(stream)
+        doc_ends = np.cumsum([sum(ls) + 1 for ls in lengths])
+        doc_starts = np.concatenate([[0], doc_ends[:-1]])
+        sentence_ends = np.concatenate([start + np.cumsum(ls) for start, ls in zip(doc_starts, lengths)]).astype(
+            np.int64
+        )
+        doc_of = np.searchsorted(doc_ends, starts, side="right")
+        sentence_of = np.searchsorted(sentence_ends, starts, side="right")
+        n_docs, n_sentences = len(documents), len(sentence_ends)
+        # distinct (review, feature): the evidence and the score
+        docs, features = np.divmod(distinct(doc_of * n_features + columns), n_features)
+        scores = scorer.total(docs, features, n_docs)
+        # distinct (sentence, feature): each sentence's share
+        pair_sentences, pair_columns = np.divmod(distinct(sentence_of * n_features + columns), n_features)
+        pair_docs = np.searchsorted(doc_ends, sentence_ends[pair_sentences] - 1, side="right")
+        sentences_with = multiplicity(pair_docs * n_features + pair_columns)
+        return VerdictFindings(
+            scores=scores,
+            probability=np.asarray(scorer.probability(scores), dtype=np.float64),
+            docs=docs,
+            columns=features,
+            weights=scorer.coef[features],
+            bounds=np.searchsorted(docs, np.arange(n_docs + 1)),
+            shares=np.bincount(pair_sentences, weights=scorer.coef[pair_columns] / sentences_with, minlength=n_sentences),
+        )
+
+    def _evidence(self, reviews: Reviews, findings: VerdictFindings, d: int) -> Evidence:
+        """The n-grams (all, or the ``evidence_size`` strongest) and sentences that pushed review ``d`` most."""
+        columns, weights = findings.features(d)
+        order = np.argsort(-np.abs(weights), kind="stable")
+        if reviews.evidence_size is not None:
+            order = order[: reviews.evidence_size]
+        names = self.scorer.index.feature_names(columns[order])
+        shares = findings.shares[reviews.own(d)]
+        strongest = np.argsort(-np.abs(shares), kind="stable")[:EVIDENCE_SENTENCES]
+        sentences = reviews.sentences[d]
+        return Evidence(
+            bias=self.scorer.intercept,
+            ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
+            sentences=tuple(SentenceEvidence(int(i), sentences[i].text, float(shares[i])) for i in strongest),
+        )
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return self.scorer.to_arrays()
+
+    def settings(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Verdict:
+        return cls(LinearScorer.from_arrays(arrays))
