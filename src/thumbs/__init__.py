@@ -11,12 +11,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("thumbs")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+#: The version; pyproject.toml reads it from here (one place), and no lookup of package
+#: metadata slows ``import thumbs``.
+__version__ = "0.1.0"
 
 from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, SentenceAnalysis
 from thumbs.errors import ThumbsError

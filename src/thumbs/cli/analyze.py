@@ -1,24 +1,20 @@
 """``thumbs analyze``: how the writer of each review judged the film, with the evidence.
 
 A thin shell: :mod:`thumbs.batch` reads the inputs and writes the outputs,
-:meth:`thumbs.pipeline.model.Model.analyze` does the analysis, :mod:`thumbs.render`
-draws the terminal view.
+:meth:`thumbs.pipeline.model.Model.analyze_batch` does the analysis,
+:mod:`thumbs.present.terminal` draws the terminal view. The heavy modules are
+imported inside the command, so ``thumbs --help`` stays instant.
 """
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from thumbs.batch.engine import read_records, run_batch
 from thumbs.errors import ThumbsError
-from thumbs.parallel import default_jobs
-from thumbs.pipeline.model import load_model
-from thumbs.present.terminal import print_analysis
 
 #: Exit code when some records could not be analyzed (user mistakes exit with 2).
 EXIT_SOME_FAILED = 1
@@ -32,15 +28,26 @@ class OutputFormat(str, Enum):
 
 
 def analyze(
-    sources: list[str] = typer.Argument(None, help="Review files, folders, globs, tables (CSV/TSV/JSONL/Parquet), or - for stdin."),
-    text_column: str | None = typer.Option(None, "--text-column", help="Column holding the review text (tables)."),
-    id_column: str | None = typer.Option(None, "--id-column", help="Column holding each review's id (tables)."),
-    model_path: Path | None = typer.Option(None, "--model", "-m", help="A model file (default: the model shipped with thumbs)."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per review (JSON Lines), same as --format jsonl."),
-    output_format: OutputFormat | None = typer.Option(None, "--format", "-f", help="terminal (default), jsonl, csv or parquet."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write results here (atomically) instead of stdout."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="Review files, folders, globs, tables (CSV/TSV/JSONL/Parquet), or - for stdin."),
+    ] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="Column holding the review text (tables).")] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding each review's id (tables).")] = None,
+    model_path: Annotated[
+        Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per review (JSON Lines), same as --format jsonl.")
+    ] = False,
+    output_format: Annotated[
+        OutputFormat | None, typer.Option("--format", "-f", help="terminal (default), jsonl, csv or parquet.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write results here (atomically) instead of stdout.")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")] = False,
 ) -> None:
     """Analyze reviews: label, P(positive), stars, sentences (subjectivity, polarity, extract) and evidence.
 
@@ -56,9 +63,19 @@ def analyze(
         raise ThumbsError(f"--format {chosen.value} needs --output FILE")
     if chosen is OutputFormat.terminal and output is not None:
         raise ThumbsError("the terminal view is not written to files: add --format jsonl, csv or parquet")
+
+    from thumbs.batch.engine import run_batch
+    from thumbs.batch.sources import read_records
+    from thumbs.parallel import default_jobs
+    from thumbs.pipeline.model import load_model
+
     records = read_records(sources, text_column=text_column, id_column=id_column)  # checks inputs first
     model = load_model(model_path)
     if chosen is OutputFormat.terminal:
+        from rich.console import Console
+
+        from thumbs.present.terminal import print_analysis
+
         console = Console()
         failed = 0
         for record in records:

@@ -10,20 +10,24 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from thumbs.corpora import CORPORA
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import EvaluationReport
-from thumbs.evaluation.experiments import DATASETS, evaluate_corpus, evaluate_table
-from thumbs.evaluation.predictions import PredictionCollector
 from thumbs.learn.recipes import RECIPES
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from thumbs.evaluation.results import EvaluationReport
 
 
 def render_table(report: EvaluationReport) -> Table:
     """The report as a rich table, one row per result (calibration and stars columns when measured)."""
+    from rich.table import Table
+
     table = Table(title=f"{report.dataset}: {report.protocol}", title_justify="left")
     extra = [
         (title, attribute)
@@ -49,28 +53,40 @@ def render_table(report: EvaluationReport) -> Table:
 
 
 def evaluate(
-    dataset: str | None = typer.Option(
-        None, "--dataset", "-d", help=f"Corpus to evaluate on: {', '.join(DATASETS)}."
-    ),
-    model: list[str] | None = typer.Option(
-        None, "--model", "-m", help=f"Model(s) to evaluate, repeatable: {', '.join(RECIPES)}, default (the shipped model) or a .thumbs file."
-    ),
-    data: Path | None = typer.Option(None, "--data", help="Your own labelled table (CSV, JSONL or Parquet)."),
-    text_column: str = typer.Option("text", "--text-column", help="Column of --data holding the review text."),
-    label_column: str = typer.Option("label", "--label-column", help="Column of --data holding the label."),
-    rating_column: str | None = typer.Option(
-        None, "--rating-column", help="Column of --data holding a numeric rating: adds the stars' error (model default)."
-    ),
-    id_column: str | None = typer.Option(None, "--id-column", help="Column of --data holding an id."),
-    folds: int = typer.Option(10, "--folds", "-k", help="Folds of cross-validation for mr, subj and --data."),
-    data_dir: Path | None = typer.Option(
-        None, "--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA, else the user data folder)."
-    ),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Worker processes for tokenizing (default: all cores)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with a `results` list."),
-    report_dir: Path | None = typer.Option(
-        None, "--report", help="Also write a self-contained HTML report (table and plots) to DIR/report.html."
-    ),
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", "-d", help=f"Corpus to evaluate on: {', '.join(CORPORA)}.")
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help=f"Model(s) to evaluate, repeatable: {', '.join(RECIPES)}, default (the shipped model) or a .thumbs file.",
+        ),
+    ] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Your own labelled table (CSV, JSONL or Parquet).")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="Column of --data holding the review text.")] = "text",
+    label_column: Annotated[str, typer.Option("--label-column", help="Column of --data holding the label.")] = "label",
+    rating_column: Annotated[
+        str | None,
+        typer.Option(
+            "--rating-column", help="Column of --data holding a numeric rating: adds the stars' error (model default)."
+        ),
+    ] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column of --data holding an id.")] = None,
+    folds: Annotated[int, typer.Option("--folds", "-k", help="Folds of cross-validation for mr, subj and --data.")] = 10,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA, else the user data folder)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes for tokenizing (default: all cores).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with a `results` list.")] = False,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write a self-contained HTML report (table and plots) to DIR/report.html."),
+    ] = None,
 ) -> None:
     """Evaluate models by a corpus' standard protocol, or by k-fold on your own labelled table.
 
@@ -80,6 +96,11 @@ def evaluate(
     """
     if (dataset is None) == (data is None):
         raise ThumbsError("give exactly one of --dataset NAME or --data FILE (see `thumbs evaluate --help`)")
+    from rich.console import Console
+
+    from thumbs.evaluation.experiments import evaluate_corpus, evaluate_table
+    from thumbs.evaluation.predictions import PredictionCollector
+
     if report_dir is not None:
         from thumbs.present.report import prepare_report_dir
 

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from thumbs.errors import ThumbsError
-from thumbs.parallel import default_jobs
-from thumbs.learn.training import train_default, train_table
 
 RECIPES = ("default",)
 
 
 def train(
-    out: Path = typer.Option(..., "--out", "-o", help="Where to write the model file (.thumbs)."),
-    recipe: str | None = typer.Option(None, "--recipe", help="Build a named recipe from the corpora: default."),
-    data: Path | None = typer.Option(None, "--data", help="Your own labelled table (CSV, TSV, JSONL or Parquet)."),
-    text_column: str = typer.Option("text", "--text-column", help="Column of --data holding the review text."),
-    label_column: str | None = typer.Option(None, "--label-column", help="Column of --data holding positive/negative."),
-    rating_column: str | None = typer.Option(None, "--rating-column", help="Column of --data holding a numeric rating."),
-    id_column: str | None = typer.Option(None, "--id-column", help="Column of --data holding an id."),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA)."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Worker processes for tokenizing (default: all cores)."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model file (.thumbs).")],
+    recipe: Annotated[str | None, typer.Option("--recipe", help="Build a named recipe from the corpora: default.")] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Your own labelled table (CSV, TSV, JSONL or Parquet).")
+    ] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="Column of --data holding the review text.")] = "text",
+    label_column: Annotated[
+        str | None, typer.Option("--label-column", help="Column of --data holding positive/negative.")
+    ] = None,
+    rating_column: Annotated[
+        str | None, typer.Option("--rating-column", help="Column of --data holding a numeric rating.")
+    ] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column of --data holding an id.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes for tokenizing (default: all cores).")
+    ] = None,
 ) -> None:
     """Train a model: `--recipe default` from aclImdb train, subj and mr; or `--data FILE` on your reviews.
 
@@ -34,6 +42,11 @@ def train(
         raise ThumbsError("give either --recipe default or --data FILE")
     if recipe is not None and recipe not in RECIPES:
         raise ThumbsError(f"unknown recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
+    from rich.console import Console
+
+    from thumbs.learn.training import train_default, train_table
+    from thumbs.parallel import default_jobs
+
     console = Console(stderr=True)
     progress = lambda message: console.print(f"[dim]{message}[/dim]")  # noqa: E731
     workers = jobs or default_jobs()

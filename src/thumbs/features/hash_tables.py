@@ -46,16 +46,21 @@ def _top_bits(hashed: IntArray, bits: int) -> IntArray:
 def _place(first_keys: IntArray, keys: IntArray, slots: IntArray, mask: int) -> IntArray:
     """Put new distinct ``keys`` (first probes ``slots``) in the free slots of ``first_keys``; their slots.
 
-    Linear probing, a round at a time: each free probed slot goes to the
-    first key that probes it, and the others move one slot on.
+    Linear probing, a round at a time: of the keys that probe the same free
+    slot, one takes it (the scatter's last write, found without sorting) and
+    the others move one slot on. Where a key lands never changes what a lookup
+    finds.
     """
     slots = slots.copy()
     placed_at = np.full(len(slots), -1, dtype=np.int64)
+    owner = np.empty(len(first_keys), dtype=np.int64)  # scratch: who wrote each slot last
     pending = np.arange(len(slots))
     while pending.size:
         candidates = pending[first_keys[slots[pending]] == EMPTY]
-        claimed, first = np.unique(slots[candidates], return_index=True)
-        winners = candidates[first]
+        wanted = slots[candidates]
+        owner[wanted] = candidates
+        winners = candidates[owner[wanted] == candidates]
+        claimed = slots[winners]
         first_keys[claimed] = keys[winners]
         placed_at[winners] = claimed
         pending = pending[placed_at[pending] < 0]

@@ -150,10 +150,12 @@ class NgramIndex:
         self._is_punctuation = np.zeros(size, dtype=bool)
         self._is_negator = np.zeros(size, dtype=bool)
         self._negated = np.full(size, -1, dtype=np.int64)
+        # most tokens start with a letter or digit: only the others can be punctuation
+        self._is_punctuation[:n] = [not token[:1].isalnum() and is_punctuation(token) for token in self.tokens]
+        self._is_negator[[self._token_id[word] for word in NEGATION_WORDS if word in self._token_id]] = True
         for i, token in enumerate(self.tokens):
-            self._is_punctuation[i] = is_punctuation(token)
-            self._is_negator[i] = token in NEGATION_WORDS
-            self._negated[i] = self._token_id.get(NEGATION_PREFIX + token, -1)
+            if token.startswith(NEGATION_PREFIX):
+                self._negated[self._token_id[token[len(NEGATION_PREFIX) :]]] = i
         self._is_punctuation[[n, n + 2]] = True  # the separator ends every scope
         self._is_negator[n + 3] = True
         # 1 for punctuation, 2 for a negation word (no token is both): one gather finds both

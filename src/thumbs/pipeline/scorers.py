@@ -14,14 +14,19 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit
 
 from thumbs.features.index import DOCUMENT_SEPARATOR, NgramIndex
 from thumbs.features.int_sets import distinct
 
 
 def _sigmoid(x: NDArray[np.float64] | float) -> Any:
-    """1 / (1 + e^-x), without overflow warnings for large |x| (scipy's expit)."""
+    """1 / (1 + e^-x), without overflow warnings for large |x| (scipy's expit).
+
+    scipy.special is imported here, on first use: it takes longer to import than the rest
+    of thumbs' inference path together, and labels alone never need a probability.
+    """
+    from scipy.special import expit
+
     return expit(np.asarray(x, dtype=np.float64))
 
 
