@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 # apt-get needs root: use sudo when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install browser bench load clean
+.PHONY: run test test-fast lint install browser bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,17 @@ install: $(STAMP) ## create .venv and install thumbs with its test tools
 run: $(STAMP) ## the main job: analyze the example review with the shipped default model
 	$(BIN)/thumbs analyze examples/review.txt
 
-test: $(STAMP) browser ## the whole test suite (corpus tests need THUMBS_DATA)
+test: lint browser ## the whole test suite, lint and type checks included (corpus tests need THUMBS_DATA)
 	$(BIN)/pytest
+
+test-fast: $(STAMP) ## the tests that start no process, server or browser (quick, local)
+	$(BIN)/pytest -m "not e2e"
+
+lint: $(STAMP) ## ruff (lint and format), mypy on src/, and the layers between the stages (import-linter)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 browser: ## Debian's chromium, for the end-to-end test of the web page (Playwright drives it)
 	@if [ -x $(CHROMIUM) ]; then :; \
