@@ -15,6 +15,9 @@ import tests.helpers.batch_fakes as batch_fakes  # noqa: E402
 from thumbs.errors import ThumbsError  # noqa: E402
 from thumbs.parallel import chunked, ordered_map, start_method  # noqa: E402
 
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
+
 
 class Counting:
     """An iterator over range(n) that counts how many items were taken from it."""

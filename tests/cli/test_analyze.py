@@ -21,6 +21,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
+
 #: Plainly positive and negative reviews, written for these tests.
 POSITIVE = (
     "A wonderful, moving film. The acting is superb and I loved every minute of it. "

@@ -11,6 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
+
 
 def thumbs(*args: str | Path, data: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m thumbs ARGS`` with THUMBS_DATA pointing at ``data`` (or nowhere useful)."""

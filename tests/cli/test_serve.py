@@ -24,6 +24,9 @@ from tests.helpers.serving import (
     wait_healthy,
 )
 
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
+
 pytest.importorskip("uvicorn")
 
 def listeners(port: int) -> int:

@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from thumbs.pipeline.model import load_model
+import pytest
 
 from tests.helpers.tiny_model import NEGATIVE, POSITIVE
+from thumbs.pipeline.model import load_model
+
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
 
 
 def _thumbs(*args: str) -> subprocess.CompletedProcess[str]:

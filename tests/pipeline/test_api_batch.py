@@ -6,7 +6,12 @@ order, for plain texts and ``(id, text)`` pairs alike. The reviews are written f
 
 from __future__ import annotations
 
+import pytest
+
 import thumbs
+
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
 
 #: Short reviews written for this test, alternating plainly positive and plainly negative.
 REVIEWS = [

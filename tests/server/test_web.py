@@ -21,6 +21,9 @@ import httpx
 import pytest
 from tests.helpers.serving import free_port, start_serve, stop, wait_healthy
 
+#: Every test here starts processes (the CLI, workers, a server or the browser).
+pytestmark = pytest.mark.e2e
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM_ARGS = [
