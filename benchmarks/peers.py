@@ -37,11 +37,12 @@ import numpy as np
 
 from thumbs.corpora import Document, load_corpus
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import expected_calibration_error, labels_of
+from thumbs.evaluation.cross_validation import labels_of
 from thumbs.evaluation.experiments import DEFAULT_MODELS, corpus_protocol, evaluate_corpus
-from thumbs.pipeline.model import Model, default_model_path
-from thumbs.evaluation.trained_model import SENTENCE_RECIPES
+from thumbs.evaluation.metrics import expected_calibration_error
 from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector, Predictor
+from thumbs.evaluation.trained_model import SENTENCE_RECIPES
+from thumbs.pipeline.model import Model, default_model_path
 from thumbs.text.sentences import split_sentences
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

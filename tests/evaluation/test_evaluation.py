@@ -9,15 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.helpers.table_files import write_csv
 
+from tests.helpers.table_files import write_csv
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import FoldProtocol, KFoldProtocol, TrainTestProtocol, cross_validate, feature_matrix, tokenize_documents
+from thumbs.evaluation.cross_validation import cross_validate, feature_matrix
 from thumbs.evaluation.experiments import evaluate_table
 from thumbs.evaluation.extracts import BASELINES, apply_masks, evaluate_extracts, sentence_probabilities
+from thumbs.evaluation.protocols import FoldProtocol, KFoldProtocol, TrainTestProtocol
 from thumbs.features.vectorizer import NgramVectorizer
-from thumbs.learn.subjectivity import SubjectivityClassifier
 from thumbs.learn.recipes import RECIPES, get_recipe
+from thumbs.learn.subjectivity import SubjectivityClassifier
+from thumbs.text.documents import tokenize_documents
 
 POSITIVE = [
     "A warm and wonderful film. The acting is superb and the score is lovely.",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from thumbs.evaluation.cross_validation import EvaluationReport, ResultRow
 from thumbs.evaluation.experiments import evaluate_corpus
+from thumbs.evaluation.results import EvaluationReport, ResultRow
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

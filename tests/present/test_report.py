@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.helpers.table_files import write_csv
 
-from thumbs.evaluation.cross_validation import EvaluationReport, ResultRow
+from tests.helpers.table_files import write_csv
 from thumbs.evaluation.experiments import evaluate_corpus, evaluate_table
 from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector
+from thumbs.evaluation.results import EvaluationReport, ResultRow
 from thumbs.present.report import REPORT_FILE, SECTIONS, build_sections, mean_ngrams, write_report
 
 GOOD = ["a wonderful", "a moving", "a superb", "a charming", "a brilliant", "a delightful"]

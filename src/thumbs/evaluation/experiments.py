@@ -16,12 +16,15 @@ import numpy as np
 from thumbs.corpora import Document, load_corpus
 from thumbs.corpora.tables import read_table
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import EvaluationProtocol, EvaluationReport, FoldProtocol, KFoldProtocol, ProgressCallback, TrainTestProtocol, evaluate_full, flatten, labels_of, tokenize_documents
+from thumbs.evaluation.cross_validation import ProgressCallback, evaluate_full, labels_of
 from thumbs.evaluation.extracts import evaluate_extracts, sentence_probabilities, train_subjectivity
-from thumbs.evaluation.trained_model import evaluate_model, evaluate_stars_recipe, is_model_reference
 from thumbs.evaluation.predictions import PredictionCollector
+from thumbs.evaluation.protocols import EvaluationProtocol, FoldProtocol, KFoldProtocol, TrainTestProtocol
+from thumbs.evaluation.results import EvaluationReport
+from thumbs.evaluation.trained_model import evaluate_model, evaluate_stars_recipe, is_model_reference
 from thumbs.learn.recipes import get_recipe
 from thumbs.parallel import default_jobs
+from thumbs.text.documents import flatten, tokenize_documents
 
 #: The models each dataset is evaluated with when ``--model`` is not given.
 DEFAULT_MODELS: dict[str, tuple[str, ...]] = {

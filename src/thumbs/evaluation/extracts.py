@@ -24,11 +24,14 @@ import scipy.sparse as sp
 
 from thumbs.corpora import Document
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import KFoldProtocol, ProgressCallback, ResultRow, cross_validate, feature_matrix, flatten, summarize, tokenize_documents
-from thumbs.learn import MinCutExtractor, first_n, last_n, most_subjective
-from thumbs.learn.subjectivity import SubjectivityClassifier
+from thumbs.evaluation.cross_validation import ProgressCallback, cross_validate, feature_matrix, summarize
 from thumbs.evaluation.predictions import ModelWatch, PredictionCollector
+from thumbs.evaluation.protocols import KFoldProtocol
+from thumbs.evaluation.results import ResultRow
+from thumbs.learn import MinCutExtractor, first_n, last_n, most_subjective
 from thumbs.learn.recipes import Recipe
+from thumbs.learn.subjectivity import SubjectivityClassifier
+from thumbs.text.documents import flatten, tokenize_documents
 
 #: Sentences kept by the N-sentence baselines (Pang & Lee report N = 15 among others).
 BASELINE_SENTENCES = 15

@@ -24,11 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from thumbs.corpora import Document
-from thumbs.evaluation.cross_validation import EvaluationProtocol, ResultRow, evaluate_full, expected_calibration_error, flatten, labels_of, rating_errors, tokenize_documents
-from thumbs.pipeline.model import load_model
+from thumbs.evaluation.cross_validation import evaluate_full, labels_of
+from thumbs.evaluation.metrics import expected_calibration_error, rating_errors
 from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector, top_ngrams
+from thumbs.evaluation.protocols import EvaluationProtocol
+from thumbs.evaluation.results import ResultRow
 from thumbs.learn.recipes import get_recipe
+from thumbs.pipeline.model import load_model
 from thumbs.pipeline.scorers import LinearScorer, rate
+from thumbs.text.documents import flatten, tokenize_documents
 
 #: The recipe of the default model's sentence component that each sentence corpus cross-validates.
 SENTENCE_RECIPES = {"mr": "nbsvm", "subj": "nb"}
@@ -105,7 +109,7 @@ def verdict_predictions(
 def held_out_metrics(model_name: str, data_dir: str | Path | None = None) -> dict[str, dict[str, float]]:
     """The figures a model's manifest records: aclImdb test and polarity v2.0 (zero-shot)."""
     from thumbs.corpora import load_corpus
-    from thumbs.evaluation.cross_validation import TrainTestProtocol
+    from thumbs.evaluation.protocols import TrainTestProtocol
 
     metrics: dict[str, dict[str, float]] = {}
     for dataset, splits in (("imdb", ("test",)), ("polarity", None)):

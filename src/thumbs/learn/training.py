@@ -31,7 +31,7 @@ from thumbs import __version__
 from thumbs.corpora import Document, load_corpus
 from thumbs.corpora.tables import read_table
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import flatten, tokenize_documents
+from thumbs.text.documents import flatten, tokenize_documents
 from thumbs.features.vectorizer import NgramVectorizer
 from thumbs.pipeline.extract import CutSettings
 from thumbs.pipeline.model import Model, build_pipeline, load_model

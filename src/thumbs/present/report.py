@@ -24,9 +24,10 @@ import numpy as np
 
 from thumbs import __version__
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.cross_validation import EvaluationReport, ResultRow, expected_calibration_error
 from thumbs.evaluation.extracts import extract_model_name
+from thumbs.evaluation.metrics import expected_calibration_error
 from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector
+from thumbs.evaluation.results import EvaluationReport, ResultRow
 
 #: File written inside the report folder.
 REPORT_FILE = "report.html"
