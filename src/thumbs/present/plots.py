@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from thumbs.evaluation.metrics import bin_index, binned_means
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
@@ -75,7 +77,7 @@ def fold_accuracy_figure(series: Sequence[tuple[str, Sequence[float]]]) -> Figur
 def confusion_figure(panels: Sequence[tuple[str, Sequence[str], NDArray[np.int64]]]) -> Figure:
     """One confusion matrix per model: rows the true class, columns the predicted one, with counts."""
     figure, axes = _grid(len(panels), 3, (3.6, 3.3))
-    for ax, (name, classes, matrix) in zip(axes, panels):
+    for ax, (name, classes, matrix) in zip(axes, panels, strict=True):
         matrix = np.asarray(matrix)
         ax.imshow(matrix, cmap="Blues")
         top = matrix.max() if matrix.size else 0
@@ -109,26 +111,6 @@ def roc_figure(curves: Sequence[tuple[str, NDArray[np.bool_], NDArray[np.float64
     return figure
 
 
-@dataclass(frozen=True)
-class Reliability:
-    """Per bin of predicted probability: mean prediction, observed frequency, and count."""
-
-    predicted: NDArray[np.float64]
-    observed: NDArray[np.float64]
-    counts: NDArray[np.int64]
-
-
-def reliability(probability: NDArray[np.float64], truth: NDArray[np.bool_], bins: int = RELIABILITY_BINS) -> Reliability:
-    """Bin P(second class) into equal-width bins; empty bins are left out."""
-    p = np.asarray(probability, dtype=np.float64)
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    counts = np.bincount(which, minlength=bins)
-    sums = np.bincount(which, weights=p, minlength=bins)
-    hits = np.bincount(which, weights=np.asarray(truth, dtype=np.float64), minlength=bins)
-    used = counts > 0
-    return Reliability(sums[used] / counts[used], hits[used] / counts[used], counts[used])
-
-
 def reliability_figure(
     curves: Sequence[tuple[str, NDArray[np.float64], NDArray[np.bool_], float]],
     positive: str = "positive",
@@ -136,23 +118,24 @@ def reliability_figure(
 ) -> Figure:
     """One small reliability diagram per model: observed frequency of the class against predicted probability.
 
-    Grey bars (right axis, log scale) count the documents in each bin; the
-    model's expected calibration error is in its panel's title.
+    Probabilities are binned as :func:`thumbs.evaluation.metrics.binned_means` bins them; grey
+    bars (right axis, log scale) count the documents in each bin, and the model's expected
+    calibration error is in its panel's title.
     """
     figure, axes = _grid(len(curves), 3, (3.4, 3.3))
     edges = np.linspace(0, 1, RELIABILITY_BINS + 1)
-    for ax, (name, probability, truth, ece) in zip(axes, curves):
+    for ax, (name, probability, truth, ece) in zip(axes, curves, strict=True):
         counts = ax.twinx()
-        counts.bar(edges[:-1], np.histogram(np.asarray(probability), bins=edges)[0], width=1.0 / RELIABILITY_BINS,
-                   align="edge", color="lightgrey", zorder=0)
+        in_bin = np.bincount(bin_index(probability, RELIABILITY_BINS), minlength=RELIABILITY_BINS)
+        counts.bar(edges[:-1], in_bin, width=1.0 / RELIABILITY_BINS, align="edge", color="lightgrey", zorder=0)
         counts.set_yscale("log")
         _plain_log_ticks(counts.yaxis)
         counts.tick_params(labelsize=7)
         ax.set_zorder(counts.get_zorder() + 1)
         ax.patch.set_visible(False)
-        curve = reliability(probability, truth)
+        curve = binned_means(probability, truth, RELIABILITY_BINS)
         ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
-        ax.plot(curve.predicted, curve.observed, marker="o", color="tab:blue")
+        ax.plot(curve.mean_value, curve.mean_outcome, marker="o", color="tab:blue")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_title(f"{name}\nECE {ece:.3f}", fontsize=9)
@@ -197,7 +180,7 @@ def star_error_figure(series: Sequence[tuple[str, NDArray[np.float64], NDArray[n
 def ngram_figure(model: str, ngrams: dict[str, Sequence[tuple[str, float]]]) -> Figure:
     """The strongest n-grams of each class as horizontal bars (weight toward that class)."""
     figure, axes = _grid(len(ngrams), 2, (4.6, 0.28 * max((len(v) for v in ngrams.values()), default=1) + 1.2))
-    for ax, (label, items) in zip(axes, ngrams.items()):
+    for ax, (label, items) in zip(axes, ngrams.items(), strict=True):
         names = [name for name, _ in items][::-1]
         weights = [weight for _, weight in items][::-1]
         ax.barh(range(len(names)), weights, color="tab:green" if label in ("positive", "subjective") else "tab:red")
@@ -247,8 +230,8 @@ def _label_shifts(ax: Any, points: Sequence[SpeedPoint], font_points: float = 7.
         middle = (p.accuracy - y0) / (y1 - y0) + 3 / height_pt
         shift = 0
         while shift < 8 and any(
-            left < r and l < right and middle - (shift + 0.5) * line < t and b < middle - (shift - 0.5) * line
-            for l, r, b, t in placed
+            left < r and lo < right and middle - (shift + 0.5) * line < t and b < middle - (shift - 0.5) * line
+            for lo, r, b, t in placed
         ):
             shift += 1
         placed.append((left, right, middle - (shift + 0.5) * line, middle - (shift - 0.5) * line))
@@ -262,7 +245,7 @@ _KIND_STYLE = {"lexicon": ("tab:orange", "s"), "trainable": ("tab:blue", "^"), "
 def speed_accuracy_figure(panels: Sequence[tuple[str, Sequence[SpeedPoint]]]) -> Figure:
     """Accuracy against reviews per second on one core (log scale), one panel per dataset."""
     figure, axes = _grid(len(panels), 2, (6.0, 4.6))
-    for ax, (title, points) in zip(axes, panels):
+    for ax, (title, points) in zip(axes, panels, strict=True):
         for kind, (color, marker) in _KIND_STYLE.items():
             mine = [p for p in points if p.kind == kind]
             if mine:
@@ -280,8 +263,8 @@ def speed_accuracy_figure(panels: Sequence[tuple[str, Sequence[SpeedPoint]]]) ->
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8, loc="best")
     figure.tight_layout()  # the axes' final size, which placing the names depends on
-    for ax, (_, points) in zip(axes, panels):
-        for p, shift in zip(points, _label_shifts(ax, points)):
+    for ax, (_, points) in zip(axes, panels, strict=True):
+        for p, shift in zip(points, _label_shifts(ax, points), strict=True):
             leader = {"arrowprops": {"arrowstyle": "-", "color": "grey", "linewidth": 0.5}} if shift else {}
             ax.annotate(p.name, (p.reviews_per_second, p.accuracy), textcoords="offset points",
                         xytext=(5, 3 - 9.1 * shift), fontsize=7, va="center", **leader)
