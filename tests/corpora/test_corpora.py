@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 import thumbs.corpora.imdb as imdb_module
+from thumbs.checksums import file_sha256
 from thumbs.corpora import (
     CORPORA,
     Document,
@@ -223,7 +224,7 @@ def test_imdb_empty_folder_is_incomplete(tmp_path: Path) -> None:
 def test_imdb_status_by_digest(fake_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     status = corpus_status("imdb", fake_root)
     assert status.present and not status.verified and "not a known digest" in status.detail
-    digest = imdb_module.sha256_of(fake_root / "aclImdb/aclImdb_v1.tar.gz")
+    digest = file_sha256(fake_root / "aclImdb/aclImdb_v1.tar.gz")
     monkeypatch.setattr(imdb_module, "REPACK_SHA256", digest)
     status = corpus_status("imdb", fake_root)
     assert status.verified and "repack" in status.detail

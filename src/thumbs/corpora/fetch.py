@@ -9,7 +9,6 @@ keeps the final step atomic on the same file system.
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import os
 import shutil
@@ -23,6 +22,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from thumbs.checksums import file_sha256
 from thumbs.corpora import CorpusInfo, corpus_status, get_corpus, resolve_data_dir
 from thumbs.errors import DownloadError, ThumbsError
 
@@ -172,20 +172,12 @@ def _verify(info: CorpusInfo, archive: Path, sha256: str | None) -> None:
         )
     if not digests:
         return
-    actual = _sha256(archive)
+    actual = file_sha256(archive)
     if actual not in digests:
         raise DownloadError(
             f"the {info.name} archive has sha256 {actual}, expected {' or '.join(digests)}: "
             f"the download is damaged or not the official file; try again or check --url/--sha256"
         )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _unpack(info: CorpusInfo, archive: Path, work: Path) -> Path:

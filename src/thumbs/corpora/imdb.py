@@ -13,7 +13,6 @@ positive) and ``train/unsup/<id>_0.txt`` (50k unlabelled). Raw UTF-8 text with `
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tarfile
@@ -21,6 +20,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from thumbs.checksums import file_sha256
 from thumbs.corpora import Document, corpus_incomplete, corpus_not_found
 from thumbs.errors import DataFormatError, ThumbsError
 
@@ -175,15 +175,6 @@ def load(root: Path, splits: tuple[str, ...] | None = None) -> list[Document]:
     ]
 
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _count_folder(base: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for split in ("train", "test"):
@@ -207,7 +198,7 @@ def status(root: Path) -> tuple[bool, bool, str]:
     archive = archive_path(root)
     base = extracted_dir(root)
     if archive.is_file():
-        digest = sha256_of(archive)
+        digest = file_sha256(archive)
         if digest == OFFICIAL_SHA256:
             return True, True, f"{ARCHIVE}: sha256 matches the official archive"
         if digest == REPACK_SHA256:

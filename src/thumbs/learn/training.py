@@ -19,7 +19,6 @@ models (a table of whole reviews says nothing about single sentences).
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from thumbs import __version__
+from thumbs.checksums import stream_sha256
 from thumbs.corpora import Document, load_corpus
 from thumbs.corpora.tables import read_table
 from thumbs.errors import ThumbsError
@@ -58,13 +58,18 @@ Progress = Callable[[str], None]
 
 
 def documents_sha256(documents: Sequence[Document]) -> str:
-    """A checksum of exactly what was trained on (ids, labels, ratings and texts, in order)."""
-    digest = hashlib.sha256()
-    for d in documents:
-        digest.update(f"{d.id}\x1f{d.label}\x1f{d.rating}\x1f".encode())
-        digest.update(d.text.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1e")
-    return digest.hexdigest()
+    """A checksum of exactly what was trained on (ids, labels, ratings and texts, in order).
+
+    Each document is hashed as ``id 0x1F label 0x1F rating 0x1F text 0x1E`` (UTF-8). A model's
+    manifest records these checksums, so the layout never changes. It lives here, beside the
+    manifest it is written into, rather than in :mod:`thumbs.corpora`: only training records
+    what it read, and the test that checks the shipped manifest recomputes it from here.
+    """
+    return stream_sha256(
+        piece
+        for d in documents
+        for piece in (f"{d.id}\x1f{d.label}\x1f{d.rating}\x1f".encode(), d.text.encode("utf-8", "surrogatepass"), b"\x1e")
+    )
 
 
 def _linear(vectorizer: NgramVectorizer, coef: np.ndarray, intercept: float, calibration: tuple[float, float]) -> LinearScorer:

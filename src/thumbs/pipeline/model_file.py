@@ -26,7 +26,6 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -38,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from thumbs.checksums import bytes_sha256
 from thumbs.errors import ModelFileError
 
 #: What the manifest's ``format`` field says in every thumbs model file.
@@ -49,10 +49,6 @@ MANIFEST_NAME = "manifest.json"
 ARRAY_FOLDER = "arrays/"
 #: dtypes a model may store: numbers and bytes only (an object array would need pickle).
 ALLOWED_DTYPE_KINDS = frozenset("biuf")
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -78,7 +74,7 @@ def save_model_file(path: str | Path, manifest: Mapping[str, Any], arrays: Mappi
             raise ValueError(f"array {name!r} has dtype {array.dtype}: only numeric arrays can be saved")
         blob = _npy_bytes(array)
         blobs[name] = blob
-        entries[name] = {"sha256": _digest(blob), "dtype": array.dtype.str, "shape": list(array.shape)}
+        entries[name] = {"sha256": bytes_sha256(blob), "dtype": array.dtype.str, "shape": list(array.shape)}
     document = {**dict(manifest), "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "arrays": entries}
     manifest_bytes = json.dumps(document, indent=2, sort_keys=True).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +143,7 @@ def load_model_file(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndar
                 blob = archive.read(member)
             except (zipfile.BadZipFile, OSError, EOFError):  # CRC errors and truncation
                 raise ModelFileError(f"{path} is damaged: array {name!r} cannot be read") from None
-            if _digest(blob) != entry.get("sha256"):
+            if bytes_sha256(blob) != entry.get("sha256"):
                 raise ModelFileError(f"{path} was modified: array {name!r} does not match its checksum")
             try:
                 array = np.load(io.BytesIO(blob), allow_pickle=False)
