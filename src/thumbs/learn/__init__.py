@@ -10,15 +10,17 @@
   extraction over the sentences of one review.
 
 The classifiers are scikit-learn estimators over a (sparse) document-term
-count matrix with string labels. Each is linear: for two classes
-``decision_function(X) == presence(X) @ coef_[0] + intercept_[0]`` (positive
-means ``classes_[1]``), so a decision splits exactly into per-feature
-contributions. All offer ``predict_proba`` (Platt scaling for the SVMs).
+count matrix with string labels, subclasses of :class:`LinearClassifier`
+(:mod:`thumbs.learn.base`): for two classes ``decision_function(X) ==
+features(X) @ coef_[0] + intercept_[0]`` (positive means ``classes_[1]``), so
+a decision splits exactly into per-feature contributions. All offer
+``predict_proba`` (Platt scaling for the SVMs, see
+:mod:`thumbs.learn.calibration`).
 
 Example:
 
 >>> import numpy as np
->>> from thumbs.models import NBSVM
+>>> from thumbs.learn import NBSVM
 >>> X = np.array([[1, 0], [2, 0], [0, 1], [0, 3]])
 >>> NBSVM().fit(X, np.array(["pos", "pos", "neg", "neg"])).predict(X).tolist()
 ['pos', 'pos', 'neg', 'neg']
@@ -26,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+from thumbs.learn.base import LinearClassifier
 from thumbs.learn.calibration import PlattScaler, presence
 from thumbs.learn.mincut import CAPACITY_SCALE, MinCutExtractor, MinCutResult, first_n, last_n, most_subjective
 from thumbs.learn.nb import NaiveBayes
@@ -35,6 +38,7 @@ from thumbs.learn.svm import LinearSVM
 __all__ = [
     "CAPACITY_SCALE",
     "NBSVM",
+    "LinearClassifier",
     "LinearSVM",
     "MinCutExtractor",
     "MinCutResult",

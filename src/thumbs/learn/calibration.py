@@ -1,19 +1,21 @@
-"""Platt scaling and the input plumbing shared by the linear classifiers.
+"""Calibration: from linear decision values to probabilities, by Platt's sigmoid.
 
-Every classifier in :mod:`thumbs.models` scores a document with a linear form
-``X_bin @ coef_.T + intercept_``. This module holds what they share:
+Two fits, for two uses:
 
-* :func:`validate_fit_input` / :func:`validate_predict_input` check ``X`` and
-  ``y`` at the estimator boundary (scikit-learn's ``validate_data`` with
-  ``accept_sparse="csr"``), so a user mistake such as an empty matrix or
-  mismatched lengths raises :class:`ValueError` before any work is done;
-* :func:`presence` turns a document-term count matrix into 0/1 presence
-  features, the representation Pang & Lee (2002, 2004) and Wang & Manning
-  (2012) found best for movie reviews;
-* :class:`PlattScaler` maps decision values to probabilities with Platt's
-  (1999) sigmoid, one-vs-rest and renormalized for more than two classes;
-* :func:`out_of_fold_decisions` produces the held-out decision values Platt
-  recommends fitting the sigmoid on (in-sample SVM margins are overconfident).
+* :class:`PlattScaler` (slope and offset, Platt's (1999) smoothed targets,
+  L-BFGS; one-vs-rest and renormalized for more than two classes) is the
+  ``predict_proba`` of :class:`~thumbs.learn.svm.LinearSVM` and
+  :class:`~thumbs.learn.nbsvm.NBSVM`, as scikit-learn's ``SVC`` does it: the
+  offset corrects a biased threshold, so near the boundary the more probable
+  class can differ from ``predict``.
+* :func:`fit_platt_slope` (slope only, offset 0) calibrates the scorers of a
+  saved model (:mod:`thumbs.learn.training`: the verdict and sentence
+  polarity). With no offset, P > 0.5 exactly when the score is positive, so a
+  verdict and its confidence never disagree.
+
+:func:`out_of_fold_decisions` gives the held-out decision values Platt
+recommends fitting on (in-sample SVM margins are overconfident). The 0/1
+:func:`presence` features every model reads live here too.
 
 Example:
 
@@ -25,6 +27,8 @@ Example:
 ((4, 2), True)
 >>> bool(proba[3, 1] > 0.5 > proba[0, 1])
 True
+>>> fit_platt_slope(scores, np.array([False, False, True, True]))[1]
+0.0
 """
 
 from __future__ import annotations
@@ -33,64 +37,23 @@ from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
+from numpy.typing import NDArray
+from scipy.optimize import minimize, minimize_scalar
 from scipy.special import expit
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
-
-try:  # scikit-learn >= 1.6
-    from sklearn.utils.validation import validate_data as _validate_data
-except ImportError:  # pragma: no cover - older scikit-learn
-
-    def _validate_data(estimator: Any, /, *args: Any, **kwargs: Any) -> Any:
-        return estimator._validate_data(*args, **kwargs)
-
 
 __all__ = [
     "CALIBRATION_FOLDS",
     "PlattScaler",
     "fit_platt",
+    "fit_platt_slope",
     "out_of_fold_decisions",
     "presence",
-    "validate_fit_input",
-    "validate_predict_input",
 ]
 
 #: Folds used to collect out-of-fold decision values for Platt scaling.
 CALIBRATION_FOLDS = 3
-
-
-def validate_fit_input(
-    estimator: BaseEstimator, X: ArrayLike | sp.spmatrix, y: ArrayLike
-) -> tuple[sp.csr_matrix, NDArray[Any]]:
-    """Check ``X``/``y`` for ``fit`` and set ``n_features_in_`` and ``classes_``.
-
-    Returns ``X`` as a float64 CSR matrix and ``y`` as a 1-D array. Raises
-    :class:`ValueError` for empty input, mismatched lengths, non-finite values,
-    non-classification targets or fewer than two classes.
-    """
-    X_checked, y_checked = _validate_data(
-        estimator, X, y, accept_sparse="csr", dtype=np.float64, reset=True
-    )
-    check_classification_targets(y_checked)
-    classes = np.unique(y_checked)
-    if classes.size < 2:
-        raise ValueError(
-            f"need at least two classes to train a classifier, got {classes.size} class: "
-            f"{classes.tolist()!r}"
-        )
-    estimator.classes_ = classes
-    return sp.csr_matrix(X_checked), np.asarray(y_checked)
-
-
-def validate_predict_input(estimator: BaseEstimator, X: ArrayLike | sp.spmatrix) -> sp.csr_matrix:
-    """Check that ``estimator`` is fitted and ``X`` has the training width."""
-    check_is_fitted(estimator, "coef_")
-    X_checked = _validate_data(estimator, X, accept_sparse="csr", dtype=np.float64, reset=False)
-    return sp.csr_matrix(X_checked)
 
 
 def presence(X: sp.csr_matrix) -> sp.csr_matrix:
@@ -134,6 +97,29 @@ def _fit_sigmoid(scores: NDArray[np.float64], is_pos: NDArray[np.bool_]) -> tupl
     return a / spread, b - a * center / spread
 
 
+def fit_platt_slope(decision: NDArray[np.float64], is_positive: NDArray[np.bool_]) -> tuple[float, float]:
+    """Platt's sigmoid ``P = 1 / (1 + exp(-a * score))`` with the offset fixed at 0: ``(a, 0.0)``.
+
+    Fitting only the slope keeps the probability on the label's side
+    (P > 0.5 exactly when the score is positive), so a verdict and its
+    confidence never disagree. ``a`` minimizes the mean log loss against the
+    plain 0/1 labels ``is_positive`` (no smoothed targets) and is kept
+    positive: bounded Brent over ``log a`` in ``[-8, 8]``. Fit it on held-out
+    decision values.
+
+    >>> a, b = fit_platt_slope(np.array([-2.0, -1.0, 0.5, 1.0, 2.0]), np.array([False, True, False, True, True]))
+    >>> round(a, 3), b
+    (0.795, 0.0)
+    """
+    sign = np.where(is_positive, 1.0, -1.0)
+
+    def log_loss(log_slope: float) -> float:
+        return float(np.mean(np.logaddexp(0.0, -np.exp(log_slope) * decision * sign)))
+
+    best = minimize_scalar(log_loss, bounds=(-8.0, 8.0), method="bounded")
+    return float(np.exp(best.x)), 0.0
+
+
 class PlattScaler:
     """Turn linear decision values into probabilities (Platt scaling).
 
@@ -143,9 +129,7 @@ class PlattScaler:
     scikit-learn's ``CalibratedClassifierCV`` does.
     """
 
-    def fit(
-        self, decision: NDArray[np.float64], y_index: NDArray[np.intp], n_classes: int
-    ) -> PlattScaler:
+    def fit(self, decision: NDArray[np.float64], y_index: NDArray[np.intp], n_classes: int) -> PlattScaler:
         """Fit the sigmoid(s) on ``decision`` against true class indices ``y_index``."""
         decision = np.asarray(decision, dtype=np.float64)
         y_index = np.asarray(y_index)

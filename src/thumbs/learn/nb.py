@@ -2,15 +2,12 @@
 
 Pang, Lee & Vaithyanathan (2002) and Pang & Lee (2004) classify movie reviews
 with naive Bayes over unigram *presence* (a word counts once per document
-however often it occurs). This module fits that model and exposes it in the
-linear form every :mod:`thumbs.models` classifier shares, so that a decision
-can be explained as per-feature contributions that add up exactly::
-
-    decision_function(X) == presence(X) @ coef_[0] + intercept_[0]   # binary
-
-For two classes ``coef_`` holds the per-feature log ratio
+however often it occurs). :class:`NaiveBayes` fits that model in the linear
+form of :class:`~thumbs.learn.base.LinearClassifier`: for two classes
+``coef_`` holds the per-feature log ratio
 ``log P(w | classes_[1]) - log P(w | classes_[0])`` and ``intercept_`` the log
-prior ratio, so the decision value is the log-odds of ``classes_[1]``.
+prior ratio, so the decision value is the log-odds of ``classes_[1]`` and
+splits exactly into per-feature contributions.
 
 Example:
 
@@ -32,15 +29,15 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import softmax
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_non_negative
 
-from thumbs.learn.calibration import presence, validate_fit_input, validate_predict_input
+from thumbs.learn.base import LinearClassifier, validate_fit_input
+from thumbs.learn.calibration import presence
 
 __all__ = ["NaiveBayes"]
 
 
-class NaiveBayes(ClassifierMixin, BaseEstimator):
+class NaiveBayes(LinearClassifier):
     """Multinomial naive Bayes with Laplace/Lidstone smoothing.
 
     Parameters
@@ -60,8 +57,10 @@ class NaiveBayes(ClassifierMixin, BaseEstimator):
     class_log_prior_: ``log P(c)`` from the training class frequencies.
     coef_, intercept_: the linear form of :meth:`decision_function`. Binary:
         shape ``(1, n_features)`` / ``(1,)``, the log ratio of ``classes_[1]``
-        over ``classes_[0]``. Multi-class: ``feature_log_prob_`` /
-        ``class_log_prior_``.
+        over ``classes_[0]`` (the decision is the log-odds of ``classes_[1]``).
+        Multi-class: ``feature_log_prob_`` / ``class_log_prior_`` (the decision
+        is the joint log-likelihood ``log P(c) + log P(x | c)`` up to a
+        per-document constant).
     n_features_in_: width of the training matrix.
 
     Example:
@@ -79,7 +78,6 @@ class NaiveBayes(ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.input_tags.positive_only = True
         return tags
 
@@ -118,24 +116,6 @@ class NaiveBayes(ClassifierMixin, BaseEstimator):
             self.intercept_ = self.class_log_prior_.copy()
         return self
 
-    def decision_function(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
-        """Linear scores ``features(X) @ coef_.T + intercept_``.
-
-        Binary: 1-D log-odds of ``classes_[1]`` (positive means ``classes_[1]``).
-        Multi-class: the joint log-likelihood ``log P(c) + log P(x | c)`` up to
-        a per-document constant, shape ``(n_samples, n_classes)``.
-        """
-        X_feat = self._features(validate_predict_input(self, X))
-        scores = np.asarray(X_feat @ self.coef_.T) + self.intercept_
-        return scores[:, 0] if len(self.classes_) == 2 else scores
-
-    def predict(self, X: ArrayLike | sp.spmatrix) -> NDArray[Any]:
-        """Most probable class for each document."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
-
     def predict_log_proba(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
         """Log posterior ``log P(c | x)``, shape ``(n_samples, n_classes)``."""
         scores = self.decision_function(X)
@@ -144,7 +124,7 @@ class NaiveBayes(ClassifierMixin, BaseEstimator):
         return scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
 
     def predict_proba(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
-        """Posterior ``P(c | x)`` under the model (no extra calibration)."""
+        """Posterior ``P(c | x)`` under the model: a softmax of the decision, no Platt sigmoid."""
         scores = self.decision_function(X)
         if scores.ndim == 1:
             scores = np.column_stack([np.zeros_like(scores), scores])

@@ -40,18 +40,15 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import StratifiedKFold
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
 
-from thumbs.learn.calibration import fit_platt, presence, validate_fit_input, validate_predict_input
+from thumbs.learn.base import LinearClassifier, validate_fit_input
+from thumbs.learn.calibration import fit_platt
 from thumbs.learn.svm import fit_linear_svc
 
 __all__ = ["NBSVM", "log_count_ratio"]
 
 
-def log_count_ratio(
-    X_bin: sp.csr_matrix, is_pos: NDArray[np.bool_], alpha: float
-) -> NDArray[np.float64]:
+def log_count_ratio(X_bin: sp.csr_matrix, is_pos: NDArray[np.bool_], alpha: float) -> NDArray[np.float64]:
     """Wang & Manning's ``r = log((p/||p||_1) / (q/||q||_1))``.
 
     ``p``/``q`` are ``alpha`` plus the column sums of the rows of ``X_bin``
@@ -90,7 +87,7 @@ def interpolate(w: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
     return (1.0 - beta) * (float(np.abs(w).sum()) / w.size) + beta * w
 
 
-class NBSVM(ClassifierMixin, BaseEstimator):
+class NBSVM(LinearClassifier):
     """Naive-Bayes-feature SVM with weight interpolation (Wang & Manning 2012).
 
     Parameters
@@ -159,11 +156,6 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         self.probability = probability
         self.random_state = random_state
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
     def _check_params(self) -> None:
         if not float(self.alpha) > 0.0:
             raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
@@ -226,7 +218,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         X_checked, y_checked = validate_fit_input(self, X, y)
-        X_bin = presence(X_checked)
+        X_bin = self._features(X_checked)  # presence, the base class's features
         self.C_, self.beta_ = self._choose(X_bin, y_checked)
         fits = [self._fit_one(X_bin, is_pos, self.C_) for is_pos in self._targets(y_checked)]
         self.r_ = np.vstack([r for r, _, _ in fits])
@@ -241,32 +233,3 @@ class NBSVM(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
         return self
-
-    def decision_function(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
-        """Scores ``presence(X) @ coef_.T + intercept_``.
-
-        1-D for two classes (positive means ``classes_[1]``), otherwise shape
-        ``(n_samples, n_classes)`` with one one-vs-rest score per class.
-        """
-        X_bin = presence(validate_predict_input(self, X))
-        scores = np.asarray(X_bin @ self.coef_.T) + self.intercept_
-        return scores[:, 0] if len(self.classes_) == 2 else scores
-
-    def predict(self, X: ArrayLike | sp.spmatrix) -> NDArray[Any]:
-        """Class with the highest decision value."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def predict_proba(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
-        """Platt-scaled class probabilities, shape ``(n_samples, n_classes)``.
-
-        Rows sum to 1. Platt's sigmoid has its own offset, so for documents
-        very close to the decision boundary the more probable class can differ
-        from :meth:`predict` (as with scikit-learn's ``SVC``); for more than
-        two classes each one-vs-rest score gets its own sigmoid and every row
-        is renormalized, with the same caveat.
-        """
-        check_is_fitted(self, "calibrator_")
-        return self.calibrator_.predict_proba(self.decision_function(X))

@@ -5,9 +5,10 @@ A thin scikit-learn-style wrapper around :class:`sklearn.svm.LinearSVC`
 classes) that
 
 * binarizes the document-term matrix (presence features, as in Pang & Lee),
-* exposes the learned linear form so ``decision_function(X) ==
-  presence(X) @ coef_.T + intercept_`` (explanations add up exactly), and
-* always offers :meth:`LinearSVM.predict_proba` through Platt scaling.
+* optionally scales each row to unit length before the SVM sees it, and
+* keeps the linear form and Platt-scaled ``predict_proba`` of
+  :class:`~thumbs.learn.base.LinearClassifier`, so ``decision_function(X) ==
+  features(X) @ coef_.T + intercept_`` (explanations add up exactly).
 
 Example:
 
@@ -28,12 +29,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import normalize as sk_normalize
 from sklearn.svm import LinearSVC
-from sklearn.utils.validation import check_is_fitted
 
-from thumbs.learn.calibration import fit_platt, presence, validate_fit_input, validate_predict_input
+from thumbs.learn.base import LinearClassifier, validate_fit_input
+from thumbs.learn.calibration import fit_platt, presence
 
 __all__ = ["SVC_MAX_ITER", "SVC_TOL", "LinearSVM"]
 
@@ -43,9 +43,7 @@ SVC_MAX_ITER = 10_000
 SVC_TOL = 1e-4
 
 
-def fit_linear_svc(
-    X: sp.csr_matrix, y: NDArray[Any], *, C: float, random_state: int | None
-) -> LinearSVC:
+def fit_linear_svc(X: sp.csr_matrix, y: NDArray[Any], *, C: float, random_state: int | None) -> LinearSVC:
     """Fit liblinear's L2-regularized squared-hinge SVM with a bias term.
 
     The dual solver is used when there are more features than documents (the
@@ -65,7 +63,7 @@ def fit_linear_svc(
     return svc.fit(X, y)
 
 
-class LinearSVM(ClassifierMixin, BaseEstimator):
+class LinearSVM(LinearClassifier):
     """Linear support vector machine (squared hinge, L2) on presence features.
 
     Parameters
@@ -125,11 +123,6 @@ class LinearSVM(ClassifierMixin, BaseEstimator):
         self.probability = probability
         self.random_state = random_state
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
     def _features(self, X: sp.csr_matrix) -> sp.csr_matrix:
         features = presence(X) if self.binary else X
         return sk_normalize(features) if self.normalize else features
@@ -141,9 +134,7 @@ class LinearSVM(ClassifierMixin, BaseEstimator):
         than two classes or ``C <= 0``.
         """
         X_checked, y_checked = validate_fit_input(self, X, y)
-        svc = fit_linear_svc(
-            self._features(X_checked), y_checked, C=self.C, random_state=self.random_state
-        )
+        svc = fit_linear_svc(self._features(X_checked), y_checked, C=self.C, random_state=self.random_state)
         self.coef_ = np.asarray(svc.coef_, dtype=np.float64)
         self.intercept_ = np.asarray(svc.intercept_, dtype=np.float64)
         self.n_iter_ = svc.n_iter_
@@ -155,32 +146,3 @@ class LinearSVM(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
         return self
-
-    def decision_function(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
-        """Signed distances ``features(X) @ coef_.T + intercept_``.
-
-        1-D for two classes (positive means ``classes_[1]``), otherwise shape
-        ``(n_samples, n_classes)`` with one one-vs-rest score per class.
-        """
-        X_feat = self._features(validate_predict_input(self, X))
-        scores = np.asarray(X_feat @ self.coef_.T) + self.intercept_
-        return scores[:, 0] if len(self.classes_) == 2 else scores
-
-    def predict(self, X: ArrayLike | sp.spmatrix) -> NDArray[Any]:
-        """Class with the highest decision value."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def predict_proba(self, X: ArrayLike | sp.spmatrix) -> NDArray[np.float64]:
-        """Platt-scaled class probabilities, shape ``(n_samples, n_classes)``.
-
-        Rows sum to 1. Platt's sigmoid has its own offset, so for documents
-        very close to the decision boundary the more probable class can differ
-        from :meth:`predict` (as with scikit-learn's ``SVC``); for more than
-        two classes each one-vs-rest score gets its own sigmoid and every row
-        is renormalized, with the same caveat.
-        """
-        check_is_fitted(self, "calibrator_")
-        return self.calibrator_.predict_proba(self.decision_function(X))

@@ -24,24 +24,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from thumbs import __version__
 from thumbs.checksums import stream_sha256
 from thumbs.corpora import Document, load_corpus
 from thumbs.corpora.tables import read_table
 from thumbs.errors import ThumbsError
-from thumbs.text.documents import flatten, tokenize_documents
+from thumbs.features.index import NgramIndex
 from thumbs.features.vectorizer import NgramVectorizer
+from thumbs.learn import NBSVM
+from thumbs.learn.calibration import fit_platt_slope
+from thumbs.learn.stars import StarRegressor
+from thumbs.learn.subjectivity import SubjectivityClassifier
 from thumbs.pipeline.extract import CutSettings
 from thumbs.pipeline.model import Model, build_pipeline, load_model
 from thumbs.pipeline.scorers import LinearScorer, StarWeights
 from thumbs.pipeline.stars import Stars
 from thumbs.pipeline.verdict import Verdict
-from thumbs.learn import NBSVM
-from thumbs.learn.stars import StarRegressor
-from thumbs.learn.subjectivity import SubjectivityClassifier
-from thumbs.features.index import NgramIndex
+from thumbs.text.documents import flatten, tokenize_documents
 
 #: The verdict's features: uni- to trigrams in at least two training reviews, negation marked.
 VERDICT_NGRAMS = (1, 3)
@@ -56,6 +56,9 @@ NEGATIVE_NAMES = frozenset({"negative", "neg", "0", "-1", "false", "no", "-", "b
 
 Progress = Callable[[str], None]
 
+#: The old name of :func:`~thumbs.learn.calibration.fit_platt_slope`, which tests/pipeline/test_model.py imports.
+_platt = fit_platt_slope
+
 
 def documents_sha256(documents: Sequence[Document]) -> str:
     """A checksum of exactly what was trained on (ids, labels, ratings and texts, in order).
@@ -68,36 +71,27 @@ def documents_sha256(documents: Sequence[Document]) -> str:
     return stream_sha256(
         piece
         for d in documents
-        for piece in (f"{d.id}\x1f{d.label}\x1f{d.rating}\x1f".encode(), d.text.encode("utf-8", "surrogatepass"), b"\x1e")
+        for piece in (
+            f"{d.id}\x1f{d.label}\x1f{d.rating}\x1f".encode(),
+            d.text.encode("utf-8", "surrogatepass"),
+            b"\x1e",
+        )
     )
 
 
-def _linear(vectorizer: NgramVectorizer, coef: np.ndarray, intercept: float, calibration: tuple[float, float]) -> LinearScorer:
-    index = NgramIndex.from_vocabulary(
-        vectorizer.vocabulary_, ngram_range=tuple(vectorizer.ngram_range), negation=vectorizer.negation
-    )
+def _linear(
+    vectorizer: NgramVectorizer, coef: np.ndarray, intercept: float, calibration: tuple[float, float]
+) -> LinearScorer:
+    low, high = vectorizer.ngram_range
+    index = NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=(low, high), negation=vectorizer.negation)
     return LinearScorer(index, np.asarray(coef, dtype=np.float64).ravel(), float(intercept), calibration)
 
 
-def _platt(decision: np.ndarray, is_positive: np.ndarray) -> tuple[float, float]:
-    """Platt's sigmoid ``P = 1 / (1 + exp(-a * score))`` with the offset fixed at 0.
-
-    Fitting only the slope keeps the probability on the label's side
-    (P > 0.5 exactly when the score is positive), so a verdict and its
-    confidence never disagree; the slope is fitted by log loss on held-out
-    decision values and kept positive.
-    """
-    sign = np.where(is_positive, 1.0, -1.0)
-
-    def log_loss(log_slope: float) -> float:
-        return float(np.mean(np.logaddexp(0.0, -np.exp(log_slope) * decision * sign)))
-
-    best = minimize_scalar(log_loss, bounds=(-8.0, 8.0), method="bounded")
-    return float(np.exp(best.x)), 0.0
-
-
 def train_verdict(
-    tokens: Sequence[Sequence[str]], is_positive: np.ndarray, ratings: np.ndarray | None, progress: Progress | None = None
+    tokens: Sequence[Sequence[str]],
+    is_positive: np.ndarray,
+    ratings: np.ndarray | None,
+    progress: Progress | None = None,
 ) -> tuple[LinearScorer, StarWeights | None, dict[str, Any]]:
     """The document verdict (NBSVM) and, given ratings, the stars, on token lists."""
     say = progress or (lambda message: None)
@@ -109,9 +103,14 @@ def train_verdict(
     labels = np.where(is_positive, "positive", "negative")
     nbsvm = NBSVM(C="auto", beta="auto").fit(X, labels)
     held_out = nbsvm.cv_decision_ if nbsvm.cv_decision_ is not None else nbsvm.decision_function(X)
-    verdict = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], _platt(held_out, is_positive))
-    settings = {"C": nbsvm.C_, "beta": nbsvm.beta_, "ngram_range": list(VERDICT_NGRAMS), "min_df": min_df,
-                "n_features": int(X.shape[1])}
+    verdict = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], fit_platt_slope(held_out, is_positive))
+    settings = {
+        "C": nbsvm.C_,
+        "beta": nbsvm.beta_,
+        "ngram_range": list(VERDICT_NGRAMS),
+        "min_df": min_df,
+        "n_features": int(X.shape[1]),
+    }
     stars = None
     if ratings is not None:
         say("stars: ridge regression per camp")
@@ -128,7 +127,7 @@ def train_sentence_models(
     say = progress or (lambda message: None)
     say(f"subjectivity: naive Bayes on {len(subj):,} sentences")
     subj_tokens = [flatten(s) for s in tokenize_documents([d.text for d in subj])]
-    classifier = SubjectivityClassifier().fit(subj_tokens, [d.label for d in subj])
+    classifier = SubjectivityClassifier().fit(subj_tokens, [str(d.label) for d in subj])
     nb = classifier.model_
     sign = 1.0 if nb.classes_[1] == "subjective" else -1.0
     subjectivity = _linear(
@@ -140,7 +139,8 @@ def train_sentence_models(
     X = vectorizer.fit_transform(mr_tokens)
     is_positive = np.array([d.label == "positive" for d in mr])
     nbsvm = NBSVM(C="auto", beta="auto").fit(X, np.where(is_positive, "positive", "negative"))
-    polarity = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], _platt(nbsvm.cv_decision_, is_positive))
+    held_out = nbsvm.cv_decision_ if nbsvm.cv_decision_ is not None else nbsvm.decision_function(X)
+    polarity = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], fit_platt_slope(held_out, is_positive))
     return subjectivity, polarity
 
 
@@ -209,7 +209,9 @@ def train_table(
     """
     if label_column is None and rating_column is None:
         raise ThumbsError("training needs --label-column, --rating-column or both")
-    table = read_table(path, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column)
+    table = read_table(
+        path, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column
+    )
     documents = [d for d in table.documents if rating_column is None or d.rating is not None]
     if len(documents) < 4:
         raise ThumbsError(f"{path} has {len(documents)} usable rows: training needs at least 4")
@@ -225,11 +227,17 @@ def train_table(
     verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
     base = base or load_model()
     if stars is None:  # no ratings to learn from (the base model's stars index other features)
-        stars = StarWeights(np.zeros((2, verdict.index.n_features)), np.array([2.5, 8.5]), np.array([[1.0, 4.0], [7.0, 10.0]]))
+        stars = StarWeights(
+            np.zeros((2, verdict.index.n_features)), np.array([2.5, 8.5]), np.array([[1.0, 4.0], [7.0, 10.0]])
+        )
         settings["stars"] = "none (no rating column): 2.5 or 8.5 by the verdict's probability"
-    manifest = _manifest("table", {Path(path).name: documents_sha256(documents), **base.manifest.get("data", {})}, settings)
+    manifest = _manifest(
+        "table", {Path(path).name: documents_sha256(documents), **base.manifest.get("data", {})}, settings
+    )
     manifest["sentence_models_from"] = base.manifest.get("recipe")
-    components = [Verdict(verdict) if c.name == "verdict" else Stars(stars) if c.name == "stars" else c for c in base.components]
+    components = [
+        Verdict(verdict) if c.name == "verdict" else Stars(stars) if c.name == "stars" else c for c in base.components
+    ]
     return Model(components, manifest), len(table.skipped)
 
 
@@ -237,7 +245,7 @@ def _manifest(recipe: str, data: dict[str, str], settings: dict[str, Any]) -> di
     return {
         "recipe": recipe,
         "thumbs_version": __version__,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "data": data,
         "settings": settings,
         "metrics": {},
