@@ -154,3 +154,21 @@ class Component(Protocol):
     @classmethod
     def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Component:
         """Rebuild the component from the manifest and its own arrays (names without the prefix)."""
+
+
+class BaseComponent:
+    """Defaults for a component that keeps nothing in the model file (override what it keeps)."""
+
+    name: ClassVar[str]
+    requires: ClassVar[tuple[str, ...]] = ()
+    adds: ClassVar[tuple[str, ...]] = ()
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def settings(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Any:
+        return cls()

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from thumbs.pipeline.component import Reviews
+from thumbs.pipeline.component import BaseComponent, Reviews
 
 #: Factor that turns real-valued capacities into integers (max-flow needs them): probabilities
 #: are resolved to 1e-4.
@@ -138,7 +138,7 @@ def banded_min_cut(sub_prob: ArrayLike, settings: CutSettings = CutSettings()) -
     return np.array(labels, dtype=bool)
 
 
-class Extract:
+class Extract(BaseComponent):
     """Fill ``in_extract``: the sentences the minimum cut keeps, review by review."""
 
     name: ClassVar[str] = "extract"
@@ -154,9 +154,6 @@ class Extract:
         assert reviews.subjectivity is not None
         parts = [banded_min_cut(reviews.subjectivity[reviews.own(d)], self.cut) for d in range(len(reviews.sentences))]
         reviews.in_extract = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {}
 
     def settings(self) -> dict[str, Any]:
         return {self.MANIFEST_KEY: asdict(self.cut)}

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from thumbs.pipeline.component import Reviews
-from thumbs.pipeline.sentence_scores import SentenceScorer
+from thumbs.pipeline.scorer_component import ScorerComponent
 
 
-class SentencePolarity(SentenceScorer):
+class SentencePolarity(ScorerComponent):
     """Fill ``sentence_polarity``: each sentence's polarity on a -1..+1 scale."""
 
     name: ClassVar[str] = "sentence_polarity"
     adds: ClassVar[tuple[str, ...]] = ("sentence_polarity",)
 
     def __call__(self, reviews: Reviews) -> None:
-        reviews.sentence_polarity = 2.0 * self.probabilities(reviews) - 1.0
+        reviews.sentence_polarity = 2.0 * self.sentence_probabilities(reviews) - 1.0

@@ -6,12 +6,9 @@ then at least one token that is not punctuation); every later component sees onl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import numpy as np
-
-from thumbs.pipeline.component import Reviews
+from thumbs.pipeline.component import BaseComponent, Reviews
 from thumbs.text.review import review_problem
 from thumbs.text.sentences import Sentence, split_sentences
 from thumbs.text.tokens import is_punctuation
@@ -20,7 +17,7 @@ from thumbs.text.tokens import is_punctuation
 ONLY_PUNCTUATION = "empty review: it has no words to read, only punctuation"
 
 
-class Sentences:
+class Sentences(BaseComponent):
     """Split each readable review into sentences (raw or tokenized text alike)."""
 
     name: ClassVar[str] = "sentences"
@@ -41,13 +38,3 @@ class Sentences:
             else:
                 reviews.failures[position] = problem
         reviews.keep(positions, kept)
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {}
-
-    def settings(self) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Sentences:
-        return cls()

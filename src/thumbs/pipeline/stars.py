@@ -11,11 +11,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from thumbs.pipeline.component import Reviews
+from thumbs.pipeline.component import BaseComponent, Reviews
 from thumbs.pipeline.scorers import StarWeights
 
 
-class Stars:
+class Stars(BaseComponent):
     """Fill ``stars``: each review's rating, from the features the verdict found."""
 
     name: ClassVar[str] = "stars"
@@ -32,9 +32,6 @@ class Stars:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return self.weights.to_arrays()
-
-    def settings(self) -> dict[str, Any]:
-        return {}
 
     @classmethod
     def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Stars:

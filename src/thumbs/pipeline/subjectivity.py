@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from thumbs.pipeline.component import Reviews
-from thumbs.pipeline.sentence_scores import SentenceScorer
+from thumbs.pipeline.scorer_component import ScorerComponent
 
 
-class Subjectivity(SentenceScorer):
+class Subjectivity(ScorerComponent):
     """Fill ``subjectivity``: each sentence's probability of being opinion."""
 
     name: ClassVar[str] = "subjectivity"
     adds: ClassVar[tuple[str, ...]] = ("subjectivity",)
 
     def __call__(self, reviews: Reviews) -> None:
-        reviews.subjectivity = self.probabilities(reviews)
+        reviews.subjectivity = self.sentence_probabilities(reviews)

@@ -10,8 +10,7 @@ add up to its score less the bias.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -19,21 +18,17 @@ from thumbs.features.index import DOCUMENT_SEPARATOR
 from thumbs.features.int_sets import distinct, multiplicity
 from thumbs.pipeline.analysis import Evidence, NgramEvidence, SentenceEvidence
 from thumbs.pipeline.component import Reviews, VerdictFindings
-from thumbs.pipeline.scorers import LinearScorer
+from thumbs.pipeline.scorer_component import ScorerComponent
 
 #: Sentences listed as evidence (every sentence's share is also in ``sentences``).
 EVIDENCE_SENTENCES = 3
 
 
-class Verdict:
+class Verdict(ScorerComponent):
     """Fill ``verdict`` (scores, probabilities, shares) and ``evidence``, in one pass over the batch's n-grams."""
 
     name: ClassVar[str] = "verdict"
-    requires: ClassVar[tuple[str, ...]] = ("sentences",)
     adds: ClassVar[tuple[str, ...]] = ("verdict", "evidence")
-
-    def __init__(self, scorer: LinearScorer) -> None:
-        self.scorer = scorer
 
     def __call__(self, reviews: Reviews) -> None:
         findings = self.findings(reviews)
@@ -88,13 +83,3 @@ class Verdict:
             ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
             sentences=tuple(SentenceEvidence(int(i), sentences[i].text, float(shares[i])) for i in strongest),
         )
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return self.scorer.to_arrays()
-
-    def settings(self) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def from_saved(cls, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Verdict:
-        return cls(LinearScorer.from_arrays(arrays))
