@@ -24,9 +24,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.helpers.batch_fakes import BOOM, FakeModel, Interrupted, expected_label, wait_until_gone  # noqa: E402
-
-from thumbs.batch.engine import BatchSummary, Record, analyze_stream, journal_path, read_records, run_batch
+from thumbs.batch.engine import BatchSummary, journal_path, run_batch
+from thumbs.batch.sources import Record, read_records
 from thumbs.errors import DataFormatError, DataNotFoundError, ThumbsError  # noqa: E402
+from thumbs.pipeline.stream import analyze_stream
 
 #: The repository root: the runner imports tests.helpers from it.
 ROOT = Path(__file__).resolve().parents[2]

@@ -47,7 +47,10 @@ def analyze_stream(
 
 
 def _analyze_pairs(model: Analyzer, pairs: list[tuple[Any, str]]) -> list[Any]:
-    return list(model.analyze_batch([text for _, text in pairs], [id_ for id_, _ in pairs]))
+    analyze_batch = getattr(model, "analyze_batch", None)
+    if analyze_batch is not None:
+        return list(analyze_batch([text for _, text in pairs], [id_ for id_, _ in pairs]))
+    return [model.analyze(text, id=id_) for id_, text in pairs]
 
 
 def _as_pair(position: int, item: Any) -> tuple[Any, str]:
