@@ -108,11 +108,24 @@ def _index(ngram_range: tuple[int, int] = (1, 3)) -> NgramIndex:
     return NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=ngram_range, negation=True)
 
 
-def _assert_text_ids_match_tokenize(index: NgramIndex, texts: list[str]) -> None:
-    ids, lengths = index.text_ids(texts)
-    expected = [index.token_ids([*tokenize(t), thumbs.features.index.DOCUMENT_SEPARATOR]) for t in texts]
-    assert lengths.tolist() == [len(e) for e in expected]
-    assert ids.tolist() == (np.concatenate(expected).tolist() if texts else [])
+def _with_memo(index: NgramIndex, memo_size: int | None) -> NgramIndex:
+    """``index`` with a chunk memo of ``memo_size`` chunks (None: the default size)."""
+    if memo_size is not None:
+        index._chunks = ChunkMemo(index._token_id, index._unknown_id, memo_size)
+    return index
+
+
+def _index_of_every_ngram(
+    texts: list[str], memo_size: int | None = None, ngram_range: tuple[int, int] = (1, 3)
+) -> NgramIndex:
+    """An index whose features are every n-gram of ``texts`` (and of TRAIN), negation marked.
+
+    Every token of the texts is known to it, so a text whose tokens or negation scope the
+    text path read differently from :func:`tokenize` shows other n-grams in :meth:`NgramIndex.present`.
+    """
+    vectorizer = NgramVectorizer(ngram_range=ngram_range, negation=True).fit([tokenize(t) for t in [*TRAIN, *texts]])
+    index = NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=ngram_range, negation=True)
+    return _with_memo(index, memo_size)
 
 
 def _assert_present_matches_token_lists(index: NgramIndex, texts: list[str]) -> None:
@@ -121,14 +134,24 @@ def _assert_present_matches_token_lists(index: NgramIndex, texts: list[str]) -> 
     assert np.array_equal(rows, expected_rows) and np.array_equal(columns, expected_columns)
 
 
+def _assert_texts_read_as_tokenize(index: NgramIndex, texts: list[str], every_ngram: NgramIndex | None = None) -> None:
+    """The text path (chunk memo) finds the n-grams of :func:`tokenize` in each text.
+
+    Checked with ``index`` (where some tokens are unknown: they must break n-grams and
+    negation scope as tokenize's would) and with an index of every n-gram of the texts
+    (``every_ngram``, built when not given), where any token read wrong changes a feature.
+    """
+    _assert_present_matches_token_lists(index, texts)
+    _assert_present_matches_token_lists(every_ngram or _index_of_every_ngram(texts), texts)
+
+
 @pytest.mark.parametrize("memo_size", [1, 5, 300_000])
-def test_text_ids_match_tokenize_whatever_the_memo_holds(memo_size: int) -> None:
-    index = _index()
-    index._chunks = ChunkMemo(index._token_id, index._unknown_id, memo_size)
+def test_texts_read_as_tokenize_whatever_the_memo_holds(memo_size: int) -> None:
+    index = _with_memo(_index(), memo_size)
     texts = [*TRAIN, *TEST, "isn't, isn't; (isn't) film. film, film!", "a NUL \x00 here: it reads as a separator"]
+    every_ngram = _index_of_every_ngram(texts, memo_size)
     for _ in range(2):  # memo cold, then warm
-        _assert_text_ids_match_tokenize(index, texts)
-        _assert_present_matches_token_lists(index, texts)
+        _assert_texts_read_as_tokenize(index, texts, every_ngram)
 
 
 def test_present_cuts_texts_into_batches(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,17 +159,15 @@ def test_present_cuts_texts_into_batches(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = [*TRAIN, *TEST] * 7
     expected = index.present([tokenize(t) for t in texts])
     for size in (1, 30, 100, 10_000):
-        monkeypatch.setattr(thumbs.ngrams, "TEXT_BATCH_CHARS", size)
+        monkeypatch.setattr(thumbs.features.index, "TEXT_BATCH_CHARS", size)
         rows, columns = index.present(texts)
         assert np.array_equal(rows, expected[0]) and np.array_equal(columns, expected[1])
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(TEXT_PIECES), max_size=20).map(" ".join), min_size=1, max_size=5))
-def test_text_ids_match_tokenize_property(texts: list[str]) -> None:
-    index = _index()
-    _assert_text_ids_match_tokenize(index, texts)
-    _assert_present_matches_token_lists(index, texts)
+def test_texts_read_as_tokenize_property(texts: list[str]) -> None:
+    _assert_texts_read_as_tokenize(_index(), texts)
 
 
 #: Pieces a chunk is glued from: punctuation, words known and unknown, and what keeps a chunk from being
@@ -164,30 +185,36 @@ def test_chunks_put_together_from_their_parts_keep_the_tokens_of_tokenize() -> N
               "...film...", "film/", "&film&", "-film", "film's", "zyzzyva!", "(zyzzyva", "not.", "(never)",
               "bad.film", "film--not", "bad....film", "film).never", "www.film.com", "film.www.x", "2.5", "10/10",
               "it's.bad", "fist-fight,", "a-'b", "film's's", "(isn't)"]
-    for _ in range(2):
-        _assert_text_ids_match_tokenize(index, [" ".join(chunks), " ".join(reversed(chunks))])
+    texts = [" ".join(chunks), " ".join(reversed(chunks))]
+    every_ngram = _index_of_every_ngram(texts)
+    for _ in range(2):  # memo cold, then warm
+        _assert_texts_read_as_tokenize(index, texts, every_ngram)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(CHUNK_PIECES), min_size=1, max_size=6).map("".join), min_size=1, max_size=8))
-def test_chunks_glued_from_punctuation_and_words_get_the_ids_of_tokenize(chunks: list[str]) -> None:
+def test_chunks_glued_from_punctuation_and_words_read_as_tokenize(chunks: list[str]) -> None:
     index = _index()
     texts = [" ".join(chunks), " ".join(reversed(chunks))]
+    every_ngram = _index_of_every_ngram(texts)
     for _ in range(2):  # memo cold, then warm
-        _assert_text_ids_match_tokenize(index, texts)
+        _assert_texts_read_as_tokenize(index, texts, every_ngram)
 
 
 @pytest.mark.data
-def test_text_ids_match_tokenize_on_real_reviews(require_corpus: Callable[[str], Path]) -> None:
-    """Thousands of real reviews, raw (aclImdb) and tokenized (polarity v2.0), against the default model."""
+def test_real_reviews_read_as_tokenize(require_corpus: Callable[[str], Path]) -> None:
+    """Thousands of real reviews, raw (aclImdb) and tokenized (polarity v2.0), with the default model's index.
+
+    The index of every token is of unigrams (negation marked): one of every trigram of these
+    reviews takes half a minute to build, and the default model's index checks n-grams.
+    """
     from thumbs.pipeline.model import load_model
 
     index = load_model().verdict.index
     imdb = [d.text for d in load_corpus("imdb", require_corpus("imdb"), splits=("test",))][::10]
     polarity = [d.text for d in load_corpus("polarity", require_corpus("polarity"))][::2]
     for texts in (imdb, polarity):
-        _assert_text_ids_match_tokenize(index, texts)
-        _assert_present_matches_token_lists(index, texts)
+        _assert_texts_read_as_tokenize(index, texts, _index_of_every_ngram(texts, ngram_range=(1, 1)))
 
 
 def test_module_doctests() -> None:

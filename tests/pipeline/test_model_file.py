@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from thumbs.errors import ModelFileError
-from thumbs.pipeline.model_file import FORMAT_VERSION, load_model_file, save_model_file
+from thumbs.pipeline.model_file import FORMAT_NAME, FORMAT_VERSION, load_model_file, save_model_file
 
 
 @pytest.fixture
@@ -37,6 +38,16 @@ def test_round_trip(saved: Path) -> None:
     manifest, arrays = load_model_file(saved)
     assert manifest["recipe"] == "demo" and manifest["format_version"] == FORMAT_VERSION
     assert arrays["w"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0] and arrays["ids"].dtype.kind == "i"
+
+
+def test_manifest_reads_back_with_what_it_records_of_each_array(saved: Path) -> None:
+    """The manifest as saved (the caller's fields kept), plus each array's dtype, shape and the SHA-256 of its member."""
+    manifest, _ = load_model_file(saved)
+    assert manifest["format"] == FORMAT_NAME and manifest["metrics"] == {"accuracy": 0.9}
+    with zipfile.ZipFile(saved) as archive:
+        digest = hashlib.sha256(archive.read("arrays/w.npy")).hexdigest()
+    assert manifest["arrays"]["w"] == {"sha256": digest, "dtype": np.dtype(np.float64).str, "shape": [5]}
+    assert set(manifest["arrays"]) == {"w", "ids"}
 
 
 def test_object_arrays_are_refused_at_save(tmp_path: Path) -> None:

@@ -235,7 +235,12 @@ class NgramIndex:
         return self._finish(self._raw_ids(tokens))
 
     def _raw_text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        """Raw ids of the tokens of several texts, a separator after each, and where each text ends."""
+        """Raw ids of the tokens of several texts, a separator after each, and where each text ends.
+
+        The ids :meth:`_raw_ids` gives :func:`thumbs.text.tokens.tokenize` of each text, found chunk
+        by chunk with a memo (:class:`~thumbs.features.chunk_memo.ChunkMemo`): most chunks of a
+        review ("the", "film,", "isn't") have been seen before.
+        """
         data = lowered_utf8(texts)
         if data is not None:
             ids = self._chunks.ids(data)
@@ -243,16 +248,6 @@ class NgramIndex:
         # a text holds a NUL, which reads as a separator: go text by text
         each = [self._raw_ids([*tokenize(text), DOCUMENT_SEPARATOR]) for text in texts]
         return np.concatenate(each), np.cumsum([len(ids) for ids in each])
-
-    def text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        """Ids of the tokens of several texts, one stream with separators, and each text's length.
-
-        The same as :meth:`token_ids` of :func:`thumbs.text.tokens.tokenize` for each
-        text, found chunk by chunk with a memo (:class:`~thumbs.features.chunk_memo.ChunkMemo`):
-        most chunks of a review ("the", "film,", "isn't") have been seen before.
-        """
-        ids, ends = self._raw_text_ids(texts)
-        return self._finish(ids), np.diff(ends, prepend=0)
 
     # --- ids -> columns ---------------------------------------------------------------
 

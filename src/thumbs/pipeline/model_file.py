@@ -93,11 +93,6 @@ def save_model_file(path: str | Path, manifest: Mapping[str, Any], arrays: Mappi
         raise
 
 
-def read_manifest(path: str | Path) -> dict[str, Any]:
-    """The manifest of the model file at ``path`` (checked like :func:`load_model_file`)."""
-    return load_model_file(path)[0]
-
-
 def load_model_file(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read and verify a model file: ``(manifest, arrays)``.
 
