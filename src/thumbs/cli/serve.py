@@ -19,9 +19,6 @@ import typer
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.model import Model
 
-#: Logger of the access lines (thumbs.server.guards.ACCESS_LOGGER; not imported, so the CLI starts without FastAPI).
-ACCESS_LOGGER = "thumbs.server.access"
-
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
@@ -91,6 +88,8 @@ def _check_port(host: str, port: int) -> None:
 def log_config(access_log: bool) -> dict[str, Any]:
     """uvicorn's logging setup, plus the access log as bare JSON lines on stderr."""
     from uvicorn.config import LOGGING_CONFIG
+
+    from thumbs.server.guards import ACCESS_LOGGER  # here, not at the top: other commands start without FastAPI
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["json_line"] = {"format": "%(message)s"}
