@@ -132,10 +132,10 @@ def evaluate_stars_recipe(
     Labels must be two values, one positive and one negative; every document needs a rating.
     With ``collector``, each fold's predictions are kept there too.
     """
-    from thumbs.learn.training import _positive_of, train_verdict
+    from thumbs.learn.training import positive_labels, train_verdict
 
     start = time.perf_counter()
-    is_positive = _positive_of([str(d.label) for d in documents])
+    is_positive = positive_labels([str(d.label) for d in documents])
     ratings = np.array([d.rating for d in documents], dtype=np.float64)
     tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs)]
     accuracies: list[float] = []

@@ -179,7 +179,17 @@ def train_default(data_dir: str | Path | None = None, jobs: int = 1, progress: P
     return model
 
 
-def _positive_of(labels: Sequence[str]) -> np.ndarray:
+def positive_labels(labels: Sequence[str]) -> np.ndarray:
+    """Which labels of a user's table mean "positive", as booleans (case and spaces ignored).
+
+    The table must use exactly two values, one of :data:`POSITIVE_NAMES` and one of
+    :data:`NEGATIVE_NAMES`; anything else is refused with a :class:`~thumbs.errors.ThumbsError`
+    naming the values found. Training on a table and evaluating the default recipe on one
+    read labels the same way through this.
+
+    >>> positive_labels(["pos", "NEG", " pos "]).tolist()
+    [True, False, True]
+    """
     values = {str(v).strip().lower() for v in labels}
     unknown = values - POSITIVE_NAMES - NEGATIVE_NAMES
     if unknown or len(values) != 2:
@@ -217,7 +227,7 @@ def train_table(
         raise ThumbsError(f"{path} has {len(documents)} usable rows: training needs at least 4")
     ratings = np.array([d.rating for d in documents], dtype=np.float64) if rating_column else None
     if label_column:
-        is_positive = _positive_of([str(d.label) for d in documents])
+        is_positive = positive_labels([str(d.label) for d in documents])
     else:
         assert ratings is not None
         is_positive = ratings > (ratings.min() + ratings.max()) / 2.0
