@@ -1,16 +1,18 @@
-"""Reading user tables: CSV/TSV, JSON Lines, Parquet; skipped rows; one-line errors."""
+"""Reading user tables: CSV/TSV, JSON Lines, Parquet; the streaming row reader; skipped rows; one-line errors."""
 
 from __future__ import annotations
 
+import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from thumbs.corpora import Document
-from thumbs.corpora.tables import SkippedRow, iter_problems, read_table
+from thumbs.corpora import Document, tables
+from thumbs.corpora.tables import Row, SkippedRow, iter_problems, open_stream, open_table, read_table
 from thumbs.errors import DataFormatError, DataNotFoundError
 
 
@@ -174,7 +176,7 @@ def test_malformed_json_line(tmp_path: Path) -> None:
     path = write(tmp_path, "list.jsonl", '["text", "ok"]\n')
     with pytest.raises(DataFormatError) as exc:
         read_table(path, text_column="text")
-    assert "not an object" in one_line(exc)
+    assert "holds a list, not a JSON object" in one_line(exc)
 
 
 def test_not_parquet(tmp_path: Path) -> None:
@@ -182,3 +184,98 @@ def test_not_parquet(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError) as exc:
         read_table(path, text_column="text")
     assert "not a readable Parquet file" in one_line(exc)
+
+
+def test_broken_csv_and_a_non_utf8_header_are_refused_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = csv.field_size_limit()
+    monkeypatch.setattr(tables, "CSV_FIELD_LIMIT", 20)  # the one csv.Error a real file can still cause
+    path = write(tmp_path, "big.csv", "text\nfine\n" + "x" * 30 + "\n")
+    try:
+        with pytest.raises(DataFormatError) as exc:
+            read_table(path, text_column="text")
+    finally:
+        csv.field_size_limit(limit)  # the csv module's limit is global
+    assert "line 3 is not valid CSV (field larger than field limit" in one_line(exc)
+    path = write(tmp_path, "header.csv", "caf\xe9,text\nx,good\n".encode("latin-1"))
+    with pytest.raises(DataFormatError) as exc:
+        read_table(path, text_column="text")
+    assert "line 1 is not UTF-8 (byte 0xe9" in one_line(exc)
+
+
+# --- the streaming row reader that read_table and thumbs analyze share ------------------------
+
+
+WANT_TEXT = {"text": "pass one to --text-column"}
+
+
+def test_csv_rows_carry_numbers_values_and_problems(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", b'\xef\xbb\xbfid,text\n\na,"one\ntwo"\nb\nc,caf\xe9\nd,fine\n')
+    table = open_table(path, WANT_TEXT)
+    assert (table.format, table.columns, table.count) == ("csv", ("id", "text"), None)
+    rows = list(table.rows())
+    assert rows[0] == Row(1, {"id": "a", "text": "one\ntwo"})
+    assert rows[1] == Row(2, None, "has 1 fields but the header has 2 (line 5)")
+    assert rows[2].values == {"id": "c", "text": "caf\udce9"}  # the bad byte kept: the caller decides
+    assert rows[2].broken is not None and rows[2].broken.startswith("line 6 is not UTF-8 (byte 0xe9")
+    assert rows[3] == Row(4, {"id": "d", "text": "fine"})
+    assert list(table.rows()) == rows  # a file is read anew each time
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_csv_line_endings_of_every_system(tmp_path: Path, newline: str) -> None:
+    text = newline.join(["id,text", 'a,"two', 'lines"', "b,fine", ""])
+    data = read_table(write(tmp_path, "r.csv", text), text_column="text", id_column="id")
+    assert [(d.id, d.text) for d in data.documents] == [("a", f"two{newline}lines"), ("b", "fine")]
+
+
+def test_jsonl_rows_and_columns_from_the_first_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.jsonl", b'\xef\xbb\xbf{"text": "a"}\n\n{"text": "b", "id": 2}\n[1]\n{bad\n"\xff"\n')
+    table = open_table(path, WANT_TEXT)
+    assert table.columns == ("text", "id")
+    rows = list(table.rows())
+    assert [row.number for row in rows] == [1, 2, 3, 4, 5]
+    assert rows[:2] == [Row(1, {"text": "a"}), Row(2, {"text": "b", "id": 2})]
+    assert "line 4 holds a list, not a JSON object" in (rows[2].problem or "")
+    assert "line 5 is not valid JSON" in (rows[3].problem or "")
+    assert "line 6 is not UTF-8 (byte 0xff" in (rows[4].problem or "")
+    assert all(row.broken == row.problem for row in rows[2:])
+    late = write(tmp_path, "late.jsonl", '{"x": 1}\n' * 20 + '{"text": "too late to count"}\n')
+    with pytest.raises(DataFormatError) as exc:
+        open_table(late, {"text": "name one of those"})
+    assert one_line(exc) == f"column 'text' not found in {late}; its columns are: 'x': name one of those"
+
+
+def test_blank_tables_are_refused_in_every_line_format(tmp_path: Path) -> None:
+    for name in ("b.csv", "b.tsv", "b.jsonl"):
+        with pytest.raises(DataFormatError) as exc:
+            open_table(write(tmp_path, name, "\n \n\t\n"), WANT_TEXT)
+        assert "holds only whitespace" in one_line(exc)
+
+
+def test_parquet_is_read_in_batches_with_only_the_named_columns(tmp_path: Path) -> None:
+    path = tmp_path / "r.parquet"
+    pq.write_table(pa.table({"text": [f"t{i}" for i in range(7)], "other": list(range(7))}), path, row_group_size=3)
+    table = open_table(path, WANT_TEXT)
+    assert (table.columns, table.count) == (("text", "other"), 7)
+    assert list(table.rows()) == [Row(i + 1, {"text": f"t{i}"}) for i in range(7)]
+
+
+def test_a_stream_is_checked_from_its_top_and_read_lazily_once() -> None:
+    taken = 0
+
+    def lines() -> Iterator[bytes]:
+        nonlocal taken
+        yield b"id,text\n"
+        for i in range(10_000):
+            taken += 1
+            yield f"{i},review {i}\n".encode()
+
+    table = open_stream("stdin", "csv", lines(), WANT_TEXT)
+    assert table.columns == ("id", "text") and taken < 25  # only the top was read to check it
+    rows = table.rows()
+    first = [next(rows) for _ in range(30)]
+    assert first[-1] == Row(30, {"id": "29", "text": "review 29"}) and taken <= 31
+    assert sum(1 for _ in rows) == 10_000 - 30
+    with pytest.raises(DataFormatError) as exc:
+        open_stream("stdin", "jsonl", iter([b'{"body": "x"}\n']), WANT_TEXT)
+    assert one_line(exc).endswith("its columns are: 'body': pass one to --text-column")

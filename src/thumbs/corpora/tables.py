@@ -1,33 +1,295 @@
-"""Reading a user's own reviews from a table: CSV/TSV, JSON Lines or Parquet.
+"""Reading tables of reviews (CSV/TSV, JSON Lines, Parquet) a row at a time, for every command.
 
-The user names the columns; nothing is guessed. Rows that cannot become a
-:class:`~thumbs.corpora.Document` (empty text, empty label when a label column is named, a rating
-that is not a number, a repeated id) are skipped AND reported in :attr:`TableData.skipped`, so a
-caller can say "3 rows skipped" instead of silently training on less data than the user thinks.
-Whole-file problems (missing, empty, not UTF-8, a column that does not exist, malformed JSON)
-raise a one-line :class:`DataNotFoundError`/:class:`DataFormatError` saying how to fix them.
-
-Row numbers count data records from 1 (a CSV header is not a record; blank JSONL lines are not
-records). Labels are kept as strings ("positive", "1".."4"...); an integral number such as
-``1`` or ``1.0`` becomes ``"1"``. Ratings are parsed as float.
+``thumbs train``, ``evaluate --data`` and ``data check`` (:func:`read_table`) and ``thumbs analyze``
+(:mod:`thumbs.batch.sources`) share this reader. :func:`open_table` (format by extension:
+:data:`FORMATS`) or :func:`open_stream` (stdin) checks what it can up front (the file exists and is
+not blank; the named columns are in the header, the Parquet schema or the first JSON lines) and
+raises a one-line error saying how to fix it; :meth:`Table.rows` then reads :class:`Row` objects
+lazily, numbered from 1 (a CSV header and blank lines are not records), a record that cannot be
+read being a row with a ``problem``. :func:`read_table`, for training, skips AND reports rows that
+cannot become a :class:`~thumbs.corpora.Document` (so a caller can say "3 rows skipped") and
+refuses a file whose bytes or syntax are broken. Labels stay strings; ``1.0`` becomes ``"1"``.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from thumbs.corpora import Document
 from thumbs.errors import DataFormatError, DataNotFoundError
 
+#: Table formats, by file extension.
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+#: Non-blank lines read from the top of a CSV/TSV/JSONL table to check the named columns.
+HEADER_PEEK_LINES = 20
+#: Rows per batch when reading Parquet.
+PARQUET_BATCH_ROWS = 50_000
+#: Reviews can be long; the csv module's default cap is 128 KiB a field.
+CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+_DELIMITERS = {"csv": ",", "tsv": "\t"}
+
+
+class Row(NamedTuple):  # a tuple, not a dataclass: a million of them are made in seconds
+    """One record of a table: its 1-based number, and its values or (``problem``) why it has none.
+
+    ``broken`` says, in one line, where the file's bytes or syntax are broken in this record (not
+    UTF-8, bad quoting, not a JSON object): :func:`read_table` refuses such a file, the batch reader
+    goes on. A CSV record with undecodable bytes keeps its values, those bytes as surrogate escapes.
+
+    >>> Row(2, None, "has 1 fields but the header has 2 (line 3)").problem
+    'has 1 fields but the header has 2 (line 3)'
+    """
+
+    number: int
+    values: dict[str, Any] | None
+    problem: str | None = None
+    broken: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table whose named columns exist: ``rows()`` reads its records in order, lazily (a file anew
+    each call, a stream only once); ``count`` is how many there are where that is cheap (Parquet)."""
+
+    where: str
+    format: str
+    columns: tuple[str, ...]
+    count: int | None
+    rows: Callable[[], Iterator[Row]] = field(repr=False)
+
+
+def open_table(path: str | Path, wanted: Mapping[str, str]) -> Table:
+    """Check the table at ``path`` (format by extension) and return it, ready to be read.
+
+    ``wanted`` maps each column the caller needs to what to tell the user when it is missing.
+
+    >>> table = open_table("reviews.csv", {"review": "pass one to --text-column"})  # doctest: +SKIP
+    >>> [row.values["review"] for row in table.rows() if row.values]  # doctest: +SKIP
+    ['A fine film.', 'Dull.']
+    """
+    where, path = str(path), Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        kinds = ", ".join(FORMATS)
+        raise DataFormatError(f"unsupported file type '{path.suffix or '(none)'}' for {where}: use one of {kinds}")
+    if not path.exists():
+        raise DataNotFoundError(f"file not found: {where}: check the path")
+    if not path.is_file():
+        raise DataNotFoundError(f"{where} is not a file: pass the path of a {fmt} file")
+    try:
+        if path.stat().st_size == 0:
+            raise DataFormatError(f"{where} is empty: it needs a header row and at least one review")
+        if fmt == "parquet":
+            return _open_parquet(where, path, wanted)
+        with path.open("rb") as file:
+            head = _peek(file)
+    except OSError as exc:
+        raise DataNotFoundError(f"cannot read {where} ({exc.strerror or exc}): check its permissions") from None
+    columns = _head_columns(where, fmt, head, wanted)
+
+    def read() -> Iterator[Row]:
+        with path.open("rb") as file:
+            yield from _line_rows(where, fmt, file)
+
+    return Table(where, fmt, columns, None, read)
+
+
+def open_stream(where: str, fmt: str, lines: Iterator[bytes], wanted: Mapping[str, str]) -> Table:
+    """Check a table arriving as ``lines`` (stdin; ``fmt`` csv, tsv or jsonl) and return it, to read once.
+
+    >>> open_stream("stdin", "csv", iter([b"id,text\\n", b"a,Fine.\\n"]), {"text": "fix"}).columns
+    ('id', 'text')
+    """
+    head = _peek(lines)
+    columns = _head_columns(where, fmt, head, wanted)
+    return Table(where, fmt, columns, None, lambda: _line_rows(where, fmt, chain(head, lines)))
+
+
+def describe_value(value: Any) -> str:
+    """'a number', 'an object'...: what a JSON or Parquet value is, for messages."""
+    kinds = {bool: "a true/false value", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return kinds.get(type(value), "binary data" if isinstance(value, bytes) else f"a {type(value).__name__}")
+
+
+# --- checking the top of a table ----------------------------------------------------------------
+
+
+def _peek(lines: Iterable[bytes]) -> list[bytes]:
+    """Lines from the top up to and including the HEADER_PEEK_LINES-th non-blank one (fewer at the end)."""
+    head: list[bytes] = []
+    seen = 0
+    for line in lines:
+        head.append(line)
+        seen += bool(line.strip())
+        if seen == HEADER_PEEK_LINES:
+            break
+    return head
+
+
+def _head_columns(where: str, fmt: str, head: list[bytes], wanted: Mapping[str, str]) -> tuple[str, ...]:
+    """The columns the top of a CSV/TSV/JSONL table shows; raise if a wanted one is not there."""
+    if not any(line.strip() for line in head):
+        raise DataFormatError(f"{where} holds only whitespace: it needs at least one review")
+    if fmt == "jsonl":
+        names: dict[str, None] = {}
+        for row in _jsonl_rows(head):
+            names.update(dict.fromkeys(row.values or ()))
+        if names:  # nothing readable at the top: each record will say what is wrong with it
+            _require(where, tuple(names), wanted)
+        return tuple(names)
+    columns = tuple(_header(where, _csv_records(head, _DELIMITERS[fmt])))
+    _require(where, columns, wanted)
+    return columns
+
+
+def _require(where: str, columns: tuple[str, ...], wanted: Mapping[str, str]) -> None:
+    for name, fix in wanted.items():
+        if name not in columns:
+            have = ", ".join(repr(c) for c in columns) or "none"
+            raise DataFormatError(f"column {name!r} not found in {where}; its columns are: {have}: {fix}")
+
+
+def _open_parquet(where: str, path: Path, wanted: Mapping[str, str]) -> Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        with pq.ParquetFile(path) as parquet:
+            columns, count = tuple(parquet.schema_arrow.names), parquet.metadata.num_rows
+    except (pa.ArrowException, OSError) as exc:
+        raise _not_parquet(where, exc) from None
+    _require(where, columns, wanted)
+    return Table(where, "parquet", columns, count, lambda: _parquet_rows(where, path, list(wanted)))
+
+
+def _not_parquet(where: str, exc: Exception) -> DataFormatError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return DataFormatError(f"{where} is not a readable Parquet file ({reason}): re-export it, or save it as CSV")
+
+
+# --- reading records ----------------------------------------------------------------------------
+
+
+def _line_rows(where: str, fmt: str, lines: Iterable[bytes]) -> Iterator[Row]:
+    return _jsonl_rows(lines) if fmt == "jsonl" else _csv_rows(where, lines, _DELIMITERS[fmt])
+
+
+def _not_utf8(line: int, byte: int) -> str:
+    fix = "re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8 in > out`"
+    return f"line {line} is not UTF-8 (byte {byte:#04x}, perhaps Latin-1 or Windows-1252): {fix}"
+
+
+def _decoded(lines: Iterable[bytes], bad: list[str]) -> Iterator[str]:
+    """Each line as text, undecodable bytes kept as surrogate escapes and noted in ``bad``; lines end
+    at \\n, \\r\\n or a lone \\r (old Mac exports), endings kept, as the csv module expects."""
+    number = 0
+    for chunk in lines:
+        crs = chunk.count(b"\r")
+        for line in (chunk,) if crs == 0 or (crs == 1 and chunk.endswith(b"\r\n")) else chunk.splitlines(True):
+            number += 1
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                text = line.decode("utf-8", "surrogateescape")
+                bad.append(_not_utf8(number, line[exc.start]))
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
+
+def _csv_records(lines: Iterable[bytes], delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(file line, cells or None, where it is broken) for each non-blank CSV record, header included."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    bad: list[str] = []
+    reader = csv.reader(_decoded(lines, bad), delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            bad.clear()
+            yield reader.line_num, None, f"line {reader.line_num} is not valid CSV ({exc}): check its quoting"
+            continue
+        broken = None
+        if bad:
+            broken = bad[0]
+            bad.clear()
+        if cells and not (len(cells) == 1 and not cells[0].strip()):
+            yield reader.line_num, cells, broken
+
+
+def _header(where: str, records: Iterator[tuple[int, list[str] | None, str | None]]) -> list[str]:
+    """The column names: the first record that is not all blank (consumed from ``records``)."""
+    for _, cells, broken in records:
+        if cells is None:
+            raise DataFormatError(f"{where} has no readable header row: {broken}")
+        if broken is not None:
+            raise DataFormatError(f"{where} {broken}")  # the header names the columns: it must be readable
+        if any(cell.strip() for cell in cells):
+            return [cell.strip() for cell in cells]
+    raise DataFormatError(f"{where} has no header row: its first line must name the columns")
+
+
+def _csv_rows(where: str, lines: Iterable[bytes], delimiter: str) -> Iterator[Row]:
+    records = _csv_records(lines, delimiter)
+    header = _header(where, records)  # checked when the table was opened: this does not raise
+    number = 0
+    for line, cells, broken in records:
+        number += 1
+        if cells is None:
+            yield Row(number, None, broken, broken)
+        elif len(cells) != len(header):
+            yield Row(number, None, f"has {len(cells)} fields but the header has {len(header)} (line {line})", broken)
+        else:
+            yield Row(number, dict(zip(header, cells, strict=True)), None, broken)
+
+
+def _jsonl_rows(lines: Iterable[bytes]) -> Iterator[Row]:
+    number = 0
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            value = json.loads(line.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            problem = _not_utf8(line_no, line[exc.start])
+        except (ValueError, RecursionError) as exc:
+            reason = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            problem = f"line {line_no} is not valid JSON ({reason}): fix or remove that line"
+        else:
+            if isinstance(value, dict):
+                yield Row(number, value)
+                continue
+            problem = f"line {line_no} holds {describe_value(value)}, not a JSON object: write one object a line"
+        yield Row(number, None, problem, problem)
+
+
+def _parquet_rows(where: str, path: Path, columns: list[str]) -> Iterator[Row]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        with pq.ParquetFile(path) as parquet:
+            batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns)
+            records = (values for batch in batches for values in batch.to_pylist())
+            yield from (Row(number, values) for number, values in enumerate(records, start=1))
+    except (pa.ArrowException, OSError) as exc:
+        raise _not_parquet(where, exc) from None
+
+
+# --- training and evaluation: rows -> documents ---------------------------------------------------
+
+
+#: The columns read_table is told to read: text, label, rating, id.
+_Named = tuple[str, str | None, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,139 +320,29 @@ def read_table(
 
     ``text_column`` is required; the others are optional. Without ``id_column`` a document's id is
     its row number.
+
+    >>> data = read_table("mine.csv", text_column="review", label_column="verdict")  # doctest: +SKIP
+    >>> len(data.documents), list(iter_problems(data))  # doctest: +SKIP
+    (2, ["row 2: empty text in column 'review'"])
     """
-    path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        kinds = ", ".join(FORMATS)
-        raise DataFormatError(
-            f"unsupported file type '{path.suffix or '(none)'}' for {path}: use one of {kinds}"
-        )
-    if not path.exists():
-        raise DataNotFoundError(f"file not found: {path}: check the path")
-    if not path.is_file():
-        raise DataNotFoundError(f"{path} is not a file: pass the path of a {fmt} file")
-    if path.stat().st_size == 0:
-        raise DataFormatError(f"{path} is empty: it needs a header row and at least one review")
-
-    wanted = [c for c in (text_column, label_column, rating_column, id_column) if c is not None]
-    if fmt == "parquet":
-        columns, records = _read_parquet(path, wanted)
-    else:
-        text = _read_utf8(path)
-        if not text.strip():
-            raise DataFormatError(f"{path} holds only whitespace: it needs at least one review")
-        if fmt == "jsonl":
-            columns, records = _read_jsonl(path, text)
+    named: _Named = (text_column, label_column, rating_column, id_column)
+    table = open_table(path, {column: "name one of those" for column in named if column is not None})
+    out = TableData()
+    seen: dict[str, int] = {}
+    for row in table.rows():
+        if row.broken is not None:
+            raise DataFormatError(f"{table.where} {row.broken}")
+        reason, doc = (row.problem, None) if row.values is None else _one_document(row.number, row.values, named)
+        if doc is not None and doc.id in seen:
+            reason, doc = f"repeats id {doc.id!r} of row {seen[doc.id]}", None
+        if doc is None:
+            out.skipped.append(SkippedRow(row.number, reason or "unreadable"))
         else:
-            columns, records = _read_csv(path, text, "\t" if fmt == "tsv" else ",")
-    missing = [c for c in wanted if c not in columns]
-    if missing:
-        have = ", ".join(repr(c) for c in columns) or "none"
-        raise DataFormatError(
-            f"column {missing[0]!r} not found in {path}; its columns are: {have}: name one of those"
-        )
-    if not records:
-        raise DataFormatError(f"{path} has no data rows: add at least one review")
-    return _to_documents(records, text_column, label_column, rating_column, id_column)
-
-
-# --- readers: each returns (column names, [(row number, record or skip reason)]) -------------
-
-_Record = tuple[int, "Mapping[str, Any] | str"]
-
-
-def _read_utf8(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DataFormatError(
-            f"{path} is not UTF-8 (byte {data[exc.start]:#04x} on line {line}, perhaps Latin-1 or "
-            f"Windows-1252): re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8 in > out`"
-        ) from None
-
-
-def _read_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], list[_Record]]:
-    # Reviews can be long; the csv module's default cap is 128 KiB a field.
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, None)
-        while header is not None and not any(h.strip() for h in header):
-            header = next(reader, None)
-        if header is None:
-            raise DataFormatError(f"{path} has no header row: add one naming the columns")
-        columns = [h.strip() for h in header]
-        records: list[_Record] = []
-        row = 0
-        for fields in reader:
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # a blank line is not a record
-            row += 1
-            if len(fields) != len(columns):
-                records.append(
-                    (row, f"has {len(fields)} fields but the header has {len(columns)} "
-                          f"(file line {reader.line_num})")
-                )
-                continue
-            records.append((row, dict(zip(columns, fields, strict=True))))
-    except csv.Error as exc:
-        raise DataFormatError(
-            f"{path} is not valid {'TSV' if delimiter == chr(9) else 'CSV'} near line "
-            f"{reader.line_num} ({exc}): check its quoting"
-        ) from None
-    return columns, records
-
-
-def _read_jsonl(path: Path, text: str) -> tuple[list[str], list[_Record]]:
-    columns: dict[str, None] = {}
-    records: list[_Record] = []
-    row = 0
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataFormatError(
-                f"{path} line {line_no} is not valid JSON ({exc.msg} at column {exc.colno}): "
-                f"fix or remove that line"
-            ) from None
-        if not isinstance(obj, dict):
-            raise DataFormatError(
-                f"{path} line {line_no} is a JSON {type(obj).__name__}, not an object: "
-                f"write one {{\"column\": value, ...}} object a line"
-            )
-        row += 1
-        columns.update(dict.fromkeys(obj))
-        records.append((row, obj))
-    return list(columns), records
-
-
-def _read_parquet(path: Path, wanted: list[str]) -> tuple[list[str], list[_Record]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        schema = pq.read_schema(path)
-        columns = list(schema.names)
-        present = [c for c in dict.fromkeys(wanted) if c in columns]
-        table = pq.read_table(path, columns=present)
-    except (pa.ArrowException, OSError) as exc:
-        raise DataFormatError(
-            f"{path} is not a readable Parquet file ({str(exc).splitlines()[0]}): "
-            f"re-export it, or save it as CSV"
-        ) from None
-    data = {c: table.column(c).to_pylist() for c in present}
-    records: list[_Record] = [
-        (i + 1, {c: values[i] for c, values in data.items()}) for i in range(table.num_rows)
-    ]
-    return columns, records
-
-
-# --- records -> documents ---------------------------------------------------------------------
+            seen[doc.id] = row.number
+            out.documents.append(doc)
+    if not out.documents and not out.skipped:
+        raise DataFormatError(f"{table.where} has no data rows: add at least one review")
+    return out
 
 
 def _as_text(value: Any) -> str:
@@ -224,39 +376,9 @@ def _parse_rating(value: Any) -> tuple[float | None, str | None]:
     return rating, None
 
 
-def _to_documents(
-    records: list[_Record],
-    text_column: str,
-    label_column: str | None,
-    rating_column: str | None,
-    id_column: str | None,
-) -> TableData:
-    out = TableData()
-    seen: dict[str, int] = {}
-    for row, record in records:
-        if isinstance(record, str):
-            out.skipped.append(SkippedRow(row, record))
-            continue
-        reason, doc = _one_document(row, record, text_column, label_column, rating_column, id_column)
-        if doc is not None and doc.id in seen:
-            reason, doc = f"repeats id {doc.id!r} of row {seen[doc.id]}", None
-        if doc is None:
-            out.skipped.append(SkippedRow(row, reason or "unreadable"))
-            continue
-        seen[doc.id] = row
-        out.documents.append(doc)
-    return out
-
-
-def _one_document(
-    row: int,
-    record: Mapping[str, Any],
-    text_column: str,
-    label_column: str | None,
-    rating_column: str | None,
-    id_column: str | None,
-) -> tuple[str | None, Document | None]:
+def _one_document(row: int, record: Mapping[str, Any], named: _Named) -> tuple[str | None, Document | None]:
     """(None, document) or (reason, None) for one record."""
+    text_column, label_column, rating_column, id_column = named
     text = _as_text(record.get(text_column))
     if not text.strip():
         return f"empty text in column {text_column!r}", None
