@@ -43,7 +43,9 @@ from thumbs.errors import DataNotFoundError, ThumbsError
 from thumbs.batch.outputs import OUTPUT_FORMATS, Results, json_line, output_format, publish, stdout_writer
 from thumbs.parallel import check_chunk_size, check_jobs, chunked, map_with
 from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
-from thumbs.batch.sources import DEFAULT_MAX_CHARS, TABLE_FORMATS, Record, RecordStream, read_records
+from thumbs.batch.sources import Record, RecordStream, read_records
+from thumbs.corpora.tables import FORMATS as TABLE_FORMATS
+from thumbs.text.review import MAX_REVIEW_CHARS as DEFAULT_MAX_CHARS
 
 #: Keys of the JSON line written for a review that could not be analyzed.
 ERROR_JSON_KEYS = ("id", "label", "probability", "stars", "error")

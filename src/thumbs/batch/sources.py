@@ -5,9 +5,10 @@
 
 * a text file is one review (its id is its path); a folder is every ``*.txt`` file under it,
   sorted by name, hidden ones skipped; a glob pattern is every file or folder it matches;
-* a table (``.csv``, ``.tsv``, ``.jsonl``/``.ndjson``, ``.parquet``) is one review a row, from
-  ``text_column``, its id from ``id_column`` (else the 1-based row number); tables are read a
-  line (or a Parquet batch) at a time;
+* a table (``.csv``, ``.tsv``, ``.jsonl``/``.ndjson``, ``.parquet``: the formats of
+  :mod:`thumbs.corpora.tables`, whose reader this uses, as training does) is one review a row,
+  from ``text_column``, its id from ``id_column`` (else the 1-based row number), read a line (or
+  a Parquet batch) at a time;
 * ``-`` is stdin: one review, or a CSV/JSON Lines table when ``text_column`` is given.
 
 Whole-input mistakes (a missing file, an unknown column, a table without ``--text-column``)
@@ -19,31 +20,25 @@ set, and the batch engine (:mod:`thumbs.batch`) writes an error result for it an
 
 from __future__ import annotations
 
-import csv
 import glob
-import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from thumbs.errors import DataFormatError, DataNotFoundError, ThumbsError
+from thumbs.corpora.tables import FORMATS, Row, describe_value, open_stream, open_table
+from thumbs.errors import DataNotFoundError, ThumbsError
+from thumbs.text.review import MAX_REVIEW_CHARS
 
-#: A review longer than this many characters becomes an error result.
-DEFAULT_MAX_CHARS = 1_000_000
-#: Input tables, by file extension; any other file is one plain-text review.
-TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-#: Rows per batch when reading Parquet.
-PARQUET_BATCH_ROWS = 50_000
-#: Lines read from the top of a table to check that the named columns exist.
-HEADER_PEEK_LINES = 20
 #: UTF-8 takes at most this many bytes a character: a longer file is over max_chars unread.
 MAX_UTF8_BYTES = 4
+#: The byte-order mark some editors put at the start of a UTF-8 file.
+UTF8_BOM = b"\xef\xbb\xbf"
 
-__all__ = ["DEFAULT_MAX_CHARS", "TABLE_FORMATS", "Record", "RecordStream", "read_records"]
+__all__ = ["Record", "RecordStream", "read_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +84,7 @@ def read_records(
     *,
     text_column: str | None = None,
     id_column: str | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
+    max_chars: int = MAX_REVIEW_CHARS,
 ) -> RecordStream:
     """The records of ``sources`` (files, folders, globs, ``-``), in order, read lazily.
 
@@ -158,21 +153,10 @@ def _walk_txt(folder: str) -> Iterator[str]:
 
 
 def _file_part(path: str, columns: _Columns, max_chars: int) -> _Part:
-    fmt = TABLE_FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
+    if FORMATS.get(Path(path).suffix.lower()) is None:
         return _Part(lambda: iter([_read_text_file(path, max_chars)]), 1)
-    if columns.text is None:
-        raise ThumbsError(f"{path} is a table: pass --text-column NAME to say which column holds the reviews")
-    if fmt == "parquet":
-        return _parquet_part(path, columns, max_chars)
-    with open(path, "rb") as file:
-        _check_columns(path, fmt, list(islice(file, HEADER_PEEK_LINES)), columns)
-
-    def read() -> Iterator[_Raw]:
-        with open(path, "rb") as file:
-            yield from _table_items(_rows(fmt, file), columns, max_chars)
-
-    return _Part(read, None)
+    table = open_table(path, _wanted(path, columns))
+    return _Part(lambda: _table_items(table.rows(), columns, max_chars), table.count)
 
 
 def _stdin_part(columns: _Columns, max_chars: int) -> _Part:
@@ -181,134 +165,40 @@ def _stdin_part(columns: _Columns, max_chars: int) -> _Part:
         raise ThumbsError("stdin cannot be read here: pass files instead of -")
     if columns.text is None:  # all of stdin is one review
         return _Part(lambda: iter([_decode_review("-", stream.read(MAX_UTF8_BYTES * max_chars + 1), max_chars)]), 1)
-    head = list(islice(stream, HEADER_PEEK_LINES))
-    first = next((line.lstrip().removeprefix(b"\xef\xbb\xbf") for line in head if line.strip()), b"")
+    head: list[bytes] = []
+    for line in stream:  # up to the first non-blank line, which says JSON Lines or CSV
+        head.append(line)
+        if line.strip():
+            break
+    first = head[-1].removeprefix(UTF8_BOM).lstrip() if head else b""
     fmt = "jsonl" if first.startswith(b"{") else "csv"
-    _check_columns("stdin", fmt, head, columns)
-    return _Part(lambda: _table_items(_rows(fmt, chain(head, stream)), columns, max_chars), None)
+    table = open_stream("stdin", fmt, chain(head, stream), _wanted("stdin", columns))
+    return _Part(lambda: _table_items(table.rows(), columns, max_chars), None)
 
 
-def _parquet_part(path: str, columns: _Columns, max_chars: int) -> _Part:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        with pq.ParquetFile(path) as parquet:
-            names, count = parquet.schema_arrow.names, parquet.metadata.num_rows
-    except (pa.ArrowException, OSError) as exc:
-        raise DataFormatError(
-            f"{path} is not a readable Parquet file ({str(exc).splitlines()[0]}): re-export it, or save it as CSV"
-        ) from None
-    _require_columns(path, names, columns)
-    wanted = list(dict.fromkeys(c for c in (columns.text, columns.id) if c is not None))
-
-    def rows() -> Iterator[tuple[int, dict[str, Any] | str]]:
-        with pq.ParquetFile(path) as parquet:
-            batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted)
-            yield from enumerate((row for batch in batches for row in batch.to_pylist()), start=1)
-
-    return _Part(lambda: _table_items(rows(), columns, max_chars), count)
+def _wanted(where: str, columns: _Columns) -> dict[str, str]:
+    """The columns a table must have, each with how to fix it when it does not."""
+    if columns.text is None:
+        raise ThumbsError(f"{where} is a table: pass --text-column NAME to say which column holds the reviews")
+    wanted = {columns.text: "pass one to --text-column"}
+    if columns.id is not None:
+        wanted.setdefault(columns.id, "pass one to --id-column")
+    return wanted
 
 
-# --- tables ----------------------------------------------------------------------------------
-
-
-def _check_columns(where: str, fmt: str, head: list[bytes], columns: _Columns) -> None:
-    """Raise if the top of a CSV/TSV/JSONL table shows that a named column does not exist."""
-    if fmt == "jsonl":
-        names: dict[str, None] = {}
-        for line in head:
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(obj, dict):
-                names.update(dict.fromkeys(obj))
-        if names:  # nothing readable at the top: each record will say what is wrong with it
-            _require_columns(where, list(names), columns)
-        return
-    header = next((cells for _, cells in _csv_lines(head, "\t" if fmt == "tsv" else ",")), None)
-    if not isinstance(header, list):
-        raise DataFormatError(f"{where} has no readable header row: its first line must name the columns")
-    _require_columns(where, [name.strip() for name in header], columns)
-
-
-def _require_columns(where: str, names: Sequence[str], columns: _Columns) -> None:
-    for name, option in ((columns.text, "--text-column"), (columns.id, "--id-column")):
-        if name is not None and name not in names:
-            have = ", ".join(repr(n) for n in names) or "none"
-            raise DataFormatError(f"column {name!r} not found in {where}; its columns are {have}: pass one to {option}")
-
-
-def _rows(fmt: str, lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(1-based record number, record or why it is unreadable) for a CSV/TSV/JSONL table."""
-    if fmt == "jsonl":
-        yield from _jsonl_rows(lines)
-        return
-    header: list[str] | None = None
-    number = 0
-    for line_no, cells in _csv_lines(lines, "\t" if fmt == "tsv" else ","):
-        if header is None:  # checked by _check_columns before reading began
-            header = [name.strip() for name in cells] if isinstance(cells, list) else []
+def _table_items(rows: Iterator[Row], columns: _Columns, max_chars: int) -> Iterator[_Raw]:
+    text_column = columns.text
+    assert text_column is not None  # checked by _wanted
+    for row in rows:
+        values = row.values
+        if values is None:
+            yield str(row.number), None, row.problem
             continue
-        number += 1
-        if isinstance(cells, str):
-            yield number, cells
-        elif len(cells) != len(header):
-            yield number, f"has {len(cells)} fields but the header has {len(header)} (line {line_no})"
+        id_ = _id_from(values.get(columns.id), row.number) if columns.id is not None else str(row.number)
+        if text_column not in values:
+            yield id_, None, f"no {text_column!r} field in this record"
         else:
-            yield number, dict(zip(header, cells, strict=True))
-
-
-def _csv_lines(lines: Iterable[bytes], delimiter: str) -> Iterator[tuple[int, Any]]:
-    """(line number, cells or a one-line problem) for each non-blank CSV row; cells keep bad bytes."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # reviews can be longer than the 128 KiB default
-    decoded = (line.decode("utf-8", "surrogateescape") for line in lines)
-    reader = csv.reader((text.removeprefix("\ufeff") for text in decoded), delimiter=delimiter)
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reader.line_num, f"not valid CSV near line {reader.line_num} ({exc}): check its quoting"
-            continue
-        if cells and not (len(cells) == 1 and not cells[0].strip()):
-            yield reader.line_num, cells
-
-
-def _jsonl_rows(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    number = 0
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        number += 1
-        try:
-            obj = json.loads(line.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            yield number, f"line {line_no} is not UTF-8 (byte {line[exc.start]:#04x}): re-save the file as UTF-8"
-            continue
-        except ValueError as exc:
-            reason = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-            yield number, f"line {line_no} is not valid JSON ({reason}): fix or remove that line"
-            continue
-        if isinstance(obj, dict):
-            yield number, obj
-        else:
-            yield number, f"line {line_no} holds {_kind(obj)}, not a JSON object: write one object a line"
-
-
-def _table_items(rows: Iterator[tuple[int, dict[str, Any] | str]], columns: _Columns, max_chars: int) -> Iterator[_Raw]:
-    assert columns.text is not None
-    for number, row in rows:
-        if isinstance(row, str):
-            yield str(number), None, row
-            continue
-        id_ = _id_from(row.get(columns.id), number) if columns.id is not None else str(number)
-        if columns.text not in row:
-            yield id_, None, f"no {columns.text!r} field in this record"
-        else:
-            yield (id_, *_as_review(row[columns.text], max_chars))
+            yield (id_, *_as_review(values[text_column], max_chars))
 
 
 def _id_from(value: Any, number: int) -> str:
@@ -346,7 +236,7 @@ def _as_review(value: Any, max_chars: int) -> tuple[str | None, str | None]:
     if value is None:
         return None, "no text (the cell is empty)"
     if not isinstance(value, str):
-        return None, f"the text is {_kind(value)}, not a string"
+        return None, f"the text is {describe_value(value)}, not a string"
     if len(value) > max_chars:
         return None, _too_long(max_chars)
     try:
@@ -362,12 +252,6 @@ def _as_review(value: Any, max_chars: int) -> tuple[str | None, str | None]:
 
 def _too_long(max_chars: int) -> str:
     return f"the text is longer than {max_chars:,} characters: split it into shorter reviews"
-
-
-def _kind(value: Any) -> str:
-    """'a number', 'an object'...: what a JSON or Parquet value is, for messages."""
-    kinds = {bool: "a true/false value", int: "a number", float: "a number", list: "a list", dict: "an object"}
-    return kinds.get(type(value), "binary data" if isinstance(value, bytes) else f"a {type(value).__name__}")
 
 
 def _clean(text: str) -> str:

@@ -1,0 +1,114 @@
+"""The batch reader's policy over the table reader it shares with training (thumbs.corpora.tables).
+
+``thumbs analyze`` and ``thumbs train`` read a table with the same code; they differ only in what
+they do with a record that cannot be read: training refuses a broken file whole, the batch makes
+an error result for that record and goes on. These tests pin that split, the one format map and
+the one length limit, and that the batch reads a table lazily with flat memory.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import tracemalloc
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from thumbs.batch import engine
+from thumbs.batch.sources import read_records
+from thumbs.corpora.tables import FORMATS, read_table
+from thumbs.errors import DataFormatError
+from thumbs.text.review import MAX_REVIEW_CHARS
+
+
+def errors(path: Path, text_column: str, id_column: str) -> list[tuple[str | None, str | None]]:
+    return [(r.id, r.error) for r in read_records([str(path)], text_column=text_column, id_column=id_column)]
+
+
+def test_one_format_map_and_one_length_limit() -> None:
+    assert engine.TABLE_FORMATS is FORMATS
+    assert engine.DEFAULT_MAX_CHARS == MAX_REVIEW_CHARS
+    assert inspect.signature(read_records).parameters["max_chars"].default == MAX_REVIEW_CHARS
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("latin.csv", b"id,text\na,fine\nb,caf\xe9\nc,good\n", "not UTF-8"),
+        (
+            "bad.jsonl",
+            b'{"id": "a", "text": "fine"}\n{"id": "b", "text": \n{"id": "c", "text": "good"}\n',
+            "line 2 is not valid JSON",
+        ),
+        ("list.jsonl", b'{"id": "a", "text": "fine"}\n["b"]\n{"id": "c", "text": "good"}\n', "not a JSON object"),
+    ],
+)
+def test_a_broken_record_stops_training_but_not_the_batch(tmp_path: Path, name: str, content: bytes, says: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataFormatError, match=says):
+        read_table(path, text_column="text", id_column="id")
+    got = errors(path, "text", "id")
+    assert [error is None for _, error in got] == [True, False, True]
+    assert says in (got[1][1] or "") and got[2][0] == "c"
+
+
+def test_old_mac_line_endings_are_lines(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"id,text\ra,good\rb,bad\r")
+    assert [(r.id, r.text) for r in read_records([str(path)], text_column="text", id_column="id")] == [
+        ("a", "good"),
+        ("b", "bad"),
+    ]
+
+
+def test_a_blank_table_is_a_mistake_in_every_format(tmp_path: Path) -> None:
+    for name in ("blank.csv", "blank.jsonl"):
+        (tmp_path / name).write_text("\n  \n", encoding="utf-8")
+        with pytest.raises(DataFormatError, match="holds only whitespace"):
+            read_records([str(tmp_path / name)], text_column="text")
+
+
+class CountedLines:
+    """A stdin ``buffer`` that makes lines on demand and counts how many were taken."""
+
+    def __init__(self, first: bytes, n: int) -> None:
+        self.lines = iter([first, *(f'{{"text": "review {i}"}}\n'.encode() for i in range(n))])
+        self.taken = 0
+
+    def __iter__(self) -> CountedLines:
+        return self
+
+    def __next__(self) -> bytes:
+        self.taken += 1
+        return next(self.lines)
+
+
+def test_stdin_is_sniffed_past_blank_lines_and_a_bom_and_read_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = CountedLines(b'\xef\xbb\xbf  {"text": "first"}\n', 10_000)
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=stdin))
+    records = read_records(["-"], text_column="text")
+    assert stdin.taken <= 20  # the top was read to check the columns, nothing more
+    first = [next(records) for _ in range(25)]
+    assert [r.text for r in first[:2]] == ["first", "review 0"] and stdin.taken <= 26
+    assert sum(1 for _ in records) == 10_001 - 25
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_table_is_read_with_flat_memory(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"big{suffix}"
+    rows = (
+        f'{{"text": "review number {i} is a fine one"}}' if suffix == ".jsonl" else f"review number {i} is a fine one"
+        for i in range(50_000)
+    )
+    path.write_text(("" if suffix == ".jsonl" else "text\n") + "\n".join(rows) + "\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        n = sum(1 for record in read_records([str(path)], text_column="text") if record.error is None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert n == 50_000
+    assert peak < path.stat().st_size / 4  # the whole table never sits in memory
