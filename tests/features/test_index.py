@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 import thumbs.features.index
 from thumbs.corpora import load_corpus
-from thumbs.features.vectorizer import NgramVectorizer
+from thumbs.features.chunk_memo import ChunkMemo
 from thumbs.features.hash_tables import KeyTable, PairTable
 from thumbs.features.index import NgramIndex
+from thumbs.features.vectorizer import NgramVectorizer
 from thumbs.text.tokens import tokenize
-from thumbs.features.chunk_memo import ChunkMemo
 
 TRAIN = [
     "It wasn't good, but the cast isn't bad at all.",
@@ -215,14 +215,3 @@ def test_real_reviews_read_as_tokenize(require_corpus: Callable[[str], Path]) ->
     polarity = [d.text for d in load_corpus("polarity", require_corpus("polarity"))][::2]
     for texts in (imdb, polarity):
         _assert_texts_read_as_tokenize(index, texts, _index_of_every_ngram(texts, ngram_range=(1, 1)))
-
-
-def test_module_doctests() -> None:
-    import doctest
-
-    import thumbs.features.hash_tables
-    import thumbs.features.chunk_memo
-
-    for module in (thumbs.ngrams, thumbs.token_ids, thumbs.key_tables):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0

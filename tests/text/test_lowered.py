@@ -1,23 +1,15 @@
-"""thumbs.batch_text: a batch normalized and lowercased as bytes gives the chunks of normalizing each text."""
+"""thumbs.text.lowered: a batch normalized and lowercased as bytes gives the chunks of normalizing each text."""
 
 from __future__ import annotations
-
-import doctest
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from tests.helpers.tricky_text import TRICKY_PIECES
-
-import thumbs.text.lowered
 from thumbs.text.lowered import UNMAPPED_SPACES, lowered_utf8
+from thumbs.text.normalize import normalize, plain_characters
 from thumbs.text.tokens import CHUNK_SEPARATOR
-from thumbs.text.normalize import plain_characters, normalize
-
-
-def test_module_doctests() -> None:
-    result = doctest.testmod(thumbs.batch_text)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def _chunks_text_by_text(texts: list[str]) -> list[str]:

@@ -10,7 +10,6 @@ copied here. The real-corpus tests at the end only compare token tuples and coun
 
 from __future__ import annotations
 
-import doctest
 import random
 import time
 from collections.abc import Callable
@@ -19,13 +18,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers.tricky_text import TRICKY_PIECES
 
 import thumbs.text
+from tests.helpers.tricky_text import TRICKY_PIECES
 from thumbs.text.negation import NEGATION_PREFIX, NEGATION_WORDS, mark_negation
-from thumbs.text.tokens import TOKEN_PATTERN, canonical_tokens, tokenize
-from thumbs.text.sentences import Sentence, split_sentences
 from thumbs.text.normalize import normalize
+from thumbs.text.sentences import Sentence, split_sentences
+from thumbs.text.tokens import TOKEN_PATTERN, canonical_tokens, tokenize
 
 
 def sentence_tokens(text: str) -> list[tuple[str, ...]]:
@@ -520,12 +519,6 @@ def test_mark_negation_on_both_forms_of_a_review() -> None:
     # the scope never crosses a sentence: marking per sentence gives the same tokens
     per_sentence = [t for s in split_sentences(raw) for t in mark_negation(s.tokens)]
     assert per_sentence == marked
-
-
-def test_module_doctests() -> None:
-    result = doctest.testmod(thumbs.text)
-    assert result.attempted >= 2
-    assert result.failed == 0
 
 
 # --- real corpora (THUMBS_DATA) -------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 This is what ``thumbs evaluate`` calls. It loads a corpus (or a user's table),
 picks the protocol the corpus is evaluated by, tokenizes once, and collects
-the rows of :mod:`thumbs.evaluation` and, for polarity v2.0, of
-:mod:`thumbs.extraction`.
+the rows of :mod:`thumbs.evaluation.cross_validation` and, for polarity v2.0, of
+:mod:`thumbs.evaluation.extracts`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ would be built as a string only to be looked up and thrown away.
 :class:`NgramIndex` compiles that vocabulary once into integer form:
 
 * each token of the vocabulary gets an id (one dictionary lookup per token, or
-  for a batch of texts a chunk memo over their bytes, :mod:`thumbs.token_ids`);
+  for a batch of texts a chunk memo over their bytes, :mod:`thumbs.features.chunk_memo`);
 * negation scope (:func:`thumbs.text.negation.mark_negation`) is applied to the ids with
   NumPy: a token after a negation word, up to the next punctuation, is replaced
   by the id of its ``NOT_`` form;
@@ -25,7 +25,7 @@ the evidence of an analysis needs) or for a batch as a presence matrix
 
 Example
 -------
->>> from thumbs.features import NgramVectorizer
+>>> from thumbs.features.vectorizer import NgramVectorizer
 >>> vectorizer = NgramVectorizer(ngram_range=(1, 2), negation=True)
 >>> _ = vectorizer.fit([["not", "a", "good", "film"], ["a", "good", "film"]])
 >>> index = NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=(1, 2), negation=True)
@@ -45,13 +45,13 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-from thumbs.text.lowered import lowered_utf8
-from thumbs.features.ngrams import NGRAM_JOINER
-from thumbs.features.hash_tables import KeyTable
-from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation, tokenize
-from thumbs.text.negation import NEGATION_PREFIX, NEGATION_WORDS
 from thumbs.features.chunk_memo import ChunkMemo
+from thumbs.features.hash_tables import KeyTable
 from thumbs.features.int_sets import distinct, ranges
+from thumbs.features.ngrams import NGRAM_JOINER
+from thumbs.text.lowered import lowered_utf8
+from thumbs.text.negation import NEGATION_PREFIX, NEGATION_WORDS
+from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation, tokenize
 
 #: Stands between the documents of a batch: a token no text can produce.
 DOCUMENT_SEPARATOR = CHUNK_SEPARATOR

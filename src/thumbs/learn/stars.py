@@ -13,7 +13,7 @@ stars on aclImdb test). :class:`StarRegressor` follows the two decisions instead
   model), each ``f`` clipped to the range of ratings its camp was trained on.
 
 Every part is linear in the presence features, so a saved model is just weight
-vectors (see :mod:`thumbs.model`).
+vectors (see :mod:`thumbs.pipeline.model`).
 
 Example
 -------
@@ -22,7 +22,7 @@ Example
 >>> ratings = np.array([10.0, 8.0, 1.0, 3.0])
 >>> model = StarRegressor(alpha=0.1).fit(X, ratings, positive=ratings > 5)
 >>> model.predict(X, p_positive=np.array([1.0, 1.0, 0.0, 0.0])).round(1).tolist()
-[9.9, 8.1, 1.1, 2.9]
+[9.7, 8.3, 1.3, 2.7]
 """
 
 from __future__ import annotations

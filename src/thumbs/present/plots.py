@@ -4,7 +4,7 @@ Each function takes plain arrays and returns a matplotlib ``Figure``;
 :func:`to_png` turns one into PNG bytes and closes it. matplotlib is imported
 lazily, with the non-interactive Agg backend, so importing thumbs stays fast
 and no display is ever needed. The same functions serve
-:mod:`thumbs.report` (``thumbs evaluate --report``) and ``benchmarks/peers.py``.
+:mod:`thumbs.present.report` (``thumbs evaluate --report``) and ``benchmarks/peers.py``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 r"""Many review texts normalized and lowercased at once, as UTF-8 bytes: the start of the label path.
 
-:func:`thumbs.text.normalize` costs a dozen scans and a few regex calls per
+:func:`thumbs.text.normalize.normalize` costs a dozen scans and a few regex calls per
 review. Labelling thousands of reviews (:meth:`thumbs.pipeline.model.Model.predict`)
 needs only their lowercased chunks, so :func:`lowered_utf8` runs each step once
 over a whole batch joined into one string, with exactly the result of
-normalizing text by text, and hands :mod:`thumbs.token_ids` bytes to cut.
+normalizing text by text, and hands :mod:`thumbs.features.chunk_memo` bytes to cut.
 
 >>> lowered_utf8(["A <i>fine</i> film&hellip;", "Dull.<br />Very dull."])
 b'a  fine  film...\n\x00\ndull.\nvery dull.\n\x00\n'
@@ -16,12 +16,12 @@ import html
 import re
 from collections.abc import Sequence
 
-from thumbs.text.tokens import CHUNK_SEPARATOR
 from thumbs.text.normalize import LINE_BREAK_TAG, OTHER_TAG, SPACED_ELLIPSIS, plain_characters, quotes_and_ellipses
+from thumbs.text.tokens import CHUNK_SEPARATOR
 
-#: The whitespace characters past ASCII that :func:`~thumbs.text._plain_characters` leaves (NFKC makes the others a space).
+#: The whitespace characters past ASCII that :func:`~thumbs.text.normalize.plain_characters` leaves (NFKC makes the others a space).
 UNMAPPED_SPACES = "\x85\u1680\u2028\u2029"
-#: Joins the texts of a batch: a NUL between line breaks. No step of :func:`~thumbs.text.normalize`
+#: Joins the texts of a batch: a NUL between line breaks. No step of :func:`~thumbs.text.normalize.normalize`
 #: reaches across it (see :func:`lowered_utf8`), and the NUL is a chunk of its own.
 _BATCH_JOINER = "\n" + CHUNK_SEPARATOR + "\n"
 #: The tag patterns of :func:`~thumbs.text.normalize`, kept from running through a NUL: on a text

@@ -1,4 +1,4 @@
-"""Normalize a review: HTML, quotes, dashes and ellipses in one canonical form.
+r"""Normalize a review: HTML, quotes, dashes and ellipses in one canonical form.
 
 Users hand thumbs raw review text (mixed case, ``<br />`` tags, HTML entities, curly and
 straight quotes) and the Cornell corpora's tokenized form (LaTeX quotes ``` `` ``` and ``''``,
@@ -6,7 +6,7 @@ spaced ellipses ``. . .``). :func:`normalize` maps both to one form, keeping let
 display; every later step of :mod:`thumbs.text` reads its output.
 
 >>> normalize("It&#39;s ``fine'' . . . <br />Really.")
-'It\'s "fine"...\nReally.'
+'It\'s "fine" ... \nReally.'
 """
 
 from __future__ import annotations
