@@ -69,10 +69,10 @@ def test_labelling_and_analyzing_import_no_training_library() -> None:
 
 @pytest.mark.e2e
 def test_the_cli_imports_only_what_the_command_needs(tmp_path: Path) -> None:
-    """``thumbs --help`` loads no numerical library; ``thumbs analyze`` none of training or the web stack."""
+    """``thumbs --help`` loads only the core (no scipy, training, web or Parquet library); ``analyze`` no training or web."""
     entry = "import sys\nfrom thumbs.cli import main\nsys.argv = ['thumbs', *{args!r}]\nmain()\n"
     helped = _modules_after(entry.format(args=["--help"]))
-    assert helped & {"numpy", "scipy", *TRAINING_ONLY, "fastapi", "pyarrow"} == set()
+    assert helped & {"scipy", *TRAINING_ONLY, "fastapi", "pyarrow"} == set()
     review = tmp_path / "review.txt"
     review.write_text("A moving, beautifully acted film. I loved every minute.", encoding="utf-8")
     analyzed = _modules_after(entry.format(args=["analyze", str(review), "--json"]))

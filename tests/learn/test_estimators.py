@@ -7,17 +7,19 @@ import warnings
 from typing import Any
 
 import numpy as np
-from sklearn.preprocessing import normalize
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from thumbs.learn.nbsvm import BETA_GRID, C_GRID
-from thumbs.learn import NBSVM, LinearSVM, NaiveBayes, PlattScaler, log_count_ratio, presence
+from thumbs.learn.calibration import PlattScaler, presence
+from thumbs.learn.nb import NaiveBayes
+from thumbs.learn.nbsvm import BETA_GRID, C_GRID, NBSVM, log_count_ratio
+from thumbs.learn.svm import LinearSVM
 
 POS_DOCS = [
     "a wonderful moving film , wonderful acting",

@@ -11,11 +11,10 @@ import numpy as np
 import pytest
 
 import thumbs
-from thumbs.pipeline.analysis import ROW_COLUMNS, Analysis
-from thumbs.errors import ModelFileError, ThumbsError
-from thumbs.pipeline.model import Model, load_model
-
 from tests.helpers.tiny_model import tiny_model
+from thumbs.errors import ModelFileError, ThumbsError
+from thumbs.pipeline.analysis import ROW_COLUMNS, Analysis
+from thumbs.pipeline.model import Model, load_model
 
 GOOD = "A wonderful film with superb acting. I loved it.\nHe moves to Paris in 1920."
 BAD = "A dull, boring film. The acting is wooden and awful."
@@ -43,15 +42,15 @@ def test_analysis_fields(model: Model) -> None:
 
 
 def test_calibration_slope_follows_the_held_out_evidence() -> None:
-    from thumbs.learn.training import _platt
+    from thumbs.learn.calibration import fit_platt_slope
 
     rng = np.random.default_rng(0)
     truth = rng.random(2000) < 0.5
     informative = np.where(truth, 1.0, -1.0) + rng.normal(0, 1.0, 2000)
-    slope, offset = _platt(informative, truth)
+    slope, offset = fit_platt_slope(informative, truth)
     assert offset == 0.0 and 1.0 < slope < 3.0  # the true log-odds slope of this mixture is 2
     noise = rng.normal(0, 1.0, 2000)
-    assert _platt(noise, truth)[0] < 0.2  # no evidence: probabilities near 0.5
+    assert fit_platt_slope(noise, truth)[0] < 0.2  # no evidence: probabilities near 0.5
 
 
 def test_contributions_add_up_to_the_decision_score(model: Model) -> None:

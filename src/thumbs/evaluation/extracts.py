@@ -28,7 +28,7 @@ from thumbs.evaluation.cross_validation import ProgressCallback, cross_validate,
 from thumbs.evaluation.predictions import ModelWatch, PredictionCollector
 from thumbs.evaluation.protocols import KFoldProtocol
 from thumbs.evaluation.results import ResultRow
-from thumbs.learn import MinCutExtractor, first_n, last_n, most_subjective
+from thumbs.learn.mincut import MinCutExtractor, first_n, last_n, most_subjective
 from thumbs.learn.recipes import Recipe
 from thumbs.learn.subjectivity import SubjectivityClassifier
 from thumbs.text.documents import flatten, tokenize_documents

@@ -1,4 +1,8 @@
-"""Classifiers and the subjectivity extractor of thumbs.
+"""Learning: the estimators, recipes and training that build a thumbs model.
+
+Import each from its module (``from thumbs.learn.nbsvm import NBSVM``): this package
+imports nothing itself, so naming a recipe or reading this docstring loads no
+scikit-learn.
 
 * :class:`NaiveBayes` - multinomial naive Bayes on presence features, the
   baseline of Pang & Lee (2004);
@@ -20,33 +24,8 @@ a decision splits exactly into per-feature contributions. All offer
 Example:
 
 >>> import numpy as np
->>> from thumbs.learn import NBSVM
+>>> from thumbs.learn.nbsvm import NBSVM
 >>> X = np.array([[1, 0], [2, 0], [0, 1], [0, 3]])
 >>> NBSVM().fit(X, np.array(["pos", "pos", "neg", "neg"])).predict(X).tolist()
 ['pos', 'pos', 'neg', 'neg']
 """
-
-from __future__ import annotations
-
-from thumbs.learn.base import LinearClassifier
-from thumbs.learn.calibration import PlattScaler, presence
-from thumbs.learn.mincut import CAPACITY_SCALE, MinCutExtractor, MinCutResult, first_n, last_n, most_subjective
-from thumbs.learn.nb import NaiveBayes
-from thumbs.learn.nbsvm import NBSVM, log_count_ratio
-from thumbs.learn.svm import LinearSVM
-
-__all__ = [
-    "CAPACITY_SCALE",
-    "NBSVM",
-    "LinearClassifier",
-    "LinearSVM",
-    "MinCutExtractor",
-    "MinCutResult",
-    "NaiveBayes",
-    "PlattScaler",
-    "first_n",
-    "last_n",
-    "log_count_ratio",
-    "most_subjective",
-    "presence",
-]

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 import scipy.sparse as sp
@@ -59,7 +59,6 @@ from thumbs.pipeline.extract import (
     Decay,
     association_capacity,
     check_probabilities,
-    decay_factor,
 )
 
 __all__ = [
@@ -74,7 +73,6 @@ __all__ = [
 ]
 
 _INT32_MAX: Final[int] = int(np.iinfo(np.int32).max)
-
 
 
 @dataclass(frozen=True)
@@ -163,7 +161,6 @@ def _layout(n: int, threshold: int, decay: str, strength: float) -> _Layout:
     return layout
 
 
-
 @dataclass(frozen=True)
 class MinCutResult:
     """The outcome of one minimum cut.
@@ -213,10 +210,7 @@ class MinCutExtractor:
         self.strength = strength
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(threshold={self.threshold!r}, decay={self.decay!r}, "
-            f"strength={self.strength!r})"
-        )
+        return f"{type(self).__name__}(threshold={self.threshold!r}, decay={self.decay!r}, strength={self.strength!r})"
 
     def _layout(self, n: int) -> _Layout:
         threshold = int(self.threshold)
@@ -287,9 +281,7 @@ class MinCutExtractor:
             (
                 np.ones(int(open_arc.sum()), dtype=np.int8),
                 flow.indices[open_arc],
-                np.concatenate(
-                    [[0], np.cumsum(np.bincount(tails[open_arc], minlength=layout.n_nodes))]
-                ),
+                np.concatenate([[0], np.cumsum(np.bincount(tails[open_arc], minlength=layout.n_nodes))]),
             ),
             shape=capacity.shape,
         )

@@ -2,7 +2,9 @@
 
 A recipe is what ``thumbs evaluate --model NAME`` names. It pairs an
 :class:`~thumbs.features.vectorizer.NgramVectorizer` setting with a fresh estimator from
-:mod:`thumbs.models`, so every entry point builds a model the same way.
+:mod:`thumbs.learn`, so every entry point builds a model the same way. Naming the recipes
+imports no estimator: scikit-learn loads when one is made (``thumbs --help`` lists the
+names without it).
 
 NBSVM's interpolation ``beta`` and its SVM's ``C`` are chosen jointly inside
 each training set by 3-fold cross-validation (``beta="auto"``, ``C="auto"``),
@@ -19,13 +21,13 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from thumbs.errors import ThumbsError
-from thumbs.features.vectorizer import NgramVectorizer
-from thumbs.learn import NBSVM, LinearSVM, NaiveBayes
+
+if TYPE_CHECKING:
+    from thumbs.features.vectorizer import NgramVectorizer
 
 #: NBSVM's SVM regularization: chosen per training set, jointly with beta,
 #: from 0.03 to 1 by cross-validation.
@@ -46,23 +48,39 @@ class Recipe:
     description: str
     ngram_range: tuple[int, int]
     negation: bool
-    make_estimator: Callable[[], Any]
+    estimator: Literal["nb", "svm", "nbsvm"]
 
     def make_vectorizer(self) -> NgramVectorizer:
         """A fresh, unfitted vectorizer for this recipe's features."""
+        from thumbs.features.vectorizer import NgramVectorizer
+
         return NgramVectorizer(ngram_range=self.ngram_range, binary=True, negation=self.negation)
+
+    def make_estimator(self) -> Any:
+        """A fresh, unfitted estimator of this recipe's kind."""
+        if self.estimator == "nb":
+            from thumbs.learn.nb import NaiveBayes
+
+            return NaiveBayes()
+        if self.estimator == "svm":
+            from thumbs.learn.svm import LinearSVM
+
+            return LinearSVM()
+        from thumbs.learn.nbsvm import NBSVM
+
+        return NBSVM(C=NBSVM_C, beta=NBSVM_BETA)
 
 
 def _nbsvm(name: str, description: str, ngram_range: tuple[int, int]) -> Recipe:
     """An NBSVM recipe: the shared settings above, with its own n-gram range."""
-    return Recipe(name, description, ngram_range, NBSVM_NEGATION, lambda: NBSVM(C=NBSVM_C, beta=NBSVM_BETA))
+    return Recipe(name, description, ngram_range, NBSVM_NEGATION, "nbsvm")
 
 
 RECIPES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in (
-        Recipe("nb", "multinomial naive Bayes, unigram presence (Pang & Lee 2004)", (1, 1), False, NaiveBayes),
-        Recipe("svm", "linear SVM, unigram presence, unit-length rows (Pang & Lee 2004)", (1, 1), False, LinearSVM),
+        Recipe("nb", "multinomial naive Bayes, unigram presence (Pang & Lee 2004)", (1, 1), False, "nb"),
+        Recipe("svm", "linear SVM, unigram presence, unit-length rows (Pang & Lee 2004)", (1, 1), False, "svm"),
         _nbsvm("nbsvm-uni", "NBSVM, unigrams (Wang & Manning 2012)", (1, 1)),
         _nbsvm("nbsvm", "NBSVM, unigrams + bigrams (Wang & Manning 2012, NBSVM-bi)", (1, 2)),
         _nbsvm("nbsvm-tri", "NBSVM, uni- to trigrams (Mesnil et al. 2014)", (1, 3)),
@@ -75,6 +93,4 @@ def get_recipe(name: str) -> Recipe:
     try:
         return RECIPES[name]
     except KeyError:
-        raise ThumbsError(
-            f"unknown model {name!r}: choose one of {', '.join(RECIPES)}"
-        ) from None
+        raise ThumbsError(f"unknown model {name!r}: choose one of {', '.join(RECIPES)}") from None

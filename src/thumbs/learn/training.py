@@ -32,8 +32,8 @@ from thumbs.corpora.tables import read_table
 from thumbs.errors import ThumbsError
 from thumbs.features.index import NgramIndex
 from thumbs.features.vectorizer import NgramVectorizer
-from thumbs.learn import NBSVM
 from thumbs.learn.calibration import fit_platt_slope
+from thumbs.learn.nbsvm import NBSVM
 from thumbs.learn.stars import StarRegressor
 from thumbs.learn.subjectivity import SubjectivityClassifier
 from thumbs.pipeline.extract import CutSettings
@@ -56,8 +56,6 @@ NEGATIVE_NAMES = frozenset({"negative", "neg", "0", "-1", "false", "no", "-", "b
 
 Progress = Callable[[str], None]
 
-#: The old name of :func:`~thumbs.learn.calibration.fit_platt_slope`, which tests/pipeline/test_model.py imports.
-_platt = fit_platt_slope
 
 
 def documents_sha256(documents: Sequence[Document]) -> str:
