@@ -477,7 +477,8 @@ RUNNER = """
 import sys
 sys.path.insert(0, {root!r})
 from tests.helpers.batch_fakes import FakeModel
-from thumbs.batch.engine import read_records, run_batch
+from thumbs.batch.engine import run_batch
+from thumbs.batch.sources import read_records
 
 if __name__ == "__main__":
     model = FakeModel(delay={delay!r}, pid_dir={pid_dir!r})

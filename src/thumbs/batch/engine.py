@@ -2,9 +2,9 @@
 
 It neither tokenizes, scores nor formats an analysis: a model object does that (see
 :class:`SupportsAnalyze`). This module takes a stream of records (read by
-:mod:`thumbs.sources`), hands chunks of them to the model (in worker processes with
+:mod:`thumbs.batch.sources`), hands chunks of them to the model (in worker processes with
 ``jobs > 1``, see :mod:`thumbs.parallel`) and writes one result per review, in input order,
-with flat memory however many reviews there are; :mod:`thumbs.outputs` writes the files.
+with flat memory however many reviews there are; :mod:`thumbs.batch.outputs` writes the files.
 
 * **Error results**: a record that could not be read, or on which the model raised, gets an
   error result and the batch goes on: a CSV/Parquet row has every column None except ``id``
@@ -21,8 +21,6 @@ with flat memory however many reviews there are; :mod:`thumbs.outputs` writes th
   after the reviews it holds. Without ``resume`` an old journal is silently overwritten.
   ``resume=True`` when ``OUTPUT`` exists and no journal does is an error ("already complete").
 
-``Record``, ``RecordStream`` and ``read_records`` are re-exported from :mod:`thumbs.sources`.
-
 >>> summary = run_batch(model, read_records(["reviews/"]), output="out.csv")  # doctest: +SKIP
 >>> summary.line()  # doctest: +SKIP
 'analyzed 1,000 reviews: 997 ok, 3 failed -> out.csv'
@@ -32,20 +30,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+from thumbs.batch.outputs import Results, json_line, output_format, publish, stdout_writer
+from thumbs.batch.sources import Record
 from thumbs.errors import DataNotFoundError, ThumbsError
-from thumbs.batch.outputs import OUTPUT_FORMATS, Results, json_line, output_format, publish, stdout_writer
 from thumbs.parallel import check_chunk_size, check_jobs, chunked, map_with
 from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
-from thumbs.batch.sources import Record, RecordStream, read_records
-from thumbs.corpora.tables import FORMATS as TABLE_FORMATS
-from thumbs.text.review import MAX_REVIEW_CHARS as DEFAULT_MAX_CHARS
 
 #: Keys of the JSON line written for a review that could not be analyzed.
 ERROR_JSON_KEYS = ("id", "label", "probability", "stars", "error")
@@ -53,21 +49,7 @@ ERROR_JSON_KEYS = ("id", "label", "probability", "stars", "error")
 JOURNAL_SUFFIX = ".partial"
 JOURNAL_VERSION = 1
 
-__all__ = [
-    "DEFAULT_CHUNK_SIZE",
-    "DEFAULT_MAX_CHARS",
-    "OUTPUT_FORMATS",
-    "TABLE_FORMATS",
-    "BatchSummary",
-    "Record",
-    "RecordStream",
-    "ResultLike",
-    "SupportsAnalyze",
-    "journal_path",
-    "output_format",
-    "read_records",
-    "run_batch",
-]
+__all__ = ["BatchSummary", "ResultLike", "SupportsAnalyze", "journal_path", "run_batch"]
 
 
 class ResultLike(Protocol):
@@ -135,7 +117,7 @@ def _analyze_records(as_rows: bool, model: SupportsAnalyze, records: list[Record
                 result = model.analyze(record.text, id=record.id)  # type: ignore[arg-type]
                 results.append(result.to_row() if as_rows else result.to_dict())
                 continue
-            except Exception as exc:  # noqa: BLE001 - one bad review must not stop the batch
+            except Exception as exc:
                 message = str(exc).strip().splitlines()
                 error = f"analysis failed: {type(exc).__name__}" + (f": {message[0]}" if message else "")
         results.append(_error_result(model, as_rows, record.id, error))
@@ -159,7 +141,7 @@ def _analyze_chunk(model: SupportsAnalyze, records: list[Record]) -> list[Result
         return None
     try:
         return list(analyze_batch([r.text for r in records], [r.id for r in records]))
-    except Exception:  # noqa: BLE001 - fall back to one record at a time
+    except Exception:
         return None
 
 
@@ -177,7 +159,7 @@ def run_batch(
     records: Iterable[Record],
     *,
     output: str | Path | None,
-    format: str | None = None,  # noqa: A002 - the option's name
+    format: str | None = None,
     jobs: int = 1,
     resume: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
