@@ -16,9 +16,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from thumbs.batch import engine
 from thumbs.batch.sources import read_records
-from thumbs.corpora.tables import FORMATS, read_table
+from thumbs.corpora.tables import read_table
 from thumbs.errors import DataFormatError
 from thumbs.text.review import MAX_REVIEW_CHARS
 
@@ -27,9 +26,7 @@ def errors(path: Path, text_column: str, id_column: str) -> list[tuple[str | Non
     return [(r.id, r.error) for r in read_records([str(path)], text_column=text_column, id_column=id_column)]
 
 
-def test_one_format_map_and_one_length_limit() -> None:
-    assert engine.TABLE_FORMATS is FORMATS
-    assert engine.DEFAULT_MAX_CHARS == MAX_REVIEW_CHARS
+def test_one_length_limit() -> None:
     assert inspect.signature(read_records).parameters["max_chars"].default == MAX_REVIEW_CHARS
 
 
