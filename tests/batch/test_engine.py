@@ -406,6 +406,7 @@ def test_progress_bar_reports_count_and_rate_on_stderr(capsys: pytest.CaptureFix
     assert "5/5" in err and "reviews/s" in err
 
 
+@pytest.mark.e2e
 def test_analyze_stream_yields_result_objects_in_order() -> None:
     items: list[Any] = [("a", "good"), "bad", ["c", "so good"]] * 50
     for jobs in (1, 2):
@@ -523,6 +524,7 @@ def check_resumed(tmp_path: Path, output: Path, fmt: str, jobs: int, n: int = 3_
     assert not journal.exists()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("fmt", "jobs"), [("csv", 1), ("parquet", 2)])
 def test_resume_after_the_process_is_killed(tmp_path: Path, fmt: str, jobs: int) -> None:
     process, output = start_runner(tmp_path, fmt, jobs)
@@ -535,6 +537,7 @@ def test_resume_after_the_process_is_killed(tmp_path: Path, fmt: str, jobs: int)
     check_resumed(tmp_path, output, fmt, jobs)
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_the_workers_quietly_and_keeps_the_journal(tmp_path: Path) -> None:
     process, output = start_runner(tmp_path, "jsonl", 2, start_new_session=True)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the parent and its workers

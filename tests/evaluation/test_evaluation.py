@@ -166,6 +166,7 @@ def test_evaluate_table_multiclass_and_reports_skipped_rows(tmp_path: Path) -> N
     assert "3-fold" in report.protocol
 
 
+@pytest.mark.e2e
 def test_cli_evaluate_json_on_a_table(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "reviews.csv", labelled_rows())
     result = run_cli(
@@ -179,6 +180,7 @@ def test_cli_evaluate_json_on_a_table(tmp_path: Path) -> None:
     assert row["model"] == "nb" and row["input"] == "full" and 0 <= row["accuracy"] <= 1
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -50,6 +50,7 @@ def test_reference_review_in_both_forms(require_corpus: Callable[[str], Path], r
     assert any(s.in_extract for s in a.sentences) and not all(s.in_extract for s in a.sentences)
 
 
+@pytest.mark.e2e
 @pytest.mark.data
 def test_ratings_are_a_target_on_a_users_table(require_corpus: Callable[[str], Path], tmp_path: Path) -> None:
     """`thumbs evaluate --data ... --rating-column`: the default recipe's stars, k-fold, on the table's ratings."""

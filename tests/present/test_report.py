@@ -161,6 +161,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300, check=False)
 
 
+@pytest.mark.e2e
 def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "reviews.csv", reviews(12))
     result = run_cli("evaluate", "--data", str(table), "--text-column", "review", "--label-column", "label",
@@ -171,6 +172,7 @@ def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
     assert list(sections_of(written.read_text(encoding="utf-8"))) == list(SECTIONS)
 
 
+@pytest.mark.e2e
 def test_cli_report_to_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "reviews.csv", reviews(4))
     result = run_cli("evaluate", "--data", str(table), "--text-column", "review", "--label-column", "label",

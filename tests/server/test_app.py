@@ -62,6 +62,7 @@ def test_analyze_one_review(client: TestClient) -> None:
     assert client.post("/v1/analyze", json={"text": NEGATIVE}).json()["label"] == "negative"
 
 
+@pytest.mark.e2e
 def test_results_equal_the_cli_json_for_the_same_text(client: TestClient, tmp_path: Path) -> None:
     review = tmp_path / "review.txt"
     review.write_text(POSITIVE, encoding="utf-8")
