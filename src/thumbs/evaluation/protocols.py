@@ -28,7 +28,10 @@ SEED = 0
 class EvaluationProtocol(Protocol):
     """Says how to split documents into (train, test) index pairs."""
 
-    description: str
+    @property
+    def description(self) -> str:
+        """The protocol in words, as printed with the results (read-only: the protocols are frozen)."""
+        ...
 
     def splits(self, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]: ...
 

@@ -196,7 +196,7 @@ class NgramIndex:
     def _raw_ids(self, tokens: Sequence[str]) -> IntArray:
         ids = np.fromiter(map(self._token_id.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
         for i in np.flatnonzero(ids < 0):  # rare: tokens never seen in training
-            ids[i] = self._unknown_id(tokens[i])
+            ids[i] = self._unknown_id(tokens[int(i)])
         return ids
 
     def _negate(self, ids: IntArray) -> IntArray:

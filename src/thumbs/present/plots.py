@@ -10,7 +10,7 @@ and no display is ever needed. The same functions serve
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -177,7 +177,7 @@ def star_error_figure(series: Sequence[tuple[str, NDArray[np.float64], NDArray[n
     return figure
 
 
-def ngram_figure(model: str, ngrams: dict[str, Sequence[tuple[str, float]]]) -> Figure:
+def ngram_figure(model: str, ngrams: Mapping[str, Sequence[tuple[str, float]]]) -> Figure:
     """The strongest n-grams of each class as horizontal bars (weight toward that class)."""
     figure, axes = _grid(len(ngrams), 2, (4.6, 0.28 * max((len(v) for v in ngrams.values()), default=1) + 1.2))
     for ax, (label, items) in zip(axes, ngrams.items(), strict=True):
