@@ -1,36 +1,14 @@
-"""Subjectivity extraction by minimum cut (Pang & Lee 2004, section 2.2).
+"""Subjectivity extraction by minimum cut (Pang & Lee 2004, section 2.2), solved by max-flow.
 
-Pang & Lee ("A Sentimental Education", ACL 2004) pick the subjective sentences
-of one review by partitioning them into a subjective class C1 and an objective
-class C2 so as to minimize
-
-    sum_{i in C1} ind_obj(i) + sum_{i in C2} ind_sub(i)
-        + sum_{i in C1, k in C2} assoc(i, k)
-
-where ``ind_sub(i) = p_i`` is a sentence-level subjectivity classifier's
-probability, ``ind_obj(i) = 1 - p_i``, and ``assoc`` rewards putting nearby
-sentences in the same class. This is a minimum s-t cut in the graph with
-edges ``s -> i`` (capacity ``ind_sub(i)``), ``i -> t`` (``ind_obj(i)``) and
-``i <-> k`` (``assoc(i, k)`` both ways); the sentences left on the source
-side form the subjective extract. The association follows the paper:
-
-    assoc(i, k) = strength * f(|i - k|)   if 1 <= |i - k| <= threshold else 0
-
-with ``f`` one of ``"const"`` (1), ``"exp"`` (``e^(1 - d)``) or
-``"inv_square"`` (``1 / d^2``).
-
-The cut is solved with a real max-flow algorithm,
-:func:`scipy.sparse.csgraph.maximum_flow`, which needs integer capacities:
-every capacity is multiplied by :data:`CAPACITY_SCALE` (10 000) and rounded,
-so probabilities are resolved to 1e-4 and the objective of any partition is
-off by at most half a unit per edge from the unrounded one. ``ind_obj`` is
-stored as ``CAPACITY_SCALE - round(p * CAPACITY_SCALE)`` so the two
-individual scores of a sentence still add up to exactly one. When several
-cuts are minimal, the extract is the smallest one (the sentences reachable
-from the source in the residual graph); in particular a sentence with
-``p = 0.5`` and no association is left out.
-
-The module works on arrays only; it knows nothing about text.
+The subjective sentences of a review are the source side of a minimum s-t cut:
+each sentence pays its subjectivity to be called objective and the rest to be
+called subjective, and sentences at most ``threshold`` apart pay their
+association to be split. :class:`MinCutExtractor` builds that network with the
+integer capacities of :mod:`thumbs.pipeline.extract` and solves it with
+:func:`scipy.sparse.csgraph.maximum_flow`; among several minimal cuts it keeps
+the smallest extract. The reproduction (``thumbs evaluate``) uses it; analyzing a
+review uses the same cut found by dynamic programming. docs/architecture.md
+gives the objective and why the two agree. Arrays only: it knows nothing of text.
 
 Example:
 

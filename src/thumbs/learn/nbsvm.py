@@ -1,24 +1,13 @@
 """NBSVM: an SVM over naive-Bayes-scaled presence features (Wang & Manning 2012).
 
-Wang & Manning ("Baselines and Bigrams", ACL 2012, section 2.3) scale each
-binarized feature by its naive Bayes log-count ratio and train a linear SVM on
-the result, then shrink the weights toward their mean magnitude:
-
-1. ``x = presence(X)``;
-2. ``p = alpha + sum of x over positive documents``,
-   ``q = alpha + sum of x over negative documents``,
-   ``r = log((p / ||p||_1) / (q / ||q||_1))``;
-3. train an L2-regularized squared-hinge SVM (liblinear, ``C``, with bias)
-   on ``x * r`` giving ``w, b``;
-4. interpolate ``w' = (1 - beta) * w_bar + beta * w`` with the scalar mean
-   magnitude ``w_bar = ||w||_1 / |V|``; keep ``b``.
-
-Because ``(x * r) @ w' = x @ (w' * r)``, the model is linear in the original
-presence features: this class stores ``coef_ = w' * r`` and ``intercept_ = b``
-so that ``decision_function(X) == presence(X) @ coef_.T + intercept_`` and
-every decision splits exactly into per-feature contributions.
-
-For more than two classes each class gets its own one-vs-rest ``r`` and SVM.
+Each presence feature is scaled by its naive Bayes log-count ratio ``r``, a
+linear SVM is trained on the scaled features, and its weights are shrunk toward
+their mean magnitude by ``beta`` (Wang & Manning, "Baselines and Bigrams", ACL
+2012, section 2.3). The result is linear in the presence features themselves, so
+this class stores ``coef_ = w' * r``: ``decision_function(X) == presence(X) @
+coef_.T + intercept_``, and a decision splits exactly into per-feature
+contributions (docs/architecture.md derives it). More than two classes: one
+one-vs-rest ``r`` and SVM per class.
 
 Example:
 
