@@ -141,8 +141,19 @@ def count_rows(path: Path) -> int:
 def measure(table: Path, output: Path, rows: int, jobs: int) -> Measurement:
     """Run ``thumbs analyze`` on ``table`` into ``output``, sampling its process tree's memory."""
     command = [
-        sys.executable, "-m", "thumbs", "analyze", str(table),
-        "--text-column", "text", "--format", "csv", "-o", str(output), "--jobs", str(jobs),
+        sys.executable,
+        "-m",
+        "thumbs",
+        "analyze",
+        str(table),
+        "--text-column",
+        "text",
+        "--format",
+        "csv",
+        "-o",
+        str(output),
+        "--jobs",
+        str(jobs),
     ]
     log = output.with_suffix(".stderr")
     with open(log, "wb") as stderr:
@@ -155,7 +166,10 @@ def measure(table: Path, output: Path, rows: int, jobs: int) -> Measurement:
             time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - start
     if child.returncode != 0:
-        print(f"thumbs analyze exited with {child.returncode}:\n{log.read_text(errors='replace')[-2000:]}", file=sys.stderr)
+        print(
+            f"thumbs analyze exited with {child.returncode}:\n{log.read_text(errors='replace')[-2000:]}",
+            file=sys.stderr,
+        )
     return Measurement(rows, jobs, wall, peak, count_rows(output), child.returncode)
 
 
@@ -172,15 +186,23 @@ def print_table(results: list[Measurement]) -> None:
     if len(results) > 1:
         small, large = min(results, key=lambda m: m.rows), max(results, key=lambda m: m.rows)
         ratio = large.peak_rss_bytes / small.peak_rss_bytes if small.peak_rss_bytes else float("nan")
-        print(f"\npeak RSS at {large.rows:,} rows / at {small.rows:,} rows: {ratio:.2f}x "
-              f"for {large.rows / small.rows:,.0f}x the rows")
+        print(
+            f"\npeak RSS at {large.rows:,} rows / at {small.rows:,} rows: {ratio:.2f}x "
+            f"for {large.rows / small.rows:,.0f}x the rows"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, action="append", help="table size; repeat for several (default: 10000 and 1000000)")
-    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes (default: all cores)")
-    parser.add_argument("--workdir", type=Path, default=None, help="where to put the temporary tables (default: the system's)")
+    parser.add_argument(
+        "--rows", type=int, action="append", help="table size; repeat for several (default: 10000 and 1000000)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="where to put the temporary tables (default: the system's)"
+    )
     args = parser.parse_args()
     sizes = args.rows or list(DEFAULT_ROWS)
     if any(n < 1 for n in sizes) or args.jobs < 1:

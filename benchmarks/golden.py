@@ -66,9 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "analyze": digest([a.to_json() for a in analyses]),
         "predict": digest(model.predict(texts)),
-        "rate": digest([f"{s!r} {p!r} {r!r}" for s, p, r in zip(scores.tolist(), probability.tolist(), stars.tolist())]),
+        "rate": digest(
+            [f"{s!r} {p!r} {r!r}" for s, p, r in zip(scores.tolist(), probability.tolist(), stars.tolist())]
+        ),
     }
-    print(f"thumbs {thumbs.__version__}; {len(reviews):,} reviews ({', '.join(f'{n} {k}' for k, n in SAMPLES.items())}), seed {args.seed}")
+    print(
+        f"thumbs {thumbs.__version__}; {len(reviews):,} reviews ({', '.join(f'{n} {k}' for k, n in SAMPLES.items())}), seed {args.seed}"
+    )
     for name, value in figures.items():
         print(f"{name:8} sha256 {value}")
     print(f"({time.perf_counter() - start:.1f} s)")

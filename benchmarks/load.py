@@ -54,7 +54,13 @@ class Tally:
 
 
 async def _client(
-    http: aiohttp.ClientSession, url: str, bodies: list[bytes], budget: list[int], deadline: float, seed: int, tally: Tally
+    http: aiohttp.ClientSession,
+    url: str,
+    bodies: list[bytes],
+    budget: list[int],
+    deadline: float,
+    seed: int,
+    tally: Tally,
 ) -> None:
     """Post reviews one after another until the deadline or the shared request budget runs out."""
     rng = random.Random(seed)
@@ -66,7 +72,7 @@ async def _client(
             async with http.post(url, data=body, headers=JSON) as response:
                 await response.read()
                 status = response.status
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             tally.fail(type(exc).__name__)
             continue
         if status == 200:
@@ -75,7 +81,9 @@ async def _client(
             tally.fail(f"HTTP {status}")
 
 
-async def run_load(base_url: str, texts: Sequence[str], clients: int, seconds: float, max_requests: int) -> tuple[Tally, float]:
+async def run_load(
+    base_url: str, texts: Sequence[str], clients: int, seconds: float, max_requests: int
+) -> tuple[Tally, float]:
     """Drive ``clients`` concurrent clients against ``base_url``; the tally and the seconds it took.
 
     The clients use aiohttp: at these rates httpx's client took a whole core
@@ -109,7 +117,18 @@ def _free_port() -> int:
 def start_server(workers: int, log_path: str) -> tuple[subprocess.Popen[bytes], str]:
     """``thumbs serve`` on a free loopback port, once it answers /v1/health."""
     port = _free_port()
-    command = [sys.executable, "-m", "thumbs", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "thumbs",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     log = open(log_path, "wb")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -156,12 +175,16 @@ def report(tally: Tally, elapsed: float, clients: int, workers: int | None) -> b
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=os.environ.get("THUMBS_DATA"), help="corpora folder (default: $THUMBS_DATA)")
+    parser.add_argument(
+        "--data-dir", default=os.environ.get("THUMBS_DATA"), help="corpora folder (default: $THUMBS_DATA)"
+    )
     parser.add_argument("--url", help="load this running server instead of starting one (e.g. http://127.0.0.1:8000)")
     parser.add_argument("--workers", type=int, default=2, help="thumbs serve --workers (default 2: one per core)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long to send (default 30)")
-    parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests (default 100,000)")
+    parser.add_argument(
+        "--max-requests", type=int, default=100_000, help="stop after this many requests (default 100,000)"
+    )
     args = parser.parse_args(argv)
 
     documents = load_corpus("imdb", args.data_dir, splits=("test",))

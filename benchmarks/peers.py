@@ -87,7 +87,9 @@ def one_core() -> Iterator[None]:
                 pass
 
 
-def timed(label: Callable[[Sequence[str]], Any], texts: Sequence[str], chunk: int | None = None) -> tuple[list[Any], float]:
+def timed(
+    label: Callable[[Sequence[str]], Any], texts: Sequence[str], chunk: int | None = None
+) -> tuple[list[Any], float]:
     """Outputs of ``label`` over ``texts`` (in chunks, concatenated) and the seconds it took on one core."""
     label(list(texts[:WARMUP]))
     parts = [texts[i : i + chunk] for i in range(0, len(texts), chunk)] if chunk else [texts]
@@ -153,7 +155,8 @@ class NltkNaiveBayes:
         self.words = [w for w, _ in counts.most_common(NLTK_WORDS)]
         self.classes = sorted(set(labels))
         self.classifier = nltk.NaiveBayesClassifier.train(
-            (self.features(text), label) for text, label in zip(texts, labels)  # one pass: memory stays small
+            (self.features(text), label)
+            for text, label in zip(texts, labels)  # one pass: memory stays small
         )
 
     def features(self, text: str) -> dict[str, bool]:
@@ -205,12 +208,16 @@ PEERS: tuple[Peer, ...] = (
 
 def available(peer: Peer) -> str | None:
     """None if the peer's package imports, else the one-line reason it is skipped."""
-    module = {"vaderSentiment": "vaderSentiment.vaderSentiment", "textblob": "textblob", "nltk": "nltk",
-              "scikit-learn": "sklearn"}[peer.package]
+    module = {
+        "vaderSentiment": "vaderSentiment.vaderSentiment",
+        "textblob": "textblob",
+        "nltk": "nltk",
+        "scikit-learn": "sklearn",
+    }[peer.package]
     try:
         __import__(module)
     except ImportError:
-        return f"{peer.name} skipped: `pip install {peer.package}` (or `pip install -e \".[bench]\"`)"
+        return f'{peer.name} skipped: `pip install {peer.package}` (or `pip install -e ".[bench]"`)'
     return None
 
 
@@ -228,8 +235,9 @@ def subset(documents: Sequence[Document], limit: int | None) -> list[Document]:
     return [d for d in documents if id(d) in kept]
 
 
-def summarize(dataset: str, peer: str, kind: str, setting: str, folds: Sequence[FoldPredictions],
-              seconds: float | None) -> tuple[PeerResult, tuple[str, np.ndarray, np.ndarray, float] | None]:
+def summarize(
+    dataset: str, peer: str, kind: str, setting: str, folds: Sequence[FoldPredictions], seconds: float | None
+) -> tuple[PeerResult, tuple[str, np.ndarray, np.ndarray, float] | None]:
     """A result row (accuracy: mean over folds; F1 and ECE pooled) and the calibration curve, if probabilistic."""
     from sklearn.metrics import f1_score
 
@@ -244,16 +252,28 @@ def summarize(dataset: str, peer: str, kind: str, setting: str, folds: Sequence[
         ece = expected_calibration_error(probability, is_second)
         curve = (peer, probability, is_second, ece)
     row = PeerResult(
-        dataset=dataset, peer=peer, kind=kind, setting=setting, documents=len(truth),
-        accuracy=float(np.mean(accuracies)), std=float(np.std(accuracies)) if len(folds) > 1 else None,
-        macro_f1=float(f1_score(truth, predicted, average="macro")), ece=ece,
+        dataset=dataset,
+        peer=peer,
+        kind=kind,
+        setting=setting,
+        documents=len(truth),
+        accuracy=float(np.mean(accuracies)),
+        std=float(np.std(accuracies)) if len(folds) > 1 else None,
+        macro_f1=float(f1_score(truth, predicted, average="macro")),
+        ece=ece,
         reviews_per_second=len(truth) / seconds if seconds else None,
     )
     return row, curve
 
 
-def run_dataset(dataset: str, documents: Sequence[Document], peers: Sequence[Peer], folds: int, jobs: int | None,
-                say: Callable[[str], None]) -> tuple[list[PeerResult], list[tuple[str, np.ndarray, np.ndarray, float]]]:
+def run_dataset(
+    dataset: str,
+    documents: Sequence[Document],
+    peers: Sequence[Peer],
+    folds: int,
+    jobs: int | None,
+    say: Callable[[str], None],
+) -> tuple[list[PeerResult], list[tuple[str, np.ndarray, np.ndarray, float]]]:
     """Every peer on one dataset: result rows and calibration curves."""
     labels = labels_of(documents)
     protocol = corpus_protocol(dataset, documents, folds)
@@ -265,8 +285,14 @@ def run_dataset(dataset: str, documents: Sequence[Document], peers: Sequence[Pee
     rows: list[PeerResult] = []
     curves: list[tuple[str, np.ndarray, np.ndarray, float]] = []
 
-    def keep(peer: str, kind: str, setting: str, fold_list: Sequence[FoldPredictions], seconds: float | None,
-             plot: bool = True) -> None:
+    def keep(
+        peer: str,
+        kind: str,
+        setting: str,
+        fold_list: Sequence[FoldPredictions],
+        seconds: float | None,
+        plot: bool = True,
+    ) -> None:
         row, curve = summarize(dataset, peer, kind, setting, fold_list, seconds)
         rows.append(row)
         if curve is not None and plot:
@@ -286,8 +312,9 @@ def run_dataset(dataset: str, documents: Sequence[Document], peers: Sequence[Pee
     collector = PredictionCollector(on_predictor=time_predictor)
     models = (["default"] if dataset in LEXICON_DATASETS else []) + list(DEFAULT_MODELS[dataset])
     say(f"{dataset}: thumbs evaluate --model {' --model '.join(models)}")
-    report = evaluate_corpus(dataset, models=models, folds=folds, jobs=jobs, collector=collector,
-                             extracts=False, documents=documents)
+    report = evaluate_corpus(
+        dataset, models=models, folds=folds, jobs=jobs, collector=collector, extracts=False, documents=documents
+    )
     default_setting = "zero-shot" if dataset == "polarity" else "aclImdb train"
     for row in report.results:
         setting = default_setting if row.model == "default" else trained_on
@@ -295,9 +322,16 @@ def run_dataset(dataset: str, documents: Sequence[Document], peers: Sequence[Pee
     if dataset in LEXICON_DATASETS:
         say(f"{dataset}: thumbs default, full analysis")
         analyses, seconds = timed(fresh_default().analyze_batch, texts, ANALYSIS_CHUNK)
-        fold = FoldPredictions("full", classes, labels[tested], np.array([a.label for a in analyses]),
-                               probability=np.array([a.probability for a in analyses]))
-        keep("thumbs default, full analysis", "thumbs", default_setting, [fold], seconds, plot=False)  # same P as predict
+        fold = FoldPredictions(
+            "full",
+            classes,
+            labels[tested],
+            np.array([a.label for a in analyses]),
+            probability=np.array([a.probability for a in analyses]),
+        )
+        keep(
+            "thumbs default, full analysis", "thumbs", default_setting, [fold], seconds, plot=False
+        )  # same P as predict
 
     for peer in peers:
         if dataset not in peer.datasets:
@@ -306,7 +340,13 @@ def run_dataset(dataset: str, documents: Sequence[Document], peers: Sequence[Pee
         if peer.kind == "lexicon":
             scores, seconds = timed(peer.make(), texts, peer.chunk)
             predicted = np.where(np.asarray(scores) >= 0, "positive", "negative")
-            keep(peer.name, peer.kind, "zero-shot", [FoldPredictions(peer.name, classes, labels[tested], predicted)], seconds)
+            keep(
+                peer.name,
+                peer.kind,
+                "zero-shot",
+                [FoldPredictions(peer.name, classes, labels[tested], predicted)],
+                seconds,
+            )
             continue
         fold_list, total = [], 0.0
         for train, test in splits:
@@ -314,8 +354,11 @@ def run_dataset(dataset: str, documents: Sequence[Document], peers: Sequence[Pee
             out, seconds = timed(model.predict, [documents[i].text for i in test], peer.chunk)
             total += seconds
             probability = None if out and out[0][1] is None else np.array([p for _, p in out])
-            fold_list.append(FoldPredictions(peer.name, classes, labels[test], np.array([label for label, _ in out]),
-                                             probability=probability))
+            fold_list.append(
+                FoldPredictions(
+                    peer.name, classes, labels[test], np.array([label for label, _ in out]), probability=probability
+                )
+            )
         keep(peer.name, peer.kind, trained_on, fold_list, total)
     return rows, curves
 
@@ -367,8 +410,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         dataset_rows, curves[dataset] = run_dataset(dataset, documents, peers, args.folds, args.jobs, say)
         rows += dataset_rows
     command = shlex.join(["python", "benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])])
-    written = write_docs(Path(args.out), rows, curves, {d: reference(d, rows) for d in datasets}, command,
-                         time.perf_counter() - start, skipped)
+    written = write_docs(
+        Path(args.out),
+        rows,
+        curves,
+        {d: reference(d, rows) for d in datasets},
+        command,
+        time.perf_counter() - start,
+        skipped,
+    )
     for line in written.table_lines:
         print(line)
     print(f"wrote {written.markdown} and {len(written.images)} PNG(s) in {written.markdown.parent / 'benchmarks'}")

@@ -26,8 +26,8 @@ import time
 from collections.abc import Callable, Sequence
 
 from thumbs.corpora import load_corpus
-from thumbs.pipeline.model import Model, load_model
 from thumbs.parallel import chunked, ordered_map
+from thumbs.pipeline.model import Model, load_model
 
 #: Reviews per call of the fast path and per task sent to a worker.
 LABEL_CHUNK = 1000
@@ -97,22 +97,40 @@ def measure(texts: Sequence[str], model: Model) -> list[tuple[str, int, float]]:
     n = len(texts)
     model.predict(texts[:LABEL_CHUNK])  # warm the chunk memo as a long run would be
     rows = [("VADER (vaderSentiment)", 1, _timed(lambda: [vader.polarity_scores(t) for t in texts], n))]
-    rows.append(("thumbs labels (predict)", 1, _timed(lambda: [model.predict(c) for c in chunked(texts, LABEL_CHUNK)], n)))
-    rows.append((
-        "thumbs labels (predict)", 2,
-        _timed(lambda: list(ordered_map(_labels, chunked(texts, LABEL_CHUNK), jobs=2, initializer=_install, initargs=(model,))), n),
-    ))
-    rows.append((
-        "thumbs full analysis", 1, _timed(lambda: [model.analyze_batch(c) for c in chunked(texts, ANALYSIS_CHUNK)], n)
-    ))
-    rows.append(("thumbs full analysis", 2, _timed(lambda: list(model.analyze_many(texts, jobs=2, chunk_size=ANALYSIS_CHUNK)), n)))
+    rows.append(
+        ("thumbs labels (predict)", 1, _timed(lambda: [model.predict(c) for c in chunked(texts, LABEL_CHUNK)], n))
+    )
+    rows.append(
+        (
+            "thumbs labels (predict)",
+            2,
+            _timed(
+                lambda: list(
+                    ordered_map(_labels, chunked(texts, LABEL_CHUNK), jobs=2, initializer=_install, initargs=(model,))
+                ),
+                n,
+            ),
+        )
+    )
+    rows.append(
+        ("thumbs full analysis", 1, _timed(lambda: [model.analyze_batch(c) for c in chunked(texts, ANALYSIS_CHUNK)], n))
+    )
+    rows.append(
+        (
+            "thumbs full analysis",
+            2,
+            _timed(lambda: list(model.analyze_many(texts, jobs=2, chunk_size=ANALYSIS_CHUNK)), n),
+        )
+    )
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("THUMBS_DATA"))
-    parser.add_argument("--limit", type=int, default=25_000, help="reviews of aclImdb test to use (default: all 25,000)")
+    parser.add_argument(
+        "--limit", type=int, default=25_000, help="reviews of aclImdb test to use (default: all 25,000)"
+    )
     args = parser.parse_args()
     texts = [d.text for d in load_corpus("imdb", args.data_dir, splits=("test",))][: args.limit]
     start = time.perf_counter()
@@ -121,13 +139,17 @@ def main() -> None:
     with PeakMemory() as memory:
         rows = measure(texts, model)
     vader_per_core = rows[0][2]
-    print(f"{len(texts):,} aclImdb test reviews; {os.cpu_count()} cores; python {sys.version.split()[0]}; "
-          f"default model loaded in {load_seconds:.2f} s")
+    print(
+        f"{len(texts):,} aclImdb test reviews; {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+        f"default model loaded in {load_seconds:.2f} s"
+    )
     print(f"{'':28s} {'jobs':>4s} {'reviews/s':>10s} {'per core':>9s} {'x VADER/core':>13s}")
     for name, jobs, rate in rows:
         print(f"{name:28s} {jobs:4d} {rate:10,.0f} {rate / jobs:9,.0f} {rate / jobs / vader_per_core:13.1f}")
-    print(f"peak memory: this process {memory.this_process_mib():,.0f} MiB (it holds the {len(texts):,} texts), "
-          f"worker processes together {memory.workers_mib:,.0f} MiB")
+    print(
+        f"peak memory: this process {memory.this_process_mib():,.0f} MiB (it holds the {len(texts):,} texts), "
+        f"worker processes together {memory.workers_mib:,.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

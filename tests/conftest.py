@@ -78,7 +78,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 def chromium_path() -> Path:
     """Debian's chromium; skip without it, or fail under THUMBS_REQUIRE_BROWSER=1 (CI)."""
     if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} not found: install Debian's chromium (make browser) to run the browser tests", "THUMBS_REQUIRE_BROWSER")
+        _missing(
+            f"{CHROMIUM} not found: install Debian's chromium (make browser) to run the browser tests",
+            "THUMBS_REQUIRE_BROWSER",
+        )
     return CHROMIUM
 
 
@@ -201,7 +204,7 @@ def http_server() -> Iterator[Served]:
     served = Served()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             served.hits.append(self.path)
             status, body, mode = served.routes.get(self.path, (404, b"not found", "ok"))
             self.send_response(status)
@@ -215,7 +218,7 @@ def http_server() -> Iterator[Served]:
                 return
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

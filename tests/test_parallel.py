@@ -6,14 +6,12 @@ import os
 import sys
 from collections.abc import Iterator
 from itertools import islice
-from pathlib import Path
 
 import pytest
 
-import tests.helpers.batch_fakes as batch_fakes  # noqa: E402
-
-from thumbs.errors import ThumbsError  # noqa: E402
-from thumbs.parallel import chunked, ordered_map, start_method  # noqa: E402
+import tests.helpers.batch_fakes as batch_fakes
+from thumbs.errors import ThumbsError
+from thumbs.parallel import chunked, ordered_map, start_method
 
 #: Every test here starts processes (the CLI, workers, a server or the browser).
 pytestmark = pytest.mark.e2e
@@ -73,7 +71,9 @@ def test_workers_keep_input_order() -> None:
 
 
 def test_workers_run_the_initializer() -> None:
-    results = ordered_map(batch_fakes.add_offset, range(20), jobs=2, initializer=batch_fakes.set_offset, initargs=(1000,))
+    results = ordered_map(
+        batch_fakes.add_offset, range(20), jobs=2, initializer=batch_fakes.set_offset, initargs=(1000,)
+    )
     assert list(results) == [1000 + x for x in range(20)]
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 #: metadata slows ``import thumbs``.
 __version__ = "0.1.0"
 
-from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, SentenceAnalysis
 from thumbs.errors import ThumbsError
+from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, SentenceAnalysis
 from thumbs.pipeline.model import Model, load_model
 
 

@@ -213,7 +213,6 @@ def _with_shared(function: Callable[[Any, list[T]], R], chunk: list[T]) -> R:
     return function(_shared, chunk)
 
 
-
 def _start_worker(initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
     """Ignore Ctrl-C (the parent handles it), watch the parent, then run the initializer."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

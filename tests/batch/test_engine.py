@@ -23,10 +23,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.helpers.batch_fakes import BOOM, FakeModel, Interrupted, expected_label, wait_until_gone  # noqa: E402
+from tests.helpers.batch_fakes import BOOM, FakeModel, Interrupted, expected_label, wait_until_gone
 from thumbs.batch.engine import BatchSummary, journal_path, run_batch
 from thumbs.batch.sources import Record, read_records
-from thumbs.errors import DataFormatError, DataNotFoundError, ThumbsError  # noqa: E402
+from thumbs.errors import DataFormatError, DataNotFoundError, ThumbsError
 from thumbs.pipeline.stream import analyze_stream
 
 #: The repository root: the runner imports tests.helpers from it.
@@ -166,16 +166,19 @@ def test_stdin_with_a_text_column_is_json_lines_or_csv(monkeypatch: pytest.Monke
 
 def test_csv_streams_rows_with_ids_and_turns_bad_rows_into_errors(tmp_path: Path) -> None:
     path = tmp_path / "reviews.csv"
-    write(path, (
-        b"\xef\xbb\xbfid,text,extra\r\n"
-        b'r1,"a good film, with a comma\nand a second line",x\r\n'
-        b"\r\n"  # a blank line is not a record
-        b"r2,too,many,fields\r\n"
-        b"r3,caf\xe9 latin-1,x\r\n"
-        b"r4,   ,x\r\n"
-        b",no id here,x\r\n"
-        b"r6,BOOM,x\r\n"
-    ))
+    write(
+        path,
+        (
+            b"\xef\xbb\xbfid,text,extra\r\n"
+            b'r1,"a good film, with a comma\nand a second line",x\r\n'
+            b"\r\n"  # a blank line is not a record
+            b"r2,too,many,fields\r\n"
+            b"r3,caf\xe9 latin-1,x\r\n"
+            b"r4,   ,x\r\n"
+            b",no id here,x\r\n"
+            b"r6,BOOM,x\r\n"
+        ),
+    )
     records = read_records([str(path)], text_column="text", id_column="id")
     assert records.total is None
     got = summarize(records)
@@ -243,7 +246,9 @@ def test_parquet_is_streamed_in_batches_and_counted_from_its_metadata(tmp_path: 
     assert got[n - 1].text == values[n - 1]
     numbers = tmp_path / "numbers.parquet"
     pq.write_table(pa.table({"text": [1, 2]}), numbers)
-    assert [r.error for r in read_records([str(numbers)], text_column="text")] == ["the text is a number, not a string"] * 2
+    assert [r.error for r in read_records([str(numbers)], text_column="text")] == [
+        "the text is a number, not a string"
+    ] * 2
 
 
 def test_several_sources_are_numbered_in_one_sequence(tmp_path: Path) -> None:
@@ -271,7 +276,9 @@ def test_whole_input_mistakes_are_one_line_errors_raised_before_reading(tmp_path
     one_line_error(DataFormatError, lambda: read_records([str(jsonl)], text_column="text"), "'body', 'key'")
     one_line_error(DataFormatError, lambda: read_records([str(parquet)], text_column="text"), "'body'")
     one_line_error(DataFormatError, lambda: read_records([str(write(tmp_path / "x.parquet", "no"))], text_column="t"))
-    one_line_error(DataFormatError, lambda: read_records([str(write(tmp_path / "e.csv", ""))], text_column="t"), "header")
+    one_line_error(
+        DataFormatError, lambda: read_records([str(write(tmp_path / "e.csv", ""))], text_column="t"), "header"
+    )
     one_line_error(ThumbsError, lambda: read_records([]), "no input")
     one_line_error(ThumbsError, lambda: read_records(["-", "-"]), "stdin")
 
@@ -313,8 +320,12 @@ def test_each_output_format_has_one_row_per_input_in_order(
     source, values = table_300
     output = tmp_path / f"out.{fmt}"
     summary = run_batch(
-        FakeModel(), read_records([str(source)], text_column="text", id_column="id"),
-        output=output, jobs=jobs, chunk_size=7, progress=False,
+        FakeModel(),
+        read_records([str(source)], text_column="text", id_column="id"),
+        output=output,
+        jobs=jobs,
+        chunk_size=7,
+        progress=False,
     )
     assert summary == BatchSummary(n_records=300, n_errors=2, n_skipped_resumed=0, output=str(output))
     check_rows(read_output(output, fmt), values, fmt)
@@ -327,8 +338,13 @@ def test_parquet_types_come_from_names_and_values(tmp_path: Path, table_300: tup
     run_batch(FakeModel(), read_records([str(source)], text_column="text"), output=output, chunk_size=50)
     schema = pq.read_schema(output)
     assert [(f.name, str(f.type)) for f in schema] == [
-        ("id", "string"), ("label", "string"), ("probability", "double"), ("stars", "double"),
-        ("length", "int64"), ("positive", "bool"), ("error", "string"),
+        ("id", "string"),
+        ("label", "string"),
+        ("probability", "double"),
+        ("stars", "double"),
+        ("length", "int64"),
+        ("positive", "bool"),
+        ("error", "string"),
     ]
 
 
@@ -359,7 +375,7 @@ def test_stdout_gets_json_lines_or_csv_as_they_are_ready(capsys: pytest.CaptureF
 class ModelWithErrorResults(FakeModel):
     """A model that builds its own results for reviews it cannot analyze."""
 
-    def error_result(self, id: str | None, error: str) -> FakeFailure:  # noqa: A002 - the contract
+    def error_result(self, id: str | None, error: str) -> FakeFailure:
         return FakeFailure(id, error)
 
 
@@ -387,7 +403,9 @@ def test_a_model_can_shape_its_own_error_results(tmp_path: Path) -> None:
 
 def test_bad_outputs_are_one_line_errors(tmp_path: Path) -> None:
     records = [Record(0, "a", "good", None)]
-    one_line_error(DataNotFoundError, lambda: run_batch(FakeModel(), records, output=tmp_path / "no" / "o.csv"), "create")
+    one_line_error(
+        DataNotFoundError, lambda: run_batch(FakeModel(), records, output=tmp_path / "no" / "o.csv"), "create"
+    )
     one_line_error(ThumbsError, lambda: run_batch(FakeModel(), records, output=tmp_path), "folder")
     one_line_error(ThumbsError, lambda: run_batch(FakeModel(), records, output=None, chunk_size=0), "chunk size")
     one_line_error(ThumbsError, lambda: run_batch(FakeModel(), records, output=tmp_path / "o.csv", jobs=0), "--jobs")
@@ -455,11 +473,15 @@ def test_resume_refuses_a_journal_of_other_inputs_or_another_format(tmp_path: Pa
     records = [Record(i, f"r{i}", "good", None) for i in range(30)]
     output = tmp_path / "out.csv"
     with pytest.raises(Interrupted):
-        run_batch(FakeModel(interrupt_at="stop"), [*records[:20], Record(20, "x", "stop", None)], output=output, chunk_size=5)
+        run_batch(
+            FakeModel(interrupt_at="stop"), [*records[:20], Record(20, "x", "stop", None)], output=output, chunk_size=5
+        )
     others = [Record(i, f"other{i}", "good", None) for i in range(30)]
     one_line_error(ThumbsError, lambda: run_batch(FakeModel(), others, output=output, resume=True), "does not match")
     one_line_error(
-        ThumbsError, lambda: run_batch(FakeModel(), records, output=output, format="jsonl", resume=True), "another format"
+        ThumbsError,
+        lambda: run_batch(FakeModel(), records, output=output, format="jsonl", resume=True),
+        "another format",
     )
     summary = run_batch(FakeModel(), records, output=output, resume=True)
     assert (summary.n_records, summary.n_skipped_resumed) == (30, 20)
@@ -488,16 +510,26 @@ if __name__ == "__main__":
 """
 
 
-def start_runner(tmp_path: Path, fmt: str, jobs: int, n: int = 3_000, **popen: Any) -> tuple[subprocess.Popen[bytes], Path]:
+def start_runner(
+    tmp_path: Path, fmt: str, jobs: int, n: int = 3_000, **popen: Any
+) -> tuple[subprocess.Popen[bytes], Path]:
     """Start a Python process analyzing ``n`` CSV reviews slowly into ``out.{fmt}``; wait until it is under way."""
     values = texts(n)
     source = write_csv(tmp_path / "in.csv", [[f"id{i}", t] for i, t in enumerate(values)])
     output = tmp_path / f"out.{fmt}"
     journal = journal_path(output)
     (tmp_path / "pids").mkdir()
-    script = write(tmp_path / "runner.py", textwrap.dedent(RUNNER).format(
-        root=str(ROOT), delay=0.001, pid_dir=str(tmp_path / "pids"), source=str(source), output=str(output), jobs=jobs,
-    ))
+    script = write(
+        tmp_path / "runner.py",
+        textwrap.dedent(RUNNER).format(
+            root=str(ROOT),
+            delay=0.001,
+            pid_dir=str(tmp_path / "pids"),
+            source=str(source),
+            output=str(output),
+            jobs=jobs,
+        ),
+    )
     process = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, **popen)
     deadline = time.monotonic() + 60
     while not (journal.exists() and journal.read_bytes().count(b"\n") > 200):

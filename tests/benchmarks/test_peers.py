@@ -57,7 +57,9 @@ def write_tiny_corpora(root: Path) -> Path:
     lines = {label: [review(label, i).split("\n")[0] for i in range(15)] for label in ("pos", "neg")}
     (root / "rt-polaritydata").mkdir()
     for label in ("pos", "neg"):
-        (root / "rt-polaritydata" / f"rt-polarity.{label}").write_bytes("\n".join(lines[label]).encode("latin-1") + b"\n")
+        (root / "rt-polaritydata" / f"rt-polarity.{label}").write_bytes(
+            "\n".join(lines[label]).encode("latin-1") + b"\n"
+        )
     (root / "rotten_imdb").mkdir()
     for name, phrases in (("quote", OPINION), ("plot", PLOT)):
         text = "\n".join(f"{phrases[i % 4]} , day {i} ." for i in range(15)) + "\n"
@@ -116,7 +118,9 @@ def test_every_peer_is_scored_on_every_text_of_its_dataset(run: tuple[int, str, 
 def test_subset_keeps_every_fold_and_split(peers: ModuleType) -> None:
     from thumbs.corpora import Document
 
-    documents = [Document(f"{label}/{i}", "text", label, fold=i // 10) for label in ("positive", "negative") for i in range(100)]
+    documents = [
+        Document(f"{label}/{i}", "text", label, fold=i // 10) for label in ("positive", "negative") for i in range(100)
+    ]
     kept = peers.subset(documents, 10)
     assert len(kept) == 20 and {d.fold for d in kept} == set(range(10))
     assert peers.subset(documents, None) == documents
@@ -145,8 +149,13 @@ def test_checks_say_yes_or_no_with_the_margin() -> None:
     def row(peer: str, kind: str, accuracy: float, speed: float) -> object:
         return doc.PeerResult("imdb", peer, kind, "", 10, accuracy, None, accuracy, None, speed)
 
-    lines = doc.checks([row("thumbs default", "thumbs", 0.9, 1000.0), row("VADER", "lexicon", 0.7, 50.0),
-                        row("TextBlob (PatternAnalyzer)", "lexicon", 0.92, 200.0)])
+    lines = doc.checks(
+        [
+            row("thumbs default", "thumbs", 0.9, 1000.0),
+            row("VADER", "lexicon", 0.7, 50.0),
+            row("TextBlob (PatternAnalyzer)", "lexicon", 0.92, 200.0),
+        ]
+    )
     assert "ahead of every peer in accuracy: **no**" in lines[0] and "TextBlob" in lines[0]
     assert "VADER's reviews/s per core: yes (20.0x" in lines[1]
     assert "**no** (5.0x" in lines[2]

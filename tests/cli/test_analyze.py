@@ -30,8 +30,7 @@ POSITIVE = (
     "Easily the best picture I have seen this year."
 )
 NEGATIVE = (
-    "A dull, boring mess. The plot is stupid and the acting is awful. "
-    "Worst film of the year, a total waste of time."
+    "A dull, boring mess. The plot is stupid and the acting is awful. Worst film of the year, a total waste of time."
 )
 #: A short table: (id, review); the ids are not sorted, so the output order shows the input order.
 TABLE = [
@@ -87,8 +86,17 @@ def write_table(path: Path, rows: list[tuple[str, str]]) -> Path:
 def analyze_table(folder: Path, output: str, *options: str) -> subprocess.CompletedProcess[str]:
     """``thumbs analyze reviews.csv`` (columns ``rid`` and ``review``) in ``folder`` to ``output``, its format by its suffix."""
     return thumbs(
-        "reviews.csv", "--text-column", "review", "--id-column", "rid", "--format", Path(output).suffix[1:],
-        "-o", output, *options, cwd=folder,
+        "reviews.csv",
+        "--text-column",
+        "review",
+        "--id-column",
+        "rid",
+        "--format",
+        Path(output).suffix[1:],
+        "-o",
+        output,
+        *options,
+        cwd=folder,
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.helpers.serving import (
     STARTUP_SECONDS,
     free_port,
@@ -28,6 +29,7 @@ from tests.helpers.serving import (
 pytestmark = pytest.mark.e2e
 
 pytest.importorskip("uvicorn")
+
 
 def listeners(port: int) -> int:
     """Sockets listening on 127.0.0.1:port (Linux: /proc/net/tcp, state 0A)."""

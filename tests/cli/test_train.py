@@ -32,8 +32,21 @@ def test_train_on_a_table_then_analyze_with_it(tmp_path: Path) -> None:
             writer.writerow([text, "neg", rating])
         writer.writerow(["", "pos", 9])  # reported and skipped
     out = tmp_path / "mine.thumbs"
-    done = _thumbs("train", "--data", str(table), "--text-column", "review", "--label-column", "verdict",
-                   "--rating-column", "score", "--out", str(out), "--jobs", "1")
+    done = _thumbs(
+        "train",
+        "--data",
+        str(table),
+        "--text-column",
+        "review",
+        "--label-column",
+        "verdict",
+        "--rating-column",
+        "score",
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+    )
     assert done.returncode == 0, done.stderr
     assert "1 row(s) skipped" in done.stderr
     model = load_model(out)

@@ -79,8 +79,7 @@ def test_missing_corpus_is_one_clear_line(tmp_path: Path, name: str) -> None:
         load_corpus(name, tmp_path)
     folder = tmp_path / CORPORA[name].folder
     assert one_line(exc) == (
-        f"corpus '{name}' not found in {folder}: run `thumbs data fetch {name}` "
-        f"or pass --data-dir / set THUMBS_DATA"
+        f"corpus '{name}' not found in {folder}: run `thumbs data fetch {name}` or pass --data-dir / set THUMBS_DATA"
     )
     status = corpus_status(name, tmp_path)
     assert (status.present, status.verified, status.path) == (False, False, folder)
@@ -97,8 +96,12 @@ def test_data_dir_from_environment(fake_root: Path, monkeypatch: pytest.MonkeyPa
 def test_polarity_documents(fake_root: Path, kit: SimpleNamespace) -> None:
     docs = load_corpus("polarity", fake_root)
     assert [d.id for d in docs] == [
-        "neg/cv000_44444", "neg/cv250_55555", "neg/cv999_66666",
-        "pos/cv000_11111", "pos/cv105_22222", "pos/cv999_33333",
+        "neg/cv000_44444",
+        "neg/cv250_55555",
+        "neg/cv999_66666",
+        "pos/cv000_11111",
+        "pos/cv105_22222",
+        "pos/cv999_33333",
     ]
     assert [d.fold for d in docs] == [0, 2, 9, 0, 1, 9]
     assert {d.label for d in docs[:3]} == {"negative"} and {d.label for d in docs[3:]} == {"positive"}
@@ -137,9 +140,7 @@ def test_polarity_status(fake_root: Path, tmp_path: Path, kit: SimpleNamespace) 
     # A full-sized fake: 1000 + 1000 files, 100 per fold and label -> verified.
     root = tmp_path / "full"
     files = {
-        f"review_polarity/txt_sentoken/{sub}/cv{i:03d}_{i}.txt": "x .\n"
-        for sub in ("pos", "neg")
-        for i in range(1000)
+        f"review_polarity/txt_sentoken/{sub}/cv{i:03d}_{i}.txt": "x .\n" for sub in ("pos", "neg") for i in range(1000)
     }
     kit.write_files(root, files)
     status = corpus_status("polarity", root)
@@ -157,8 +158,12 @@ def _extract_imdb(root: Path, kit: SimpleNamespace, *, nested: bool) -> None:
 def test_imdb_from_archive(fake_root: Path, kit: SimpleNamespace) -> None:
     docs = load_corpus("imdb", fake_root)
     assert [d.id for d in docs] == [
-        "train/neg/3_1", "train/neg/10_4", "train/pos/0_9", "train/pos/12_7",
-        "test/neg/2_2", "test/pos/196_9",
+        "train/neg/3_1",
+        "train/neg/10_4",
+        "train/pos/0_9",
+        "train/pos/12_7",
+        "test/neg/2_2",
+        "test/pos/196_9",
     ]
     by_id = {d.id: d for d in docs}
     best = by_id["test/pos/196_9"]
@@ -236,7 +241,10 @@ def test_imdb_status_by_digest(fake_root: Path, monkeypatch: pytest.MonkeyPatch)
 def test_mr_latin1_lines(fake_root: Path) -> None:
     docs = load_corpus("mr", fake_root)
     assert [(d.id, d.label) for d in docs] == [
-        ("pos/0", "positive"), ("pos/1", "positive"), ("neg/0", "negative"), ("neg/1", "negative"),
+        ("pos/0", "positive"),
+        ("pos/1", "positive"),
+        ("neg/0", "negative"),
+        ("neg/1", "negative"),
     ]
     assert docs[0].text == "a gem of a movie , café charm and all ."  # trailing space stripped
     assert docs[1].text == "smart \x85 and funny"  # 0x85 is not a line break
@@ -257,8 +265,10 @@ def test_mr_missing_file(fake_root: Path) -> None:
 def test_subj_labels(fake_root: Path) -> None:
     docs = load_corpus("subj", fake_root)
     assert [(d.id, d.label) for d in docs] == [
-        ("quote/0", "subjective"), ("quote/1", "subjective"),
-        ("plot/0", "objective"), ("plot/1", "objective"),
+        ("quote/0", "subjective"),
+        ("quote/1", "subjective"),
+        ("plot/0", "objective"),
+        ("plot/1", "objective"),
     ]
     assert docs[0].text == "a film that dares to be sweet ½ ."
 
@@ -267,9 +277,12 @@ def test_line_corpora_status_counts(fake_root: Path, tmp_path: Path, kit: Simple
     status = corpus_status("mr", fake_root)
     assert status.present and not status.verified and "2 pos + 2 neg lines" in status.detail
     root = tmp_path / "full"
-    kit.write_files(root, {
-        "rotten_imdb/quote.tok.gt9.5000": b"opinion \xe9 .\n" * 5000,
-        "rotten_imdb/plot.tok.gt9.5000": b"fact .\n" * 5000,
-    })
+    kit.write_files(
+        root,
+        {
+            "rotten_imdb/quote.tok.gt9.5000": b"opinion \xe9 .\n" * 5000,
+            "rotten_imdb/plot.tok.gt9.5000": b"fact .\n" * 5000,
+        },
+    )
     status = corpus_status("subj", root)
     assert status.present and status.verified, status.detail

@@ -54,9 +54,7 @@ def test_fetch_checks_known_size_and_digest(
     body = kit.tar_gz(kit.polarity_members())
     url = http_server.add("/p.tar.gz", body)
     known = corpora.CORPORA["polarity"]
-    monkeypatch.setitem(
-        corpora.CORPORA, "polarity", dataclasses.replace(known, archive_sha256=("0" * 64, sha(body)))
-    )
+    monkeypatch.setitem(corpora.CORPORA, "polarity", dataclasses.replace(known, archive_sha256=("0" * 64, sha(body))))
     with pytest.raises(DownloadError) as exc:  # the real size is still the expected one
         fetch_corpus("polarity", root, url=url, progress=False)
     assert f"{len(body):,} bytes, expected 3,127,238" in one_line(exc)
@@ -77,9 +75,7 @@ def test_sha_mismatch_leaves_nothing(root: Path, http_server: SimpleNamespace, k
     assert_nothing_left(root)
 
 
-def test_interrupted_download_leaves_nothing(
-    root: Path, http_server: SimpleNamespace, kit: SimpleNamespace
-) -> None:
+def test_interrupted_download_leaves_nothing(root: Path, http_server: SimpleNamespace, kit: SimpleNamespace) -> None:
     body = kit.tar_gz(kit.mr_members()) + b"\0" * 4096
     url = http_server.add("/short.tar.gz", body, mode="short")
     with pytest.raises(DownloadError) as exc:
@@ -114,13 +110,13 @@ def test_ctrl_c_leaves_nothing(
     assert_nothing_left(root)
 
 
-def test_fetch_mr_moves_readme_into_folder(
-    root: Path, http_server: SimpleNamespace, kit: SimpleNamespace
-) -> None:
+def test_fetch_mr_moves_readme_into_folder(root: Path, http_server: SimpleNamespace, kit: SimpleNamespace) -> None:
     url = http_server.add("/rt.tar.gz", kit.tar_gz(kit.mr_members()))
     path = fetch_corpus("mr", root, url=url, progress=False)
     assert sorted(p.name for p in path.iterdir()) == [
-        "rt-polarity.neg", "rt-polarity.pos", "rt-polaritydata.README.1.0.txt",
+        "rt-polarity.neg",
+        "rt-polarity.pos",
+        "rt-polaritydata.README.1.0.txt",
     ]
     assert [d.id for d in load_corpus("mr", root)] == ["pos/0", "pos/1", "neg/0", "neg/1"]
 

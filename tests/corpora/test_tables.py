@@ -32,9 +32,9 @@ def test_csv_basic_with_skipped_rows(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "reviews.csv",
-        'review,label,stars\n'
+        "review,label,stars\n"
         '"Great, really great.",positive,9\n'
-        ',negative,2\n'
+        ",negative,2\n"
         '"Dull.",,3\n'
         '"Fine, I guess.",negative,lots\n'
         '"Two lines\nin one cell.",negative,4.5\n',
@@ -53,8 +53,9 @@ def test_csv_basic_with_skipped_rows(tmp_path: Path) -> None:
 
 
 def test_tsv_ids_multiclass_and_bom(tmp_path: Path) -> None:
-    path = write(tmp_path, "bands.tsv", "\ufeffid\ttext\tband\n"
-                 "a7\tloved it\t4\nb2\thated it\t1\n\nc3\tmeh\t2\na7\tagain\t3\n")
+    path = write(
+        tmp_path, "bands.tsv", "\ufeffid\ttext\tband\na7\tloved it\t4\nb2\thated it\t1\n\nc3\tmeh\t2\na7\tagain\t3\n"
+    )
     data = read_table(path, text_column="text", label_column="band", id_column="id")
     assert [(d.id, d.label) for d in data.documents] == [("a7", "4"), ("b2", "1"), ("c3", "2")]
     assert data.skipped == [SkippedRow(4, "repeats id 'a7' of row 1")]
@@ -88,25 +89,32 @@ def test_jsonl(tmp_path: Path, suffix: str) -> None:
     path = write(tmp_path, "r" + suffix, text + "\n")
     data = read_table(path, text_column="t", label_column="y", rating_column="r")
     assert [(d.id, d.label, d.rating) for d in data.documents] == [
-        ("1", "1", 8.0), ("2", "0", 2.5), ("5", "pos", None),
+        ("1", "1", 8.0),
+        ("2", "0", 2.5),
+        ("5", "pos", None),
     ]
     assert [s.row for s in data.skipped] == [3, 4]
 
 
 def test_parquet(tmp_path: Path) -> None:
     path = tmp_path / "r.parquet"
-    table = pa.table({
-        "text": ["nice", None, "poor", "so-so"],
-        "label": [1.0, 1.0, 0.0, None],
-        "rating": [9, 8, None, 5],
-    })
+    table = pa.table(
+        {
+            "text": ["nice", None, "poor", "so-so"],
+            "label": [1.0, 1.0, 0.0, None],
+            "rating": [9, 8, None, 5],
+        }
+    )
     pq.write_table(table, path)
     data = read_table(path, text_column="text", label_column="label", rating_column="rating")
     assert [(d.id, d.text, d.label, d.rating) for d in data.documents] == [
-        ("1", "nice", "1", 9.0), ("3", "poor", "0", None),
+        ("1", "nice", "1", 9.0),
+        ("3", "poor", "0", None),
     ]
-    assert data.skipped == [SkippedRow(2, "empty text in column 'text'"),
-                            SkippedRow(4, "empty label in column 'label'")]
+    assert data.skipped == [
+        SkippedRow(2, "empty text in column 'text'"),
+        SkippedRow(4, "empty label in column 'label'"),
+    ]
 
 
 # --- errors: one line each, saying how to fix it ----------------------------------------------

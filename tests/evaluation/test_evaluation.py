@@ -47,8 +47,6 @@ MIXED = [
 ]
 
 
-
-
 def labelled_rows(copies: int = 3) -> list[dict[str, str]]:
     rows = []
     for copy in range(copies):
@@ -58,9 +56,7 @@ def labelled_rows(copies: int = 3) -> list[dict[str, str]]:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300)
 
 
 # --- protocols ---------------------------------------------------------------------
@@ -90,7 +86,7 @@ def test_kfold_refuses_more_folds_than_the_rarest_label() -> None:
 
 
 def test_train_test_protocol() -> None:
-    (train, test), = TrainTestProtocol((True, False, True), "split").splits(np.array(["a", "b", "a"]))
+    ((train, test),) = TrainTestProtocol((True, False, True), "split").splits(np.array(["a", "b", "a"]))
     assert train.tolist() == [0, 2] and test.tolist() == [1]
 
 
@@ -129,9 +125,7 @@ def test_apply_masks_counts_words_kept() -> None:
 def test_extract_rows_on_tiny_reviews() -> None:
     opinion = [" ".join(doc) for doc in [["i", "loved", "it"], ["what", "a", "dull", "mess"]]] + POSITIVE + NEGATIVE
     plot = ["he moves to paris", "she meets her father", "they travel north", "the war begins"] * 4
-    classifier = SubjectivityClassifier().fit(
-        opinion + plot, ["subjective"] * len(opinion) + ["objective"] * len(plot)
-    )
+    classifier = SubjectivityClassifier().fit(opinion + plot, ["subjective"] * len(opinion) + ["objective"] * len(plot))
     reviews = [f"He moves to Paris. {p} She meets her father." for p in POSITIVE + NEGATIVE]
     documents = tokenize_documents(reviews)
     labels = np.array(["positive"] * 6 + ["negative"] * 6)
@@ -170,8 +164,18 @@ def test_evaluate_table_multiclass_and_reports_skipped_rows(tmp_path: Path) -> N
 def test_cli_evaluate_json_on_a_table(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "reviews.csv", labelled_rows())
     result = run_cli(
-        "evaluate", "--data", str(path), "--text-column", "review", "--label-column", "band",
-        "--folds", "3", "--model", "nb", "--json",
+        "evaluate",
+        "--data",
+        str(path),
+        "--text-column",
+        "review",
+        "--label-column",
+        "band",
+        "--folds",
+        "3",
+        "--model",
+        "nb",
+        "--json",
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -191,9 +195,7 @@ def test_cli_evaluate_json_on_a_table(tmp_path: Path) -> None:
         (["--data", "{csv}", "--text-column", "review", "--label-column", "band", "--model", "bert"], "bert"),
     ],
 )
-def test_cli_evaluate_user_errors_are_one_line_and_exit_2(
-    tmp_path: Path, args: list[str], message: str
-) -> None:
+def test_cli_evaluate_user_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     path = write_csv(tmp_path / "reviews.csv", labelled_rows(1))
     filled = [a.format(csv=path, missing=tmp_path / "missing.csv") for a in args]
     result = run_cli("evaluate", *filled)

@@ -23,7 +23,7 @@ TRAIN = [
     "Never a dull moment; nothing here is boring.",
     "A fine film. Not a fine ending, though!",
     "I've seen worse... and I've seen better.",
-    "She said: \"no way\" and left.",
+    'She said: "no way" and left.',
 ]
 TEST = [
     "Not bad, not bad at all: a fine film.",
@@ -56,8 +56,13 @@ def test_occurrences_name_the_ngrams_where_they_start() -> None:
     found = sorted(zip(starts.tolist(), index.feature_names(columns)))
     # training saw only the negated forms: the plain "a good" before the period matches nothing
     assert found == [
-        (3, "not"), (3, "not NOT_a"), (4, "NOT_a"), (4, "NOT_a NOT_good"),
-        (5, "NOT_good"), (5, "NOT_good NOT_film"), (6, "NOT_film"),
+        (3, "not"),
+        (3, "not NOT_a"),
+        (4, "NOT_a"),
+        (4, "NOT_a NOT_good"),
+        (5, "NOT_good"),
+        (5, "NOT_good NOT_film"),
+        (6, "NOT_film"),
     ]
 
 
@@ -94,12 +99,45 @@ def test_pair_table_tells_pairs_apart_and_fills_up_to_its_capacity() -> None:
 # --- texts to ids in batches (the label-only path) --------------------------------
 
 
-
-
 TEXT_PIECES = [
-    "not", "bad", "Film", "fine", "never", "boring", "zyzzyva", "isn't", "I've", "n't", "'s", ",", ".", "!", "...",
-    ". . .", ":", "(", ")", '"', "''", "``", "<br />", "&amp;", "caf\u00e9", "\u2019", "\u2014", "2.5", "u.s.",
-    "www.imdb.com", "-", "--", " ", " ", " ", "\n", "\t", "\x00",
+    "not",
+    "bad",
+    "Film",
+    "fine",
+    "never",
+    "boring",
+    "zyzzyva",
+    "isn't",
+    "I've",
+    "n't",
+    "'s",
+    ",",
+    ".",
+    "!",
+    "...",
+    ". . .",
+    ":",
+    "(",
+    ")",
+    '"',
+    "''",
+    "``",
+    "<br />",
+    "&amp;",
+    "caf\u00e9",
+    "\u2019",
+    "\u2014",
+    "2.5",
+    "u.s.",
+    "www.imdb.com",
+    "-",
+    "--",
+    " ",
+    " ",
+    " ",
+    "\n",
+    "\t",
+    "\x00",
 ]
 
 
@@ -173,18 +211,79 @@ def test_texts_read_as_tokenize_property(texts: list[str]) -> None:
 #: Pieces a chunk is glued from: punctuation, words known and unknown, and what keeps a chunk from being
 #: put together from its parts (apostrophes, digits, URL starts, letters past ASCII).
 CHUNK_PIECES = [
-    "(", ")", ",", ".", "..", "...", "!", "?", '"', "-", "--", "/", "&", ":", ";", "*", "[", "<", "#",
-    "film", "bad", "not", "never", "zyzzyva", "qwertyuiopasdfghjkl", "www", "http", "https", "'", "'s", "n't",
-    "2", "_", "\u00e9",
+    "(",
+    ")",
+    ",",
+    ".",
+    "..",
+    "...",
+    "!",
+    "?",
+    '"',
+    "-",
+    "--",
+    "/",
+    "&",
+    ":",
+    ";",
+    "*",
+    "[",
+    "<",
+    "#",
+    "film",
+    "bad",
+    "not",
+    "never",
+    "zyzzyva",
+    "qwertyuiopasdfghjkl",
+    "www",
+    "http",
+    "https",
+    "'",
+    "'s",
+    "n't",
+    "2",
+    "_",
+    "\u00e9",
 ]
 
 
 def test_chunks_put_together_from_their_parts_keep_the_tokens_of_tokenize() -> None:
     index = _index()
-    chunks = ["www.,", "(www.", "www.x", "http://", "(https:", "http:", "film.", "(film),", '"film".', "--film--",
-              "...film...", "film/", "&film&", "-film", "film's", "zyzzyva!", "(zyzzyva", "not.", "(never)",
-              "bad.film", "film--not", "bad....film", "film).never", "www.film.com", "film.www.x", "2.5", "10/10",
-              "it's.bad", "fist-fight,", "a-'b", "film's's", "(isn't)"]
+    chunks = [
+        "www.,",
+        "(www.",
+        "www.x",
+        "http://",
+        "(https:",
+        "http:",
+        "film.",
+        "(film),",
+        '"film".',
+        "--film--",
+        "...film...",
+        "film/",
+        "&film&",
+        "-film",
+        "film's",
+        "zyzzyva!",
+        "(zyzzyva",
+        "not.",
+        "(never)",
+        "bad.film",
+        "film--not",
+        "bad....film",
+        "film).never",
+        "www.film.com",
+        "film.www.x",
+        "2.5",
+        "10/10",
+        "it's.bad",
+        "fist-fight,",
+        "a-'b",
+        "film's's",
+        "(isn't)",
+    ]
     texts = [" ".join(chunks), " ".join(reversed(chunks))]
     every_ngram = _index_of_every_ngram(texts)
     for _ in range(2):  # memo cold, then warm

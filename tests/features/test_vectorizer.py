@@ -82,7 +82,13 @@ def test_feature_names_for_unigrams_and_bigrams() -> None:
     assert matrix.shape == (2, len(names))
     assert row(vectorizer, matrix, 0) == {"a": 1, "a fine": 1, "film": 1, "fine": 1, "fine film": 1}
     assert row(vectorizer, matrix, 1) == {
-        "a": 1, "a fine": 1, "film": 1, "fine": 1, "fine film": 1, "not": 1, "not a": 1,
+        "a": 1,
+        "a fine": 1,
+        "film": 1,
+        "fine": 1,
+        "fine film": 1,
+        "not": 1,
+        "not a": 1,
     }
 
 

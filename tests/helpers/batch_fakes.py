@@ -78,7 +78,7 @@ class FakeModel:
         self.watch = watch
         self.seen: list[tuple[str | None, bool]] = []
 
-    def analyze(self, text: str, id: str | None = None) -> FakeResult:  # noqa: A002 - the contract
+    def analyze(self, text: str, id: str | None = None) -> FakeResult:
         if self.delay:
             time.sleep(self.delay)
         if self.pid_dir is not None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from thumbs.corpora import Document
-from thumbs.pipeline.model import Model
 from thumbs.learn.training import train_model
+from thumbs.pipeline.model import Model
 
 POSITIVE = [
     ("A wonderful film. The acting is superb and the story moved me.", 9),
@@ -27,13 +27,24 @@ NEGATIVE = [
     ("A poor story told without any care. Hated it.", 3),
 ]
 SUBJECTIVE = [
-    "the acting is superb", "a dull and boring film", "i loved every minute", "an awful mess",
-    "the best film of the year", "i was bored to tears", "brilliant and funny", "a tedious disaster",
+    "the acting is superb",
+    "a dull and boring film",
+    "i loved every minute",
+    "an awful mess",
+    "the best film of the year",
+    "i was bored to tears",
+    "brilliant and funny",
+    "a tedious disaster",
 ]
 OBJECTIVE = [
-    "he moves to paris in 1920", "she meets her father at the station", "the war takes him to the front",
-    "they travel north by train", "the family buys a farm", "his brother joins the army",
-    "the town lies by a river", "she writes letters every week",
+    "he moves to paris in 1920",
+    "she meets her father at the station",
+    "the war takes him to the front",
+    "they travel north by train",
+    "the family buys a farm",
+    "his brother joins the army",
+    "the town lies by a river",
+    "she writes letters every week",
 ]
 
 
@@ -49,9 +60,7 @@ def documents() -> tuple[list[Document], list[Document], list[Document]]:
     ]
     mr = [
         Document(id=f"m{i}", text=t, label=label)
-        for i, (t, label) in enumerate(
-            [(t, "positive") for t, _ in POSITIVE] + [(t, "negative") for t, _ in NEGATIVE]
-        )
+        for i, (t, label) in enumerate([(t, "positive") for t, _ in POSITIVE] + [(t, "negative") for t, _ in NEGATIVE])
     ]
     return reviews, subj, mr
 

@@ -121,9 +121,7 @@ def test_predict_proba_binary(est: Any, binary_data: Any) -> None:
 def test_decision_function_is_exact_linear_form(est: Any, binary_data: Any) -> None:
     vectorizer, X, y = binary_data
     model = clone(est).fit(X, y)
-    X_test = sp.vstack(
-        [X, vectorizer.transform(["wonderful wonderful film", "unknown words only"])]
-    )
+    X_test = sp.vstack([X, vectorizer.transform(["wonderful wonderful film", "unknown words only"])])
     decision = model.decision_function(X_test)
     assert decision.shape == (X_test.shape[0],)
     assert model.coef_.shape == (1, X.shape[1])
@@ -159,9 +157,7 @@ def test_dense_and_sparse_input_agree(est: Any, binary_data: Any) -> None:
     sparse_model = clone(est).fit(X, y)
     dense_model = clone(est).fit(X.toarray(), y)
     assert np.allclose(sparse_model.coef_, dense_model.coef_)
-    assert np.allclose(
-        sparse_model.decision_function(X), dense_model.decision_function(X.toarray())
-    )
+    assert np.allclose(sparse_model.decision_function(X), dense_model.decision_function(X.toarray()))
 
 
 @pytest.mark.parametrize("est", ESTIMATORS, ids=IDS)
@@ -287,9 +283,7 @@ def test_naive_bayes_binary_flag_changes_counts(binary_data: Any) -> None:
     count_model = NaiveBayes(binary=False).fit(X, y)
     count_score = count_model.decision_function(doc)[0]
     assert presence_score != pytest.approx(count_score)
-    assert np.allclose(
-        count_score, doc.toarray() @ count_model.coef_[0] + count_model.intercept_[0]
-    )
+    assert np.allclose(count_score, doc.toarray() @ count_model.coef_[0] + count_model.intercept_[0])
 
 
 # --------------------------------------------------------------- linear SVM

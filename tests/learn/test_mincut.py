@@ -64,9 +64,7 @@ def test_no_association_is_thresholding(extractor: MinCutExtractor) -> None:
         p = rng.random(rng.integers(1, 40))
         result = extractor.cut(p)
         assert np.array_equal(result.subjective, p > 0.5)
-        assert result.cut_value == pytest.approx(
-            np.minimum(p, 1 - p).sum(), abs=p.size / CAPACITY_SCALE
-        )
+        assert result.cut_value == pytest.approx(np.minimum(p, 1 - p).sum(), abs=p.size / CAPACITY_SCALE)
 
 
 def test_ties_go_to_the_objective_side() -> None:
@@ -179,10 +177,7 @@ def test_decay_functions(decay: Decay, f: Callable[[int], float]) -> None:
 def test_decay_changes_the_extract() -> None:
     # the further association reaches, the more the objective neighbours win
     p = np.array([0.3, 0.4, 1.0, 0.6, 0.3, 0.2])
-    masks = {
-        decay: MinCutExtractor(threshold=3, decay=decay, strength=0.3).extract(p).tolist()
-        for decay in DECAYS
-    }
+    masks = {decay: MinCutExtractor(threshold=3, decay=decay, strength=0.3).extract(p).tolist() for decay in DECAYS}
     assert masks == {
         "const": [False, False, False, False, False, False],
         "exp": [False, False, True, False, False, False],

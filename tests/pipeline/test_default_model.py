@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from thumbs.corpora import load_corpus
-from thumbs.pipeline.model import default_model_path, load_model
 from thumbs.learn.training import documents_sha256
+from thumbs.pipeline.model import default_model_path, load_model
 
 #: The reference review: an IMDb user review of "The Cranes Are Flying", rated 9/10.
 REFERENCE_ID = "test/pos/196_9"
@@ -66,9 +66,26 @@ def test_ratings_are_a_target_on_a_users_table(require_corpus: Callable[[str], P
         writer.writerow(["review", "verdict", "score"])
         writer.writerows([d.text, d.label, d.rating] for d in documents)
     done = subprocess.run(
-        [sys.executable, "-m", "thumbs", "evaluate", "--data", str(table), "--text-column", "review",
-         "--label-column", "verdict", "--rating-column", "score", "--folds", "3", "--json"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "thumbs",
+            "evaluate",
+            "--data",
+            str(table),
+            "--text-column",
+            "review",
+            "--label-column",
+            "verdict",
+            "--rating-column",
+            "score",
+            "--folds",
+            "3",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     (row,) = json.loads(done.stdout)["results"]

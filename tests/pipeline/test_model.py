@@ -32,7 +32,9 @@ def test_analysis_fields(model: Model) -> None:
     assert result.label == "positive" and 0.5 <= result.probability <= 1
     assert 1.0 <= result.stars <= 10.0 and round(result.stars, 1) == result.stars
     assert [s.text for s in result.sentences] == [
-        "A wonderful film with superb acting.", "I loved it.", "He moves to Paris in 1920."
+        "A wonderful film with superb acting.",
+        "I loved it.",
+        "He moves to Paris in 1920.",
     ]
     for sentence in result.sentences:
         assert 0 <= sentence.subjectivity <= 1 and -1 <= sentence.polarity <= 1
@@ -57,7 +59,9 @@ def test_contributions_add_up_to_the_decision_score(model: Model) -> None:
     for text in (GOOD, BAD, "Not bad at all, not bad."):
         full = model.analyze(text, evidence_size=None)
         assert full.evidence is not None and full.score is not None
-        assert sum(e.contribution for e in full.evidence.ngrams) + full.evidence.bias == pytest.approx(full.score, abs=1e-9)
+        assert sum(e.contribution for e in full.evidence.ngrams) + full.evidence.bias == pytest.approx(
+            full.score, abs=1e-9
+        )
         assert sum(s.contribution for s in full.sentences) + full.evidence.bias == pytest.approx(full.score, abs=1e-9)
         # the score is the verdict's decision value on the fast path too
         assert model.decision_function([text])[0] == pytest.approx(full.score, abs=1e-9)
@@ -77,7 +81,13 @@ def test_fast_path_agrees_with_the_full_analysis(model: Model) -> None:
 
 
 def test_bad_records_get_an_error_not_an_exception(model: Model) -> None:
-    for bad, words in (("", "empty"), ("   \n ", "empty"), ("x" * 1_000_001, "too long"), (42, "not text"), ("... !!!", "no words")):
+    for bad, words in (
+        ("", "empty"),
+        ("   \n ", "empty"),
+        ("x" * 1_000_001, "too long"),
+        (42, "not text"),
+        ("... !!!", "no words"),
+    ):
         result = model.analyze(bad, id="b")  # type: ignore[arg-type]
         assert result.error is not None and words in result.error and result.label is None
         assert result.to_row()["error"] == result.error
@@ -108,7 +118,11 @@ def test_save_and_load_give_the_same_analysis(model: Model, tmp_path: Path) -> N
     loaded = load_model(path)
     assert loaded.manifest["recipe"] == "tiny" and "reviews" in loaded.manifest["data"]
     a, b = loaded.analyze(BAD), model.analyze(BAD)
-    assert (a.label, a.stars, [s.in_extract for s in a.sentences]) == (b.label, b.stars, [s.in_extract for s in b.sentences])
+    assert (a.label, a.stars, [s.in_extract for s in a.sentences]) == (
+        b.label,
+        b.stars,
+        [s.in_extract for s in b.sentences],
+    )
     assert a.score == pytest.approx(b.score, abs=1e-5)  # weights are stored as float32
     # a loaded model travels to worker processes as its path, not as megabytes of pickle
     assert len(pickle.dumps(loaded)) < 1000

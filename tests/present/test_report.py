@@ -37,8 +37,6 @@ def reviews(n_per_label: int = 24) -> list[dict[str, str]]:
     return rows
 
 
-
-
 def sections_of(html: str) -> dict[str, str]:
     return dict(re.findall(r'<section id="([a-z]+)">(.*?)</section>', html, flags=re.DOTALL))
 
@@ -62,15 +60,23 @@ def rated(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvaluationReport, P
     received: dict[str, object] = {}
     collector = PredictionCollector(on_predictor=lambda name, predict: received.setdefault(name, predict))
     report, _ = evaluate_table(
-        table, text_column="review", label_column="label", rating_column="rating",
-        models=["default", "nb", "svm"], folds=3, jobs=1, collector=collector,
+        table,
+        text_column="review",
+        label_column="label",
+        rating_column="rating",
+        models=["default", "nb", "svm"],
+        folds=3,
+        jobs=1,
+        collector=collector,
     )
     path = write_report(report, collector, folder / "report", command="thumbs evaluate --data reviews.csv")
     collector.received = received  # type: ignore[attr-defined]
     return report, collector, path.read_text(encoding="utf-8")
 
 
-def test_collector_keeps_each_fold_and_matches_the_rows(rated: tuple[EvaluationReport, PredictionCollector, str]) -> None:
+def test_collector_keeps_each_fold_and_matches_the_rows(
+    rated: tuple[EvaluationReport, PredictionCollector, str],
+) -> None:
     report, collector, _ = rated
     assert collector.models() == ["default", "nb", "svm"]
     for row in report.results:
@@ -117,14 +123,15 @@ def test_report_has_every_section_with_its_figure(rated: tuple[EvaluationReport,
         for image in images:
             assert_png(image)
     assert len(images_of(sections["ngrams"])) == 3  # one chart per model
-    assert "src=\"http" not in html and "<link" not in html  # self-contained
+    assert 'src="http' not in html and "<link" not in html  # self-contained
 
 
 def test_sections_that_cannot_be_drawn_say_why(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "bands.csv", reviews(12))
     collector = PredictionCollector()
-    report, _ = evaluate_table(table, text_column="review", label_column="band", models=["nb"], folds=3, jobs=1,
-                               collector=collector)
+    report, _ = evaluate_table(
+        table, text_column="review", label_column="band", models=["nb"], folds=3, jobs=1, collector=collector
+    )
     sections = {s.key: s.body for s in build_sections(report, collector)}
     assert "more than two classes" in sections["roc"] and "more than two classes" in sections["reliability"]
     assert "no model here gives stars" in sections["stars"]
@@ -137,9 +144,17 @@ def test_stars_without_ratings_and_an_empty_collector_say_why() -> None:
     row = ResultRow("default", "full", 0.5, None, 0.1, n_documents=2)
     report = EvaluationReport("tiny", "held out", (row,))
     collector = PredictionCollector()
-    collector.add(FoldPredictions("default", ("negative", "positive"), np.array(["positive", "negative"]),
-                                  np.array(["positive", "positive"]), np.array([1.0, 0.2]), np.array([0.7, 0.55]),
-                                  stars=np.array([7.0, 6.0])))
+    collector.add(
+        FoldPredictions(
+            "default",
+            ("negative", "positive"),
+            np.array(["positive", "negative"]),
+            np.array(["positive", "positive"]),
+            np.array([1.0, 0.2]),
+            np.array([0.7, 0.55]),
+            stars=np.array([7.0, 6.0]),
+        )
+    )
     sections = {s.key: s.body for s in build_sections(report, collector)}
     assert "no ratings" in sections["stars"]
     assert "no model here exposes n-gram weights" in sections["ngrams"]
@@ -151,21 +166,38 @@ def test_stars_without_ratings_and_an_empty_collector_say_why() -> None:
 
 def test_mean_ngrams_average_over_folds() -> None:
     def fold(ngrams: dict[str, tuple[tuple[str, float], ...]]) -> FoldPredictions:
-        return FoldPredictions("m", ("negative", "positive"), np.array(["positive"]), np.array(["positive"]), ngrams=ngrams)
+        return FoldPredictions(
+            "m", ("negative", "positive"), np.array(["positive"]), np.array(["positive"]), ngrams=ngrams
+        )
 
     folds = [fold({"positive": (("great", 1.0), ("fun", 0.4))}), fold({"positive": (("great", 0.6),)})]
     assert mean_ngrams(folds) == {"positive": [("great", 0.8), ("fun", 0.2)]}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.mark.e2e
 def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "reviews.csv", reviews(12))
-    result = run_cli("evaluate", "--data", str(table), "--text-column", "review", "--label-column", "label",
-                     "--model", "nb", "--folds", "3", "--report", str(tmp_path / "out" / "report"))
+    result = run_cli(
+        "evaluate",
+        "--data",
+        str(table),
+        "--text-column",
+        "review",
+        "--label-column",
+        "label",
+        "--model",
+        "nb",
+        "--folds",
+        "3",
+        "--report",
+        str(tmp_path / "out" / "report"),
+    )
     assert result.returncode == 0, result.stderr
     written = tmp_path / "out" / "report" / REPORT_FILE
     assert written.is_file() and f"report written to {written}" in result.stderr
@@ -175,8 +207,21 @@ def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_cli_report_to_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "reviews.csv", reviews(4))
-    result = run_cli("evaluate", "--data", str(table), "--text-column", "review", "--label-column", "label",
-                     "--model", "nb", "--folds", "2", "--report", str(table))
+    result = run_cli(
+        "evaluate",
+        "--data",
+        str(table),
+        "--text-column",
+        "review",
+        "--label-column",
+        "label",
+        "--model",
+        "nb",
+        "--folds",
+        "2",
+        "--report",
+        str(table),
+    )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "is a file" in lines[0] and "Traceback" not in result.stderr
@@ -185,8 +230,9 @@ def test_cli_report_to_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
 @pytest.mark.data
 def test_report_of_the_default_model_on_polarity(require_corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     collector = PredictionCollector()
-    report = evaluate_corpus("polarity", models=["default"], data_dir=require_corpus("polarity"), jobs=1,
-                             collector=collector)
+    report = evaluate_corpus(
+        "polarity", models=["default"], data_dir=require_corpus("polarity"), jobs=1, collector=collector
+    )
     (folds,) = [collector.of("default")]
     assert len(folds) == 1 and len(folds[0].truth) == 2000
     assert np.mean(folds[0].truth == folds[0].predicted) == pytest.approx(report.results[0].accuracy)

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from thumbs.pipeline.model import Model, load_model  # noqa: E402
-from thumbs.server import ServerSettings, create_app  # noqa: E402
-from thumbs.server.guards import ACCESS_LOGGER, MAX_BODY_BYTES  # noqa: E402
-from thumbs.server.schemas import MAX_BATCH_REVIEWS  # noqa: E402
+from thumbs.pipeline.model import Model, load_model
+from thumbs.server import ServerSettings, create_app
+from thumbs.server.guards import ACCESS_LOGGER, MAX_BODY_BYTES
+from thumbs.server.schemas import MAX_BATCH_REVIEWS
 
 POSITIVE = (
     "A wonderful, moving film. The acting is superb and I loved every minute of it. "
@@ -68,7 +68,9 @@ def test_results_equal_the_cli_json_for_the_same_text(client: TestClient, tmp_pa
     review.write_text(POSITIVE, encoding="utf-8")
     cli = subprocess.run(
         [sys.executable, "-m", "thumbs", "analyze", str(review), "--json", "--jobs", "1"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     from_cli = json.loads(cli.stdout.splitlines()[0])
     from_api = client.post("/v1/analyze", json={"text": POSITIVE, "id": from_cli["id"]}).json()
@@ -76,7 +78,12 @@ def test_results_equal_the_cli_json_for_the_same_text(client: TestClient, tmp_pa
 
 
 def test_batch_keeps_order_and_marks_unreadable_reviews(client: TestClient, model: Model) -> None:
-    reviews = [{"text": NEGATIVE, "id": "a"}, {"text": POSITIVE}, {"text": "?!", "id": "c"}, {"text": POSITIVE, "id": "d"}]
+    reviews = [
+        {"text": NEGATIVE, "id": "a"},
+        {"text": POSITIVE},
+        {"text": "?!", "id": "c"},
+        {"text": POSITIVE, "id": "d"},
+    ]
     response = client.post("/v1/analyze/batch", json={"reviews": reviews})
     assert response.status_code == 200
     results = response.json()["results"]
@@ -94,7 +101,11 @@ def test_single_reviews_analyzed_together_equal_one_by_one(client: TestClient, m
 
     texts = [POSITIVE, NEGATIVE, "Great fun.", "Not good at all, sadly.", POSITIVE + " But too long."] * 4
     with ThreadPoolExecutor(8) as pool:
-        bodies = list(pool.map(lambda k: client.post("/v1/analyze", json={"text": texts[k], "id": str(k)}).json(), range(len(texts))))
+        bodies = list(
+            pool.map(
+                lambda k: client.post("/v1/analyze", json={"text": texts[k], "id": str(k)}).json(), range(len(texts))
+            )
+        )
     assert bodies == [model.analyze(t, id=str(k)).to_dict() for k, t in enumerate(texts)]
 
 
@@ -172,7 +183,9 @@ def test_wrong_content_type_is_415(client: TestClient) -> None:
         response = client.post("/v1/analyze", content=json.dumps({"text": POSITIVE}), headers=headers)
         assert response.status_code == 415 and "Content-Type: application/json" in response.json()["error"]
     charset = client.post(
-        "/v1/analyze", content=json.dumps({"text": POSITIVE}), headers={"content-type": "application/json; charset=utf-8"}
+        "/v1/analyze",
+        content=json.dumps({"text": POSITIVE}),
+        headers={"content-type": "application/json; charset=utf-8"},
     )
     assert charset.status_code == 200
 
@@ -219,7 +232,12 @@ def test_an_internal_failure_is_500_without_a_trace(model: Model, monkeypatch: p
 
 def test_api_key_is_required_when_set(model: Model) -> None:
     with keyed_client(model) as keyed:
-        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret"}, {"Authorization": "Basic s3cret"}):
+        for headers in (
+            {},
+            {"Authorization": "Bearer wrong"},
+            {"Authorization": "s3cret"},
+            {"Authorization": "Basic s3cret"},
+        ):
             response = keyed.post("/v1/analyze", json={"text": POSITIVE}, headers=headers)
             assert response.status_code == 401, headers
             assert "Authorization: Bearer" in response.json()["error"]

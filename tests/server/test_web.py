@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.helpers.serving import free_port, start_serve, stop, wait_healthy
 
 #: Every test here starts processes (the CLI, workers, a server or the browser).

@@ -57,5 +57,3 @@ def test_the_character_step_leaves_only_the_listed_whitespace_past_ascii() -> No
 @given(st.lists(st.lists(st.sampled_from(TRICKY_PIECES), max_size=12).map("".join), max_size=6))
 def test_lowered_utf8_matches_normalizing_text_by_text_property(texts: list[str]) -> None:
     _assert_lowered_utf8_matches(texts)
-
-

@@ -249,21 +249,30 @@ def test_tokenize_known_tokens(text: str, tokens: list[str]) -> None:
         ("no period here<br />nor here", [("no", "period", "here"), ("nor", "here")]),
         ("no period here<BR/>nor here", [("no", "period", "here"), ("nor", "here")]),
         # titles and initials do not end a sentence; "I." does
-        ("Mr. Smith came. So did I. Then Dr. Ames.", [
-            ("mr", ".", "smith", "came", "."),
-            ("so", "did", "i", "."),
-            ("then", "dr", ".", "ames", "."),
-        ]),
-        ("It was made in the U.S. and shown abroad.", [
-            ("it", "was", "made", "in", "the", "u", ".", "s", ".", "and", "shown", "abroad", "."),
-        ]),
+        (
+            "Mr. Smith came. So did I. Then Dr. Ames.",
+            [
+                ("mr", ".", "smith", "came", "."),
+                ("so", "did", "i", "."),
+                ("then", "dr", ".", "ames", "."),
+            ],
+        ),
+        (
+            "It was made in the U.S. and shown abroad.",
+            [
+                ("it", "was", "made", "in", "the", "u", ".", "s", ".", "and", "shown", "abroad", "."),
+            ],
+        ),
         # an ellipsis does not end a sentence
         ("Well... maybe. Yes.", [("well", "...", "maybe", "."), ("yes", ".")]),
         # punctuation inside brackets ends nothing; a closing bracket/quote after the end belongs
-        ("He (who knows why?) left. Fine.", [
-            ("he", "(", "who", "knows", "why", "?", ")", "left", "."),
-            ("fine", "."),
-        ]),
+        (
+            "He (who knows why?) left. Fine.",
+            [
+                ("he", "(", "who", "knows", "why", "?", ")", "left", "."),
+                ("fine", "."),
+            ],
+        ),
         ("It ended (finally.) Good.", [("it", "ended", "(", "finally", ".", ")", "good", ".")]),
         ('She said "go." He went.', [("she", "said", '"', "go", ".", '"'), ("he", "went", ".")]),
         ("Really?!? Yes.", [("really", "?", "!", "?"), ("yes", ".")]),
@@ -281,10 +290,14 @@ def test_split_sentences(text: str, expected: list[tuple[str, ...]]) -> None:
 def test_glued_paragraph_break_in_corpus_form() -> None:
     raw = "The cast is superb.<br /><br />Next comes the plot."
     glued = "the cast is superb.next comes the plot ."
-    assert sentence_tokens(raw) == sentence_tokens(glued) == [
-        ("the", "cast", "is", "superb", "."),
-        ("next", "comes", "the", "plot", "."),
-    ]
+    assert (
+        sentence_tokens(raw)
+        == sentence_tokens(glued)
+        == [
+            ("the", "cast", "is", "superb", "."),
+            ("next", "comes", "the", "plot", "."),
+        ]
+    )
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n", "\n\n \t\n", "<br /><br />", "  <br/>\r\n ", "<i></i>"])
@@ -313,9 +326,9 @@ IDEMPOTENCE_TEXTS = [
     "I'd I'm we'll they're you've it's o'neil rock'n'roll",
     "well-made -- half-baked \u2014 so-so \u2013 fine",
     "na\u00efve caf\u00e9 r\u00e9sum\u00e9 \ufb01lm",
-    "<i>Italic</i> <b>bold</b> <a href=\"x\">link</a> text.",
+    '<i>Italic</i> <b>bold</b> <a href="x">link</a> text.',
     "George C. Scott. Prof. X. Plan B. Number 9.",
-    "' lone quote . \" and another \" .",
+    '\' lone quote . " and another " .',
     "?! . , ; : ( ) [ ] { } ' \" -- ...",
     "line one\r\nline two\rline three\n",
 ]
@@ -323,12 +336,70 @@ IDEMPOTENCE_TEXTS = [
 
 def _random_texts(count: int, seed: int) -> list[str]:
     fragments = [
-        "Mr.", "U.S.", "it's", "wasn't", "Boris'", "'", '"', "``", "''", "`", "\u2019", "\u2018",
-        "\u201c", "\u201d", "...", ". . .", ".", "!", "?", "(", ")", "[", "]", "3.5", "1,000",
-        "well-made", "www.a-b.com", "http://a.b/c?d=1", "&amp;", "&quot;", "<br />",
-        "<br /><br />", "\n", "a", "B", "i", "I", "com", "\u2014", "\u2013", "--", "-", "don't",
-        " n't", "'s", "'ve", "can't", ":", ";", ",", "10", "%", "$", "/", "x", "Film", "\u2026",
-        "7/10", "\t", "<i>", "</i>", "&#39;", "A.I.", "e.g.",
+        "Mr.",
+        "U.S.",
+        "it's",
+        "wasn't",
+        "Boris'",
+        "'",
+        '"',
+        "``",
+        "''",
+        "`",
+        "\u2019",
+        "\u2018",
+        "\u201c",
+        "\u201d",
+        "...",
+        ". . .",
+        ".",
+        "!",
+        "?",
+        "(",
+        ")",
+        "[",
+        "]",
+        "3.5",
+        "1,000",
+        "well-made",
+        "www.a-b.com",
+        "http://a.b/c?d=1",
+        "&amp;",
+        "&quot;",
+        "<br />",
+        "<br /><br />",
+        "\n",
+        "a",
+        "B",
+        "i",
+        "I",
+        "com",
+        "\u2014",
+        "\u2013",
+        "--",
+        "-",
+        "don't",
+        " n't",
+        "'s",
+        "'ve",
+        "can't",
+        ":",
+        ";",
+        ",",
+        "10",
+        "%",
+        "$",
+        "/",
+        "x",
+        "Film",
+        "\u2026",
+        "7/10",
+        "\t",
+        "<i>",
+        "</i>",
+        "&#39;",
+        "A.I.",
+        "e.g.",
     ]
     rng = random.Random(seed)
     texts = []
@@ -399,7 +470,7 @@ def test_urls_as_the_cornell_corpora_write_them() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="_sentence_bounds counts the possessive apostrophe of \"Boris'\" as an open quote, so the "
+    reason='_sentence_bounds counts the possessive apostrophe of "Boris\'" as an open quote, so the '
     "opening quote of the next sentence is attached to the end of this one",
 )
 def test_possessive_then_a_sentence_opening_with_a_single_quote() -> None:
@@ -424,7 +495,7 @@ def test_possessive_then_a_sentence_opening_with_a_single_quote() -> None:
         ("A<p>B</p>C", "A\nB\nC"),
         ("<i>Harbor</i> Lights", " Harbor Lights"),
         ("Tom &amp; Jerry &quot;x&quot; &#39;y&#39;", "Tom & Jerry \"x\" 'y'"),
-        ("\u201cA\u201d \u2018B\u2019 \u201eC\u201f \u00abD\u00bb", "\"A\" 'B' \"C\" \"D\""),
+        ("\u201cA\u201d \u2018B\u2019 \u201eC\u201f \u00abD\u00bb", '"A" \'B\' "C" "D"'),
         ("``A'' `B'", "\"A\" 'B'"),
         ("A \u2014 B", "A -- B"),
         ("1\u20132", "1 - 2"),
@@ -513,8 +584,27 @@ def test_mark_negation_on_both_forms_of_a_review() -> None:
     marked = mark_negation(tokenize(raw))
     assert marked == mark_negation(tokenize(corpus)) == mark_negation(tokenize(polarity_style))
     assert marked == [
-        "i", "do", "n't", "NOT_like", "NOT_the", "NOT_ending", ",", "but", "i", "'ve", "never",
-        "NOT_seen", "NOT_a", "NOT_better", "NOT_cast", ".", "not", "NOT_bad", "NOT_at", "NOT_all", "!",
+        "i",
+        "do",
+        "n't",
+        "NOT_like",
+        "NOT_the",
+        "NOT_ending",
+        ",",
+        "but",
+        "i",
+        "'ve",
+        "never",
+        "NOT_seen",
+        "NOT_a",
+        "NOT_better",
+        "NOT_cast",
+        ".",
+        "not",
+        "NOT_bad",
+        "NOT_at",
+        "NOT_all",
+        "!",
     ]
     # the scope never crosses a sentence: marking per sentence gives the same tokens
     per_sentence = [t for s in split_sentences(raw) for t in mark_negation(s.tokens)]
@@ -569,6 +659,8 @@ def test_tokenizer_is_idempotent_on_polarity(require_corpus: Callable[[str], Pat
 def test_canonical_tokens_match_the_spans_of_split_sentences(text: str) -> None:
     lowered = normalize(text).lower()
     # line_spans is the other tokenizer (with offsets); the fast path of canonical_tokens must agree
-    assert canonical_tokens(lowered) == [t for line in lowered.split("\n") for t, _, _ in thumbs.text.tokens.line_spans(line, 0)]
+    assert canonical_tokens(lowered) == [
+        t for line in lowered.split("\n") for t, _, _ in thumbs.text.tokens.line_spans(line, 0)
+    ]
     if "'" not in lowered and ".." not in lowered:
         assert canonical_tokens(lowered) == TOKEN_PATTERN.findall(lowered)

@@ -245,7 +245,9 @@ def _resume_point(journal: Path, header: dict[str, Any], records: Iterator[Recor
         if not first.endswith(b"\n"):
             return None
         if _loads(first) != header:
-            raise ThumbsError(f"{journal} is from a run with another format or model: run without --resume to start over")
+            raise ThumbsError(
+                f"{journal} is from a run with another format or model: run without --resume to start over"
+            )
         end = len(first)
         for line in file:
             result = _loads(line) if line.endswith(b"\n") else None
@@ -268,6 +270,8 @@ def _loads(line: bytes) -> Any:
         return json.loads(line)
     except ValueError:
         return None
+
+
 @contextmanager
 def _progress_bar(enabled: bool | None, total: int | None, done: int) -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr (count, reviews/s, ETA); ``enabled=None``: if stderr is a terminal."""

@@ -40,7 +40,7 @@ PARQUET_ROWS = 50_000
 Results = list[dict[str, Any]]
 
 
-def output_format(format: str | None, output: str | Path | None) -> str:  # noqa: A002 - the option's name
+def output_format(format: str | None, output: str | Path | None) -> str:
     """``format`` checked, or when None the one ``output``'s extension implies (default jsonl)."""
     if format is None:
         return SUFFIX_FORMATS.get(Path(output).suffix.lower(), "jsonl") if output is not None else "jsonl"

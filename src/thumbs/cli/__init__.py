@@ -40,7 +40,7 @@ def _root(
 
 def _register() -> None:
     # Imported here so each command module can import `app` pieces without cycles.
-    from thumbs.cli import data as _data  # noqa: F401
+    from thumbs.cli import data as _data
 
     app.add_typer(_data.data_app, name="data")
     from thumbs.cli import evaluate as _evaluate

@@ -8,7 +8,7 @@ imported inside the command, so ``thumbs --help`` stays instant.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +20,7 @@ from thumbs.errors import ThumbsError
 EXIT_SOME_FAILED = 1
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     terminal = "terminal"
     jsonl = "jsonl"
     csv = "csv"
@@ -32,8 +32,12 @@ def analyze(
         list[str] | None,
         typer.Argument(help="Review files, folders, globs, tables (CSV/TSV/JSONL/Parquet), or - for stdin."),
     ] = None,
-    text_column: Annotated[str | None, typer.Option("--text-column", help="Column holding the review text (tables).")] = None,
-    id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding each review's id (tables).")] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="Column holding the review text (tables).")
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Column holding each review's id (tables).")
+    ] = None,
     model_path: Annotated[
         Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
     ] = None,
@@ -47,7 +51,9 @@ def analyze(
         Path | None, typer.Option("--output", "-o", help="Write results here (atomically) instead of stdout.")
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")] = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")
+    ] = False,
 ) -> None:
     """Analyze reviews: label, P(positive), stars, sentences (subjectivity, polarity, extract) and evidence.
 

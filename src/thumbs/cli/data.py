@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -30,7 +31,7 @@ def _console(stderr: bool = False) -> Console:
 
 @data_app.command("list")
 def list_corpora(
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=_DATA_DIR_HELP)] = None,
 ) -> None:
     """Show each known corpus: its folder, whether it is present and verified, and where to get it."""
     root = resolve_data_dir(data_dir)
@@ -52,14 +53,17 @@ def list_corpora(
 
 @data_app.command("fetch")
 def fetch(
-    name: str = typer.Argument(..., help=f"Corpus to download: {', '.join(CORPORA)}."),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
-    url: str | None = typer.Option(None, "--url", help="Download from this address instead of the official one."),
-    sha256: str | None = typer.Option(
-        None, "--sha256", help="Expected sha256 of the archive (default: the known official digests)."
-    ),
-    force: bool = typer.Option(False, "--force", help="Download again and replace what is there."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a download progress bar."),
+    name: Annotated[str, typer.Argument(help=f"Corpus to download: {', '.join(CORPORA)}.")],
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=_DATA_DIR_HELP)] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Download from this address instead of the official one.")
+    ] = None,
+    sha256: Annotated[
+        str | None,
+        typer.Option("--sha256", help="Expected sha256 of the archive (default: the known official digests)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Download again and replace what is there.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a download progress bar.")] = True,
 ) -> None:
     """Download a corpus from its official address, verify it, and unpack it where thumbs reads it.
 
@@ -84,9 +88,9 @@ def fetch(
 
 @data_app.command("show")
 def show(
-    name: str = typer.Argument(..., help=f"Corpus to read: {', '.join(CORPORA)}."),
-    data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_DIR_HELP),
-    unsup: bool = typer.Option(False, "--unsup", help="imdb only: also read the 50k unlabelled reviews."),
+    name: Annotated[str, typer.Argument(help=f"Corpus to read: {', '.join(CORPORA)}.")],
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=_DATA_DIR_HELP)] = None,
+    unsup: Annotated[bool, typer.Option("--unsup", help="imdb only: also read the 50k unlabelled reviews.")] = False,
 ) -> None:
     """Read a corpus and print how many documents it has per split, fold and label."""
     info = get_corpus(name)
@@ -103,11 +107,15 @@ def show(
 
 @data_app.command("check")
 def check(
-    path: Path = typer.Argument(..., help="A .csv, .tsv, .jsonl, .ndjson or .parquet file."),
-    text_column: str = typer.Option(..., "--text-column", help="Column holding the review text."),
-    label_column: str | None = typer.Option(None, "--label-column", help="Column holding the label."),
-    rating_column: str | None = typer.Option(None, "--rating-column", help="Column holding a numeric rating."),
-    id_column: str | None = typer.Option(None, "--id-column", help="Column holding an id (default: row number)."),
+    path: Annotated[Path, typer.Argument(help="A .csv, .tsv, .jsonl, .ndjson or .parquet file.")],
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the review text.")],
+    label_column: Annotated[str | None, typer.Option("--label-column", help="Column holding the label.")] = None,
+    rating_column: Annotated[
+        str | None, typer.Option("--rating-column", help="Column holding a numeric rating.")
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="Column holding an id (default: row number).")
+    ] = None,
 ) -> None:
     """Read a table of your own reviews and report what thumbs sees: rows, labels, skipped rows."""
     from thumbs.corpora.tables import iter_problems, read_table

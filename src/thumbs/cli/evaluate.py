@@ -64,8 +64,12 @@ def evaluate(
             help=f"Model(s) to evaluate, repeatable: {', '.join(RECIPES)}, default (the shipped model) or a .thumbs file.",
         ),
     ] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Your own labelled table (CSV, JSONL or Parquet).")] = None,
-    text_column: Annotated[str, typer.Option("--text-column", help="Column of --data holding the review text.")] = "text",
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Your own labelled table (CSV, JSONL or Parquet).")
+    ] = None,
+    text_column: Annotated[
+        str, typer.Option("--text-column", help="Column of --data holding the review text.")
+    ] = "text",
     label_column: Annotated[str, typer.Option("--label-column", help="Column of --data holding the label.")] = "label",
     rating_column: Annotated[
         str | None,
@@ -74,10 +78,14 @@ def evaluate(
         ),
     ] = None,
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column of --data holding an id.")] = None,
-    folds: Annotated[int, typer.Option("--folds", "-k", help="Folds of cross-validation for mr, subj and --data.")] = 10,
+    folds: Annotated[
+        int, typer.Option("--folds", "-k", help="Folds of cross-validation for mr, subj and --data.")
+    ] = 10,
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA, else the user data folder)."),
+        typer.Option(
+            "--data-dir", help="Folder holding the corpora (default: $THUMBS_DATA, else the user data folder)."
+        ),
     ] = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", help="Worker processes for tokenizing (default: all cores).")
@@ -118,12 +126,25 @@ def evaluate(
         skipped: list[str] = []
         if data is not None:
             report, skipped = evaluate_table(
-                data, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column,
-                models=model, folds=folds, jobs=jobs, progress=progress, collector=collector,
+                data,
+                text_column=text_column,
+                label_column=label_column,
+                rating_column=rating_column,
+                id_column=id_column,
+                models=model,
+                folds=folds,
+                jobs=jobs,
+                progress=progress,
+                collector=collector,
             )
         else:
             report = evaluate_corpus(
-                str(dataset), models=model, data_dir=data_dir, folds=folds, jobs=jobs, progress=progress,
+                str(dataset),
+                models=model,
+                data_dir=data_dir,
+                folds=folds,
+                jobs=jobs,
+                progress=progress,
                 collector=collector,
             )
         if report_dir is not None and collector is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -21,14 +21,24 @@ from thumbs.pipeline.model import Model
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
-    port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Worker processes, each with its own model (about one per core)."),
-    model_path: Path | None = typer.Option(None, "--model", "-m", help="A model file (default: the model shipped with thumbs)."),
-    cors_origin: list[str] | None = typer.Option(
-        None, "--cors-origin", help="Allow browser pages from this origin (repeatable, e.g. https://example.org); off by default."
-    ),
-    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="One JSON line per request on stderr."),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Worker processes, each with its own model (about one per core).")
+    ] = 1,
+    model_path: Annotated[
+        Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
+    ] = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            help="Allow browser pages from this origin (repeatable, e.g. https://example.org); off by default.",
+        ),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="One JSON line per request on stderr.")
+    ] = True,
 ) -> None:
     """Serve the HTTP API (/v1/analyze, /v1/analyze/batch, /v1/health, /v1/model, /docs) and the web page at /.
 
@@ -57,7 +67,11 @@ def serve(
         model_path=model_path, api_key=os.environ.get(ENV_API_KEY) or None, cors_origins=tuple(cors_origin or ())
     )
     options: dict[str, Any] = {
-        "host": host, "port": port, "log_config": log_config(access_log), "access_log": False, "server_header": False,
+        "host": host,
+        "port": port,
+        "log_config": log_config(access_log),
+        "access_log": False,
+        "server_header": False,
     }
     if workers == 1:
         uvicorn.run(create_app(settings, model), **options)
@@ -94,10 +108,14 @@ def log_config(access_log: bool) -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["json_line"] = {"format": "%(message)s"}
     config["handlers"]["access_lines"] = {
-        "class": "logging.StreamHandler", "formatter": "json_line", "stream": "ext://sys.stderr",
+        "class": "logging.StreamHandler",
+        "formatter": "json_line",
+        "stream": "ext://sys.stderr",
     }
     config["loggers"]["thumbs.server"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     config["loggers"][ACCESS_LOGGER] = {
-        "handlers": ["access_lines"], "level": "INFO" if access_log else "WARNING", "propagate": False,
+        "handlers": ["access_lines"],
+        "level": "INFO" if access_log else "WARNING",
+        "propagate": False,
     }
     return config

@@ -14,11 +14,15 @@ RECIPES = ("default",)
 
 def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model file (.thumbs).")],
-    recipe: Annotated[str | None, typer.Option("--recipe", help="Build a named recipe from the corpora: default.")] = None,
+    recipe: Annotated[
+        str | None, typer.Option("--recipe", help="Build a named recipe from the corpora: default.")
+    ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="Your own labelled table (CSV, TSV, JSONL or Parquet).")
     ] = None,
-    text_column: Annotated[str, typer.Option("--text-column", help="Column of --data holding the review text.")] = "text",
+    text_column: Annotated[
+        str, typer.Option("--text-column", help="Column of --data holding the review text.")
+    ] = "text",
     label_column: Annotated[
         str | None, typer.Option("--label-column", help="Column of --data holding positive/negative.")
     ] = None,

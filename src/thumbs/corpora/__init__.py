@@ -108,16 +108,14 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
 def corpus_not_found(name: str, path: Path) -> DataNotFoundError:
     """The one-line error for a corpus folder that is missing or unreadable as that corpus."""
     return DataNotFoundError(
-        f"corpus '{name}' not found in {path}: run `thumbs data fetch {name}` "
-        f"or pass --data-dir / set {DATA_ENV_VAR}"
+        f"corpus '{name}' not found in {path}: run `thumbs data fetch {name}` or pass --data-dir / set {DATA_ENV_VAR}"
     )
 
 
 def corpus_incomplete(name: str, path: Path, what: str) -> DataNotFoundError:
     """The one-line error for a corpus folder that exists but lacks a file the loader needs."""
     return DataNotFoundError(
-        f"corpus '{name}' in {path} is incomplete ({what}): run `thumbs data fetch {name} --force` "
-        f"to download it again"
+        f"corpus '{name}' in {path} is incomplete ({what}): run `thumbs data fetch {name} --force` to download it again"
     )
 
 
@@ -196,9 +194,7 @@ def get_corpus(name: str) -> CorpusInfo:
     try:
         return CORPORA[name]
     except KeyError:
-        raise ThumbsError(
-            f"unknown corpus '{name}': choose one of {', '.join(CORPORA)}"
-        ) from None
+        raise ThumbsError(f"unknown corpus '{name}': choose one of {', '.join(CORPORA)}") from None
 
 
 def load_corpus(

@@ -52,9 +52,7 @@ def fetch_corpus(
     source = url or info.url
     scheme = urllib.parse.urlsplit(source).scheme.lower()
     if scheme not in ("http", "https", "ftp", "file"):
-        raise DownloadError(
-            f"cannot download from {source!r}: give an http://, https://, ftp:// or file:// URL"
-        )
+        raise DownloadError(f"cannot download from {source!r}: give an http://, https://, ftp:// or file:// URL")
     root = resolve_data_dir(data_dir)
     final = root / info.folder
     if final.exists() and not force:
@@ -93,7 +91,7 @@ def _download(url: str, dest: Path, *, progress: bool, label: str) -> None:
     """Stream ``url`` into ``dest``; a short or failed transfer raises DownloadError."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        response = urllib.request.urlopen(request, timeout=TIMEOUT_S)  # noqa: S310 - scheme checked by fetch_corpus
+        response = urllib.request.urlopen(request, timeout=TIMEOUT_S)
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"download of {url} failed: HTTP {exc.code} {exc.reason}; check the URL") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
@@ -119,9 +117,7 @@ def _download(url: str, dest: Path, *, progress: bool, label: str) -> None:
                 if shown is not None:
                     shown.update(task, advance=len(block))
     if total is not None and received != total:
-        raise DownloadError(
-            f"download of {url} broke off: got {received} of {total} bytes; try again"
-        )
+        raise DownloadError(f"download of {url} broke off: got {received} of {total} bytes; try again")
 
 
 def _reason(exc: BaseException) -> str:
@@ -267,7 +263,7 @@ def _extract(info: CorpusInfo, archive: Path, dest: Path) -> None:
             if hasattr(tarfile, "data_filter"):
                 tar.extractall(dest, filter=_readable)
             else:  # pragma: no cover - Python < 3.11.4; members were checked by _check_members
-                tar.extractall(dest)  # noqa: S202
+                tar.extractall(dest)
     except getattr(tarfile, "FilterError", tarfile.TarError) as exc:  # pragma: no cover
         raise DownloadError(f"the {info.name} archive holds an unsafe member ({exc}): refusing to unpack it") from None
     except (tarfile.TarError, zlib.error, EOFError) as exc:

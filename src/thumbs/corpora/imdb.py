@@ -62,9 +62,7 @@ def _check_splits(splits: tuple[str, ...] | None) -> tuple[str, ...]:
         return DEFAULT_SPLITS
     bad = [s for s in splits if s not in SPLITS]
     if bad:
-        raise ThumbsError(
-            f"unknown imdb split(s) {', '.join(map(repr, bad))}: choose from {', '.join(SPLITS)}"
-        )
+        raise ThumbsError(f"unknown imdb split(s) {', '.join(map(repr, bad))}: choose from {', '.join(SPLITS)}")
     if not splits:
         raise ThumbsError(f"no imdb split asked for: choose from {', '.join(SPLITS)}")
     return tuple(dict.fromkeys(splits))
@@ -103,7 +101,7 @@ def _iter_archive(path: Path, wanted: tuple[str, ...]) -> Iterator[_Raw]:
                 name = member.name.removeprefix("./")
                 if not name.startswith(_ARCHIVE_PREFIX):
                     continue
-                key = _classify(name[len(_ARCHIVE_PREFIX):], wanted)
+                key = _classify(name[len(_ARCHIVE_PREFIX) :], wanted)
                 if key is None:
                     continue
                 handle = tar.extractfile(member)
@@ -184,9 +182,7 @@ def _count_folder(base: Path) -> dict[str, int]:
                 counts[f"{split}/{sub}"] = 0
                 continue
             with os.scandir(path) as entries:
-                counts[f"{split}/{sub}"] = sum(
-                    1 for e in entries if _REVIEW_RE.match(f"{split}/{sub}/{e.name}")
-                )
+                counts[f"{split}/{sub}"] = sum(1 for e in entries if _REVIEW_RE.match(f"{split}/{sub}/{e.name}"))
     return counts
 
 

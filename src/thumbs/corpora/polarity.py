@@ -71,9 +71,7 @@ def load(root: Path, splits: tuple[str, ...] | None = None) -> list[Document]:
                     f"{file_path} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}): "
                     f"the corpus is damaged; run `thumbs data fetch {NAME} --force`"
                 ) from None
-            docs.append(
-                Document(id=f"{sub}/{file_name[:-4]}", text=text, label=LABELS[sub], fold=fold)
-            )
+            docs.append(Document(id=f"{sub}/{file_name[:-4]}", text=text, label=LABELS[sub], fold=fold))
     return docs
 
 

@@ -34,9 +34,7 @@ def read_lines(path: Path) -> list[tuple[int, str]]:
     return [(i, line.rstrip()) for i, line in enumerate(lines) if line.strip()]
 
 
-def load_line_corpus(
-    root: Path, name: str, folder: str, files: dict[str, tuple[str, str]]
-) -> list[Document]:
+def load_line_corpus(root: Path, name: str, folder: str, files: dict[str, tuple[str, str]]) -> list[Document]:
     """Read a one-text-a-line corpus: ids are "<key>/<line number>", in the order of ``files``."""
     base = root / folder
     if not base.is_dir():

@@ -39,7 +39,6 @@ EXTRACT_MODELS = ("nb",)
 DATASETS = ("polarity", "imdb", "mr", "subj")
 
 
-
 def corpus_protocol(dataset: str, documents: Sequence[Document], folds: int) -> EvaluationProtocol:
     """The standard protocol of each corpus (see ../shared/data/README.md)."""
     if dataset == "polarity":
@@ -181,8 +180,15 @@ def evaluate_table(
         notes.append(note)
     if chosen:
         report = _evaluate(
-            Path(path).name, documents, protocol, chosen, extracts=False, data_dir=None,
-            jobs=jobs or default_jobs(), progress=progress, collector=collector,
+            Path(path).name,
+            documents,
+            protocol,
+            chosen,
+            extracts=False,
+            data_dir=None,
+            jobs=jobs or default_jobs(),
+            progress=progress,
+            collector=collector,
         )
         rated_rows += list(report.results)
         notes += list(report.notes)

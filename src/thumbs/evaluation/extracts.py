@@ -147,8 +147,15 @@ def evaluate_extracts(
     accuracies, chosen = _nested_mincut(recipe, matrices, labels, splits, watch("mincut"))
     kept = float(np.mean([matrices[i][2] for i in chosen]))
     rows.append(
-        summarize(recipe.name, accuracies, time.perf_counter() - start, len(labels),
-                  input="extract", extractor="mincut", words_kept=round(kept, 3))
+        summarize(
+            recipe.name,
+            accuracies,
+            time.perf_counter() - start,
+            len(labels),
+            input="extract",
+            extractor="mincut",
+            words_kept=round(kept, 3),
+        )
     )
     settings = sorted({matrices[i][0] for i in chosen})
     notes.append(
@@ -160,7 +167,14 @@ def evaluate_extracts(
         extracts, kept = apply_masks(documents, [baseline(p) for p in probabilities])
         accuracies = cross_validate(recipe, feature_matrix(recipe, extracts), labels, splits, watch(name))
         rows.append(
-            summarize(recipe.name, accuracies, time.perf_counter() - start, len(labels),
-                      input="extract", extractor=name, words_kept=round(kept, 3))
+            summarize(
+                recipe.name,
+                accuracies,
+                time.perf_counter() - start,
+                len(labels),
+                input="extract",
+                extractor=name,
+                words_kept=round(kept, 3),
+            )
         )
     return rows, notes

@@ -146,7 +146,8 @@ class ModelWatch:
 
     @cached_property
     def _feature_names(self) -> NDArray[Any]:
-        return self.vectorizer.get_feature_names_out()
+        assert self.vectorizer is not None, "feature names are asked for only when there is a vectorizer"
+        return np.asarray(self.vectorizer.get_feature_names_out())
 
     def fold(
         self,
@@ -168,10 +169,17 @@ class ModelWatch:
                     probability = np.asarray(estimator.predict_proba(X_test), dtype=np.float64)[:, 1]
             if self.vectorizer is not None and hasattr(estimator, "coef_"):
                 names = self._feature_names
-                ngrams = top_ngrams(estimator.coef_, classes, lambda idx: names[columns[idx]], self.collector.top_ngrams)
+                ngrams = top_ngrams(
+                    estimator.coef_,
+                    classes,
+                    lambda idx: [str(name) for name in names[columns[idx]]],
+                    self.collector.top_ngrams,
+                )
             self._last = (columns, estimator)
         self.collector.add(
-            FoldPredictions(self.model, classes, np.asarray(truth), np.asarray(predicted), score, probability, ngrams=ngrams)
+            FoldPredictions(
+                self.model, classes, np.asarray(truth), np.asarray(predicted), score, probability, ngrams=ngrams
+            )
         )
 
     def finish(self) -> None:

@@ -62,7 +62,10 @@ def evaluate_model(
         tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs)]
         (row,) = evaluate_full([recipe], tokens, labels_of(documents), protocol, collector=collector)
         row = dataclasses.replace(row, seconds=round(time.perf_counter() - start, 2))
-        return row, f"{name} on {dataset}: its sentence model's recipe ({SENTENCE_RECIPES[dataset]}) cross-validated by {protocol.description}"
+        return (
+            row,
+            f"{name} on {dataset}: its sentence model's recipe ({SENTENCE_RECIPES[dataset]}) cross-validated by {protocol.description}",
+        )
     model = load_model(None if name == "default" else Path(name))
     tested = [d for d in documents if d.split != "train"]
     scores, probability, stars = model.rate([d.text for d in tested])
@@ -74,14 +77,22 @@ def evaluate_model(
     if rated:
         mae, pearson = rating_errors(stars, ratings)
     if collector is not None:
-        collector.add(verdict_predictions(
-            name, model.verdict, truth, scores, probability, stars, ratings if rated else None, collector.top_ngrams
-        ))
+        collector.add(
+            verdict_predictions(
+                name, model.verdict, truth, scores, probability, stars, ratings if rated else None, collector.top_ngrams
+            )
+        )
         collector.predictor(name, model.predict)
     row = ResultRow(
-        model=name, input="full", accuracy=accuracy, std=None, seconds=round(time.perf_counter() - start, 2),
-        n_documents=len(tested), ece=expected_calibration_error(probability, truth),
-        stars_mae=mae, stars_pearson=pearson,
+        model=name,
+        input="full",
+        accuracy=accuracy,
+        std=None,
+        seconds=round(time.perf_counter() - start, 2),
+        n_documents=len(tested),
+        ece=expected_calibration_error(probability, truth),
+        stars_mae=mae,
+        stars_pearson=pearson,
     )
     what = "the test split" if len(tested) < len(documents) else f"all {len(tested):,} documents, never trained on"
     return row, f"{name} on {dataset}: the trained model tested once on {what}"
@@ -100,8 +111,14 @@ def verdict_predictions(
     """A trained verdict's predictions on one test split, with its strongest n-grams of each side."""
     as_label = np.array(["negative", "positive"])
     return FoldPredictions(
-        name, ("negative", "positive"), as_label[np.asarray(is_positive, dtype=int)], as_label[(scores > 0).astype(int)],
-        np.asarray(scores, dtype=np.float64), np.asarray(probability, dtype=np.float64), stars, ratings,
+        name,
+        ("negative", "positive"),
+        as_label[np.asarray(is_positive, dtype=int)],
+        as_label[(scores > 0).astype(int)],
+        np.asarray(scores, dtype=np.float64),
+        np.asarray(probability, dtype=np.float64),
+        stars,
+        ratings,
         ngrams=top_ngrams(verdict.coef, ("negative", "positive"), verdict.index.feature_names, top),
     )
 
@@ -116,7 +133,12 @@ def held_out_metrics(model_name: str, data_dir: str | Path | None = None) -> dic
         documents = load_corpus(dataset, data_dir, splits=splits)
         protocol = TrainTestProtocol(tuple(False for _ in documents), "held out")
         row, _ = evaluate_model(model_name, dataset, documents, protocol)
-        figures = {"accuracy": row.accuracy, "ece": row.ece, "stars_mae": row.stars_mae, "stars_pearson": row.stars_pearson}
+        figures = {
+            "accuracy": row.accuracy,
+            "ece": row.ece,
+            "stars_mae": row.stars_mae,
+            "stars_pearson": row.stars_pearson,
+        }
         metrics["imdb-test" if dataset == "imdb" else dataset] = {
             k: round(float(v), 4) for k, v in figures.items() if v is not None
         }
@@ -124,7 +146,9 @@ def held_out_metrics(model_name: str, data_dir: str | Path | None = None) -> dic
 
 
 def evaluate_stars_recipe(
-    documents: Sequence[Document], protocol: EvaluationProtocol, jobs: int = 1,
+    documents: Sequence[Document],
+    protocol: EvaluationProtocol,
+    jobs: int = 1,
     collector: PredictionCollector | None = None,
 ) -> tuple[ResultRow, str]:
     """The default recipe's verdict and stars, trained and tested fold by fold on a user's rated table.
@@ -148,14 +172,32 @@ def evaluate_stars_recipe(
         accuracies.append(float(np.mean((scores > 0) == is_positive[test])))
         errors.append(expected_calibration_error(probability, is_positive[test]))
         if collector is not None:
-            collector.add(verdict_predictions(
-                "default", verdict, is_positive[test], scores, probability, predicted[test], ratings[test],
-                collector.top_ngrams,
-            ))
+            collector.add(
+                verdict_predictions(
+                    "default",
+                    verdict,
+                    is_positive[test],
+                    scores,
+                    probability,
+                    predicted[test],
+                    ratings[test],
+                    collector.top_ngrams,
+                )
+            )
     mae, pearson = rating_errors(predicted, ratings)
     row = ResultRow(
-        model="default", input="full", accuracy=float(np.mean(accuracies)), std=float(np.std(accuracies)),
-        seconds=round(time.perf_counter() - start, 2), fold_accuracies=tuple(round(a, 4) for a in accuracies),
-        n_documents=len(documents), ece=float(np.mean(errors)), stars_mae=mae, stars_pearson=pearson,
+        model="default",
+        input="full",
+        accuracy=float(np.mean(accuracies)),
+        std=float(np.std(accuracies)),
+        seconds=round(time.perf_counter() - start, 2),
+        fold_accuracies=tuple(round(a, 4) for a in accuracies),
+        n_documents=len(documents),
+        ece=float(np.mean(errors)),
+        stars_mae=mae,
+        stars_pearson=pearson,
     )
-    return row, f"default: the default recipe's verdict and stars trained per fold ({protocol.description}); stars on the table's own scale"
+    return (
+        row,
+        f"default: the default recipe's verdict and stars trained per fold ({protocol.description}); stars on the table's own scale",
+    )

@@ -33,8 +33,8 @@ from numpy.typing import NDArray
 
 from thumbs.features.hash_tables import PairTable
 from thumbs.features.int_sets import ranges
-from thumbs.text.tokens import CHUNK_SEPARATOR, canonical_tokens
 from thumbs.text.negation import NEGATION_WORDS
+from thumbs.text.tokens import CHUNK_SEPARATOR, canonical_tokens
 
 IntArray = NDArray[np.int64]
 ByteArray = NDArray[np.uint8]
@@ -54,7 +54,7 @@ WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
 #: its own anywhere else. An apostrophe joins too ("film's" -> "film" "'s" is a split of that token).
 JOINER_BYTES = b"-/&"
 #: Punctuation that is never part of a word's token (all but the joiners, an apostrophe and an underscore).
-MARK_BYTES = b"!\"#$%()*+,.:;<=>?@[\\]^`{|}~"
+MARK_BYTES = b'!"#$%()*+,.:;<=>?@[\\]^`{|}~'
 #: Words that start a URL when punctuation follows ("www." "http:").
 URL_WORDS = ("www", "http", "https")
 
@@ -119,13 +119,17 @@ class GrowingArray:
     def extend(self, values: IntArray) -> None:
         end = self.size + len(values)
         if end > len(self._data):
-            self._data = np.concatenate((self._data[: self.size], np.zeros(max(end, 2 * len(self._data)) - self.size, dtype=np.int64)))
+            self._data = np.concatenate(
+                (self._data[: self.size], np.zeros(max(end, 2 * len(self._data)) - self.size, dtype=np.int64))
+            )
         self._data[self.size : end] = values
         self.size = end
 
 
-_URL_WORD_KEYS = chunk_keys(np.frombuffer(" ".join(URL_WORDS).encode() + bytes(KEY_BYTES), dtype=np.uint8),
-                            *chunk_spans(np.frombuffer(" ".join(URL_WORDS).encode(), dtype=np.uint8)))[0]
+_URL_WORD_KEYS = chunk_keys(
+    np.frombuffer(" ".join(URL_WORDS).encode() + bytes(KEY_BYTES), dtype=np.uint8),
+    *chunk_spans(np.frombuffer(" ".join(URL_WORDS).encode(), dtype=np.uint8)),
+)[0]
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class Spans:
         return Spans(self.padded, self.starts[which], self.lengths[which], self.first[which], self.second[which])
 
     def texts(self) -> list[str]:
-        raw = memoryview(self.padded)  # the batch's bytes, not copied
+        raw = memoryview(self.padded.data)  # the batch's bytes, not copied
         return [str(raw[s : s + n], "utf-8") for s, n in zip(self.starts.tolist(), self.lengths.tolist())]
 
     def distinct(self) -> tuple[IntArray, IntArray]:
@@ -275,13 +279,22 @@ class ChunkMemo:
         starts_part[offsets] = True
         part_at = np.flatnonzero(starts_part)
         owner = np.searchsorted(offsets, part_at, side="right") - 1
-        parts = Spans.of(chunks.padded, chunks.starts[owner] + part_at - offsets[owner], np.diff(part_at, append=len(classes)))
+        parts = Spans.of(
+            chunks.padded, chunks.starts[owner] + part_at - offsets[owner], np.diff(part_at, append=len(classes))
+        )
         is_word = in_word[part_at]
         plain_word = is_word & (np.add.reduceat(apostrophe, part_at, dtype=np.int64) == 0)  # one token
         url = is_word & np.isin(parts.first, _URL_WORD_KEYS) & (parts.lengths <= max(map(len, URL_WORDS)))
-        lone_apostrophe_word = (np.bincount(owner, minlength=len(n)) == 1) & (np.add.reduceat(apostrophe, offsets, dtype=np.int64) > 0)  # is its own part
-        composed = ((np.add.reduceat(bad, offsets, dtype=np.int64) == 0) & (np.add.reduceat(word, offsets, dtype=np.int64) > 0)
-                    & (n <= KEYED_BYTES) & (np.bincount(owner, weights=url, minlength=len(n)) == 0) & ~lone_apostrophe_word)
+        lone_apostrophe_word = (np.bincount(owner, minlength=len(n)) == 1) & (
+            np.add.reduceat(apostrophe, offsets, dtype=np.int64) > 0
+        )  # is its own part
+        composed = (
+            (np.add.reduceat(bad, offsets, dtype=np.int64) == 0)
+            & (np.add.reduceat(word, offsets, dtype=np.int64) > 0)
+            & (n <= KEYED_BYTES)
+            & (np.bincount(owner, weights=url, minlength=len(n)) == 0)
+            & ~lone_apostrophe_word
+        )
         which = np.flatnonzero(composed)
         if which.size:
             whole = chunks.take(which)
@@ -295,8 +308,9 @@ class ChunkMemo:
             codes[at[which]] = new_codes[rank]
         return at[~composed]
 
-    def _parts_codes(self, parts: Spans, owner: IntArray, plain_word: NDArray[np.bool_], count: int,
-                     remember: bool) -> IntArray:
+    def _parts_codes(
+        self, parts: Spans, owner: IntArray, plain_word: NDArray[np.bool_], count: int, remember: bool
+    ) -> IntArray:
         """Codes of ``count`` chunks from their ``parts``, in order (``owner``: whose part each is, ascending).
 
         ``plain_word`` tells the parts that are words without an apostrophe (one token each).
@@ -361,19 +375,25 @@ class ChunkMemo:
         The chunks without an apostrophe or a ``..`` go first, in a pass that
         takes the regex's matches as they are.
         """
-        words, plain, special = [], [], []
+        words: list[int] = []
+        plain: list[int] = []
+        special: list[int] = []
         for i, chunk in enumerate(chunks):
             (words if chunk.isalpha() else special if "'" in chunk or ".." in chunk else plain).append(i)
         tokens = [chunks[i] for i in words]
         for group in (plain, special):
             if group:
-                tokens += canonical_tokens(f" {CHUNK_SEPARATOR} ".join([chunks[i] for i in group]) + f" {CHUNK_SEPARATOR}")
+                tokens += canonical_tokens(
+                    f" {CHUNK_SEPARATOR} ".join([chunks[i] for i in group]) + f" {CHUNK_SEPARATOR}"
+                )
         get = self._token_id.get
         ids = np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
         for i in np.flatnonzero(ids < 0).tolist():  # tokens never seen in training
             ids[i] = self._unknown_id(tokens[i])
         # the words, then the others' tokens with a separator after each chunk
-        ends = np.concatenate((np.arange(len(words)), len(words) + np.flatnonzero(ids[len(words) :] == self._separator)))
+        ends = np.concatenate(
+            (np.arange(len(words)), len(words) + np.flatnonzero(ids[len(words) :] == self._separator))
+        )
         grouped_starts = np.concatenate(([0], ends[:-1] + 1))
         grouped_starts[: len(words)] = ends[: len(words)]
         grouped_lengths = ends - grouped_starts

@@ -116,7 +116,7 @@ class NgramIndex:
         """
         split = {gram: gram.split(NGRAM_JOINER) for gram in vocabulary}
         token_set = {token for parts in split.values() for token in parts}
-        token_set |= {t[len(NEGATION_PREFIX):] for t in token_set if t.startswith(NEGATION_PREFIX)}
+        token_set |= {t[len(NEGATION_PREFIX) :] for t in token_set if t.startswith(NEGATION_PREFIX)}
         tokens = sorted(token_set)
         token_id = {token: i for i, token in enumerate(tokens)}
         n_max = ngram_range[1]
@@ -329,9 +329,7 @@ class NgramIndex:
 
         rows, columns = self.present(documents)
         indptr = np.searchsorted(rows, np.arange(len(documents) + 1))
-        return sp.csr_matrix(
-            (np.ones(len(columns)), columns, indptr), shape=(len(documents), self.n_features)
-        )
+        return sp.csr_matrix((np.ones(len(columns)), columns, indptr), shape=(len(documents), self.n_features))
 
     # --- names and storage -----------------------------------------------------------
 

@@ -31,7 +31,6 @@ from thumbs.features.ngrams import ngrams
 from thumbs.text.negation import mark_negation
 from thumbs.text.tokens import tokenize
 
-
 Document = str | Sequence[str]
 
 
@@ -67,7 +66,8 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         tokens = tokenize(document) if isinstance(document, str) else document
         if self.negation:
             tokens = mark_negation(tokens)
-        return ngrams(tokens, tuple(self.ngram_range))
+        low, high = self.ngram_range
+        return ngrams(tokens, (low, high))
 
     def _validate(self, documents: Iterable[Document]) -> list[Document]:
         if isinstance(documents, str):

@@ -57,7 +57,6 @@ NEGATIVE_NAMES = frozenset({"negative", "neg", "0", "-1", "false", "no", "-", "b
 Progress = Callable[[str], None]
 
 
-
 def documents_sha256(documents: Sequence[Document]) -> str:
     """A checksum of exactly what was trained on (ids, labels, ratings and texts, in order).
 

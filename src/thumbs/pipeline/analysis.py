@@ -146,7 +146,13 @@ class Analysis:
 
     def _verdict(self) -> dict[str, Any]:
         """The fields both the JSON object and the flat row start with."""
-        return {"id": self.id, "label": self.label, "probability": self.probability, "stars": self.stars, "score": self.score}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "probability": self.probability,
+            "stars": self.stars,
+            "score": self.score,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

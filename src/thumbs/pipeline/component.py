@@ -14,6 +14,7 @@ pass where it can); :meth:`Reviews.analyses` then assembles one
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -156,12 +157,16 @@ class Component(Protocol):
         """Rebuild the component from the manifest and its own arrays (names without the prefix)."""
 
 
-class BaseComponent:
+class BaseComponent(ABC):
     """Defaults for a component that keeps nothing in the model file (override what it keeps)."""
 
     name: ClassVar[str]
     requires: ClassVar[tuple[str, ...]] = ()
     adds: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def __call__(self, reviews: Reviews) -> None:
+        """Fill :attr:`adds` for every readable review of ``reviews``."""
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {}

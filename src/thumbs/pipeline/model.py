@@ -53,8 +53,7 @@ DEFAULT_MODEL_FILE = "default.thumbs"
 EVIDENCE_SIZE = 10
 #: Every component a model file may name, by name. A new stage is one module and one entry here.
 COMPONENTS: dict[str, type[Component]] = {
-    component.name: component  # type: ignore[misc]  # the classes satisfy the protocol
-    for component in (Sentences, Subjectivity, Extract, SentencePolarity, Verdict, Stars)
+    component.name: component for component in (Sentences, Subjectivity, Extract, SentencePolarity, Verdict, Stars)
 }
 #: The order of the default pipeline (and of models saved before the pipeline was listed).
 DEFAULT_PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "stars")
@@ -76,7 +75,7 @@ def build_pipeline(
         SentencePolarity(sentence_polarity),
         Verdict(verdict),
         Stars(stars),
-    ]  # type: ignore[list-item]
+    ]
 
 
 class Model:
@@ -110,12 +109,18 @@ class Model:
     @property
     def verdict(self) -> LinearScorer:
         """The document polarity scorer (what :meth:`predict` and :meth:`rate` use)."""
-        return self.get("verdict").scorer  # type: ignore[attr-defined, no-any-return]
+        component = self.get("verdict")
+        if not isinstance(component, Verdict):
+            raise TypeError(f"the 'verdict' component is a {type(component).__name__}, not a Verdict")
+        return component.scorer
 
     @property
     def stars(self) -> StarWeights:
         """The star weights (what :meth:`rate` uses)."""
-        return self.get("stars").weights  # type: ignore[attr-defined, no-any-return]
+        component = self.get("stars")
+        if not isinstance(component, Stars):
+            raise TypeError(f"the 'stars' component is a {type(component).__name__}, not Stars")
+        return component.weights
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         """Worker processes reload a model from its file instead of receiving megabytes of pickle."""
@@ -221,9 +226,7 @@ class Model:
                 "upgrade thumbs, or use a model made by this version"
             )
         try:
-            components = [
-                COMPONENTS[name].from_saved(manifest, _prefixed(arrays, name)) for name in names
-            ]
+            components = [COMPONENTS[name].from_saved(manifest, _prefixed(arrays, name)) for name in names]
             model = cls(components, manifest)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError(f"{path} is not a complete thumbs analysis model (missing {exc})") from None
@@ -246,7 +249,9 @@ def _check_order(components: Sequence[Component]) -> None:
     for component in components:
         missing = [field for field in component.requires if field not in added]
         if missing:
-            raise ValueError(f"component {component.name!r} requires {', '.join(missing)}, which no earlier component adds")
+            raise ValueError(
+                f"component {component.name!r} requires {', '.join(missing)}, which no earlier component adds"
+            )
         added.update(component.adds)
 
 

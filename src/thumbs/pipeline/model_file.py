@@ -101,7 +101,9 @@ def load_model_file(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndar
     """
     path = Path(path)
     if not path.is_file():
-        raise ModelFileError(f"model file {path} not found: give the path of a .thumbs file (thumbs train --out makes one)")
+        raise ModelFileError(
+            f"model file {path} not found: give the path of a .thumbs file (thumbs train --out makes one)"
+        )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -145,6 +147,8 @@ def load_model_file(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndar
             except ValueError:
                 raise ModelFileError(f"{path} is damaged: array {name!r} is not a plain NumPy array") from None
             if array.dtype.str != entry.get("dtype") or list(array.shape) != entry.get("shape"):
-                raise ModelFileError(f"{path} was modified: array {name!r} has another dtype or shape than its manifest says")
+                raise ModelFileError(
+                    f"{path} was modified: array {name!r} has another dtype or shape than its manifest says"
+                )
             arrays[name] = array
     return manifest, arrays

@@ -8,7 +8,7 @@ probability; :mod:`thumbs.pipeline.verdict` holds one too.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,7 +20,7 @@ from thumbs.pipeline.scorers import LinearScorer
 class ScorerComponent(BaseComponent):
     """A component holding one :class:`LinearScorer`, saved under the component's name."""
 
-    requires = ("sentences",)
+    requires: ClassVar[tuple[str, ...]] = ("sentences",)
 
     def __init__(self, scorer: LinearScorer) -> None:
         self.scorer = scorer

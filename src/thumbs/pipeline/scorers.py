@@ -55,7 +55,9 @@ class LinearScorer:
 
     def total(self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_rows: int) -> NDArray[np.float64]:
         """Decision values of ``n_rows`` rows from their distinct features present, as ``(rows, columns)`` pairs."""
-        return np.bincount(rows, weights=self.coef[columns], minlength=n_rows) + self.intercept
+        return np.asarray(
+            np.bincount(rows, weights=self.coef[columns], minlength=n_rows) + self.intercept, dtype=np.float64
+        )
 
     def scores(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> NDArray[np.float64]:
         """Decision values of token lists (or texts), one per document."""
@@ -103,10 +105,14 @@ class StarWeights:
         self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_documents: int, p_positive: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         """Stars of documents given their distinct present features as ``(rows, columns)`` pairs."""
-        sums = np.column_stack([np.bincount(rows, weights=self.coef[c, columns], minlength=n_documents) for c in (0, 1)])
-        return self.mix(sums, np.bincount(rows, minlength=n_documents), p_positive)
+        sums = np.column_stack(
+            [np.bincount(rows, weights=self.coef[c, columns], minlength=n_documents) for c in (0, 1)]
+        )
+        return self.mix(np.asarray(sums, dtype=np.float64), np.bincount(rows, minlength=n_documents), p_positive)
 
-    def mix(self, sums: NDArray[np.float64], present: NDArray[np.int64], p_positive: NDArray[np.float64]) -> NDArray[np.float64]:
+    def mix(
+        self, sums: NDArray[np.float64], present: NDArray[np.int64], p_positive: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         """Stars from each camp's weight sums over the features present (shape ``(n, 2)``).
 
         The rows are unit-length presence vectors (each feature weighs
@@ -116,7 +122,7 @@ class StarWeights:
         scale = np.sqrt(np.maximum(np.asarray(present, dtype=np.float64), 1.0))
         camps = np.clip(sums / scale[:, None] + self.intercept, self.range[:, 0], self.range[:, 1])
         p = np.asarray(p_positive, dtype=np.float64)
-        return np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1)
+        return np.asarray(np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1), dtype=np.float64)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Plain arrays for a model file (``coef`` as float32, as every weight vector is saved)."""

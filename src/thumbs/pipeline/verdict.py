@@ -65,7 +65,10 @@ class Verdict(ScorerComponent):
             columns=features,
             weights=scorer.coef[features],
             bounds=np.searchsorted(docs, np.arange(n_docs + 1)),
-            shares=np.bincount(pair_sentences, weights=scorer.coef[pair_columns] / sentences_with, minlength=n_sentences),
+            shares=np.asarray(
+                np.bincount(pair_sentences, weights=scorer.coef[pair_columns] / sentences_with, minlength=n_sentences),
+                dtype=np.float64,
+            ),
         )
 
     def _evidence(self, reviews: Reviews, findings: VerdictFindings, d: int) -> Evidence:

@@ -92,7 +92,9 @@ def confusion_figure(panels: Sequence[tuple[str, Sequence[str], NDArray[np.int64
     return figure
 
 
-def roc_figure(curves: Sequence[tuple[str, NDArray[np.bool_], NDArray[np.float64]]], positive: str = "positive") -> Figure:
+def roc_figure(
+    curves: Sequence[tuple[str, NDArray[np.bool_], NDArray[np.float64]]], positive: str = "positive"
+) -> Figure:
     """ROC curves (true against false positive rate) with each model's area under the curve."""
     from sklearn.metrics import auc, roc_curve
 
@@ -158,8 +160,12 @@ def star_error_figure(series: Sequence[tuple[str, NDArray[np.float64], NDArray[n
         values = np.unique(ratings)
         mae = [np.mean(np.abs(stars[ratings == v] - v)) for v in values]
         mean = [np.mean(stars[ratings == v]) for v in values]
-        error_ax.bar(values + (k - (len(series) - 1) / 2) * width, mae, width=width,
-                     label=f"{name} (MAE {np.mean(np.abs(stars - ratings)):.2f})")
+        error_ax.bar(
+            values + (k - (len(series) - 1) / 2) * width,
+            mae,
+            width=width,
+            label=f"{name} (MAE {np.mean(np.abs(stars - ratings)):.2f})",
+        )
         mean_ax.plot(values, mean, marker="o", label=name)
     error_ax.set_xlabel("true rating")
     error_ax.set_ylabel("mean absolute error (stars)")
@@ -249,8 +255,15 @@ def speed_accuracy_figure(panels: Sequence[tuple[str, Sequence[SpeedPoint]]]) ->
         for kind, (color, marker) in _KIND_STYLE.items():
             mine = [p for p in points if p.kind == kind]
             if mine:
-                ax.scatter([p.reviews_per_second for p in mine], [p.accuracy for p in mine],
-                           color=color, marker=marker, s=45, label=kind, zorder=3)
+                ax.scatter(
+                    [p.reviews_per_second for p in mine],
+                    [p.accuracy for p in mine],
+                    color=color,
+                    marker=marker,
+                    s=45,
+                    label=kind,
+                    zorder=3,
+                )
         speeds = [p.reviews_per_second for p in points]
         ax.set_xscale("log")
         ax.set_xlim(min(speeds) / 1.6, max(speeds) * 4)  # room for the names on the right
@@ -266,6 +279,13 @@ def speed_accuracy_figure(panels: Sequence[tuple[str, Sequence[SpeedPoint]]]) ->
     for ax, (_, points) in zip(axes, panels, strict=True):
         for p, shift in zip(points, _label_shifts(ax, points), strict=True):
             leader = {"arrowprops": {"arrowstyle": "-", "color": "grey", "linewidth": 0.5}} if shift else {}
-            ax.annotate(p.name, (p.reviews_per_second, p.accuracy), textcoords="offset points",
-                        xytext=(5, 3 - 9.1 * shift), fontsize=7, va="center", **leader)
+            ax.annotate(
+                p.name,
+                (p.reviews_per_second, p.accuracy),
+                textcoords="offset points",
+                xytext=(5, 3 - 9.1 * shift),
+                fontsize=7,
+                va="center",
+                **leader,
+            )
     return figure

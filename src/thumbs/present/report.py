@@ -77,12 +77,34 @@ def _number(value: float | None, digits: int = 4) -> str:
 
 def results_section(report: EvaluationReport) -> Section:
     """The result table, the protocol and the notes."""
-    heads = ["model", "input", "extractor", "accuracy", "std", "words kept", "ECE", "stars MAE", "stars r", "documents", "seconds"]
+    heads = [
+        "model",
+        "input",
+        "extractor",
+        "accuracy",
+        "std",
+        "words kept",
+        "ECE",
+        "stars MAE",
+        "stars r",
+        "documents",
+        "seconds",
+    ]
     lines = ["<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>"]
     for row in report.results:
-        cells = [row.model, row.input, row.extractor or "", _number(row.accuracy), _number(row.std),
-                 _number(row.words_kept, 3), _number(row.ece), _number(row.stars_mae, 3), _number(row.stars_pearson, 3),
-                 f"{row.n_documents:,}", f"{row.seconds:.1f}"]
+        cells = [
+            row.model,
+            row.input,
+            row.extractor or "",
+            _number(row.accuracy),
+            _number(row.std),
+            _number(row.words_kept, 3),
+            _number(row.ece),
+            _number(row.stars_mae, 3),
+            _number(row.stars_pearson, 3),
+            f"{row.n_documents:,}",
+            f"{row.seconds:.1f}",
+        ]
         lines.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     lines.append("</tbody></table>")
     notes = "".join(f"<li>{html.escape(note)}</li>" for note in report.notes)
@@ -98,7 +120,9 @@ def folds_section(report: EvaluationReport) -> Section:
     if not series:
         return Section("folds", "Accuracy per fold", _absent("the evaluation has no rows"))
     note = "" if any(len(a) > 1 for _, a in series) else "<p>One held-out test: one point per model, no folds.</p>"
-    return Section("folds", "Accuracy per fold", note + _image(to_png(fold_accuracy_figure(series)), "accuracy per fold"))
+    return Section(
+        "folds", "Accuracy per fold", note + _image(to_png(fold_accuracy_figure(series)), "accuracy per fold")
+    )
 
 
 def _pooled(folds: Sequence[FoldPredictions], attribute: str) -> np.ndarray:
@@ -119,8 +143,11 @@ def confusion_section(collector: PredictionCollector) -> Section:
         panels.append((model, classes, matrix))
     if not panels:
         return Section("confusion", "Confusion matrix", _absent("no per-document predictions were kept"))
-    return Section("confusion", "Confusion matrix", "<p>Summed over the test folds.</p>"
-                   + _image(to_png(confusion_figure(panels)), "confusion matrices"))
+    return Section(
+        "confusion",
+        "Confusion matrix",
+        "<p>Summed over the test folds.</p>" + _image(to_png(confusion_figure(panels)), "confusion matrices"),
+    )
 
 
 def _binary(collector: PredictionCollector, attribute: str) -> list[tuple[str, list[FoldPredictions]]]:
@@ -163,9 +190,12 @@ def reliability_section(collector: PredictionCollector) -> Section:
     if not curves:
         return Section("reliability", "Reliability diagram", _absent(_why_not_binary(collector, "probabilities")))
     positive = collector.of(collector.models()[0])[0].classes[-1]
-    return Section("reliability", "Reliability diagram",
-                   "<p>Documents binned by predicted probability; pooled over the test folds.</p>"
-                   + _image(to_png(reliability_figure(curves, positive)), "reliability diagram"))
+    return Section(
+        "reliability",
+        "Reliability diagram",
+        "<p>Documents binned by predicted probability; pooled over the test folds.</p>"
+        + _image(to_png(reliability_figure(curves, positive)), "reliability diagram"),
+    )
 
 
 def stars_section(collector: PredictionCollector) -> Section:
@@ -178,13 +208,18 @@ def stars_section(collector: PredictionCollector) -> Section:
         if all(f.stars is not None and f.ratings is not None for f in folds):
             series.append((model, _pooled(folds, "stars"), _pooled(folds, "ratings")))
     if series:
-        return Section("stars", "Star-rating error by true rating",
-                       _image(to_png(star_error_figure(series)), "star error by true rating"))
+        return Section(
+            "stars",
+            "Star-rating error by true rating",
+            _image(to_png(star_error_figure(series)), "star error by true rating"),
+        )
     folds = collector.folds
     if any(f.stars is not None for f in folds):
         reason = "this data has no ratings to compare the stars with (aclImdb has them in its file names; a table needs --rating-column)"
     else:
-        reason = "no model here gives stars: the recipes give labels only; --model default (or a .thumbs file) gives stars"
+        reason = (
+            "no model here gives stars: the recipes give labels only; --model default (or a .thumbs file) gives stars"
+        )
     return Section("stars", "Star-rating error by true rating", _absent(reason))
 
 
@@ -208,19 +243,29 @@ def ngrams_section(collector: PredictionCollector) -> Section:
     for model in collector.models():
         folds = collector.of(model)
         if folds[0].ngrams:
-            parts.append(f"<h3>{html.escape(model)}</h3>" + _image(to_png(ngram_figure(model, mean_ngrams(folds))), f"n-grams of {model}"))
+            parts.append(
+                f"<h3>{html.escape(model)}</h3>"
+                + _image(to_png(ngram_figure(model, mean_ngrams(folds))), f"n-grams of {model}")
+            )
     if not parts:
         return Section("ngrams", "Most influential n-grams", _absent("no model here exposes n-gram weights"))
-    intro = ("<p>Weight of each n-gram toward a class in the linear model, averaged over folds. "
-             "Rows on subjective extracts are not shown (their features are refitted per setting).</p>")
+    intro = (
+        "<p>Weight of each n-gram toward a class in the linear model, averaged over folds. "
+        "Rows on subjective extracts are not shown (their features are refitted per setting).</p>"
+    )
     return Section("ngrams", "Most influential n-grams", intro + "".join(parts))
 
 
 def build_sections(report: EvaluationReport, collector: PredictionCollector) -> list[Section]:
     """Every section of the report, in :data:`SECTIONS` order."""
     return [
-        results_section(report), folds_section(report), confusion_section(collector), roc_section(collector),
-        reliability_section(collector), stars_section(collector), ngrams_section(collector),
+        results_section(report),
+        folds_section(report),
+        confusion_section(collector),
+        roc_section(collector),
+        reliability_section(collector),
+        stars_section(collector),
+        ngrams_section(collector),
     ]
 
 
@@ -237,8 +282,10 @@ def render_html(report: EvaluationReport, sections: Sequence[Section], command: 
     nav = "".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in sections)
     body = "".join(f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>{s.body}</section>' for s in sections)
     title = f"thumbs evaluation: {html.escape(report.dataset)}"
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
-            f"<style>{_STYLE}</style></head><body><h1>{title}</h1><p>{how}</p><nav>{nav}</nav>{body}</body></html>\n")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_STYLE}</style></head><body><h1>{title}</h1><p>{how}</p><nav>{nav}</nav>{body}</body></html>\n"
+    )
 
 
 def write_report(

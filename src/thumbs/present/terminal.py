@@ -58,12 +58,16 @@ def analysis_view(analysis: Analysis) -> Panel | Text:
     evidence.add_column("n-gram")
     evidence.add_column("contribution", justify="right")
     for item in (analysis.evidence.ngrams if analysis.evidence else ())[:EVIDENCE_SHOWN]:
-        evidence.add_row(item.ngram, Text(f"{item.contribution:+.3f}", style="green" if item.contribution > 0 else "red"))
+        evidence.add_row(
+            item.ngram, Text(f"{item.contribution:+.3f}", style="green" if item.contribution > 0 else "red")
+        )
     strongest = Text("sentences that weighed most:\n", style="bold")
-    for item in analysis.evidence.sentences if analysis.evidence else ():
-        strongest.append(f"  {item.contribution:+.3f}  ", style="green" if item.contribution > 0 else "red")
-        strongest.append(_shorten(item.text) + "\n")
-    return Panel(Group(head, Text(), body, legend, Text(), evidence, Text(), strongest), title=title, title_align="left")
+    for strong in analysis.evidence.sentences if analysis.evidence else ():
+        strongest.append(f"  {strong.contribution:+.3f}  ", style="green" if strong.contribution > 0 else "red")
+        strongest.append(_shorten(strong.text) + "\n")
+    return Panel(
+        Group(head, Text(), body, legend, Text(), evidence, Text(), strongest), title=title, title_align="left"
+    )
 
 
 def _shorten(text: str, width: int = SENTENCE_SHOWN) -> str:

@@ -24,7 +24,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Security
 from fastapi.exceptions import RequestValidationError
@@ -86,7 +86,9 @@ class ServerSettings:
         """Settings from ``THUMBS_MODEL``, ``THUMBS_API_KEY`` and ``THUMBS_CORS_ORIGINS`` (comma-separated)."""
         model = environ.get(ENV_MODEL)
         origins = tuple(o.strip() for o in environ.get(ENV_CORS, "").split(",") if o.strip())
-        return cls(model_path=Path(model) if model else None, api_key=environ.get(ENV_API_KEY) or None, cors_origins=origins)
+        return cls(
+            model_path=Path(model) if model else None, api_key=environ.get(ENV_API_KEY) or None, cors_origins=origins
+        )
 
 
 def create_app(settings: ServerSettings | None = None, model: Model | None = None) -> FastAPI:
@@ -133,17 +135,22 @@ def app_from_environment() -> FastAPI:
     return create_app(ServerSettings.from_environment())
 
 
+#: The ``Authorization: Bearer`` scheme of the API key (a module name: FastAPI resolves the
+#: route's annotations against this module's globals).
+BEARER = HTTPBearer(auto_error=False, description="Needed only when the server has THUMBS_API_KEY set.")
+
+
 def _api(model: Model, api_key: str | None) -> APIRouter:
     """The ``/v1`` routes, each a few lines around the model."""
-    bearer = HTTPBearer(auto_error=False, description="Needed only when the server has THUMBS_API_KEY set.")
 
     expected = (api_key or "").encode()
 
-    def check_key(credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> None:
+    def check_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> None:
         given = credentials.credentials.encode() if credentials is not None else b""
         if not secrets.compare_digest(given, expected):
             raise HTTPException(
-                401, "this server needs an API key: send the header Authorization: Bearer <key>",
+                401,
+                "this server needs an API key: send the header Authorization: Bearer <key>",
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
@@ -211,7 +218,8 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         detail = [
-            {"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]} for e in exc.errors()
+            {"loc": list(e["loc"]), "msg": e["msg"].removeprefix("Value error, "), "type": e["type"]}
+            for e in exc.errors()
         ]
         return JSONResponse({"error": _one_line(detail), "detail": detail}, status_code=422)
 

@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -85,7 +85,9 @@ class RequestLimits:
         declared = _header(scope, b"content-length")
         has_body = declared not in (None, "0") or _header(scope, b"transfer-encoding") is not None
         if has_body and not is_json_media_type(_header(scope, b"content-type")):
-            await send_problem(send, 415, "send the request body as JSON, with the header Content-Type: application/json")
+            await send_problem(
+                send, 415, "send the request body as JSON, with the header Content-Type: application/json"
+            )
             return
         too_large = f"request body too large: the limit is {self.max_body_bytes:,} bytes; send fewer or shorter reviews"
         if declared is not None:
@@ -151,7 +153,7 @@ class AccessLog:
         finally:
             if self.logger.isEnabledFor(logging.INFO):
                 line = {
-                    "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                    "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,

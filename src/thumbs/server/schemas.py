@@ -23,9 +23,13 @@ MAX_ID_CHARS = 256
 class Review(BaseModel):
     """One review to analyze: its text and, optionally, your id for it (echoed back)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": "A moving, beautifully acted film.", "id": "r1"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"text": "A moving, beautifully acted film.", "id": "r1"}]}
+    )
 
-    text: StrictStr = Field(min_length=1, description="The review: raw text (HTML breaks, curly quotes) or tokenized text.")
+    text: StrictStr = Field(
+        min_length=1, description="The review: raw text (HTML breaks, curly quotes) or tokenized text."
+    )
     id: Annotated[StrictStr, Field(max_length=MAX_ID_CHARS)] | None = Field(
         default=None, description="Your id for the review, returned in the result."
     )

@@ -24,10 +24,22 @@ OTHER_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 #: Characters mapped to their plain ASCII form before tokenizing, so that curly
 #: quotes, typographic dashes and the corpus' LaTeX quotes all look alike.
 CHARACTER_MAP = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2013": " - ", "\u2014": " -- ", "\u2015": " -- ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2013": " - ",
+    "\u2014": " -- ",
+    "\u2015": " -- ",
     "\u2026": "...",
     "\u00a0": " ",
 }
@@ -66,6 +78,7 @@ def normalize(text: str) -> str:
         text = HORIZONTAL_SPACE.sub(" ", text)
     return text
 
+
 def quotes_and_ellipses(text: str) -> str:
     """The LaTeX quote, backquote and spaced-ellipsis steps of :func:`normalize`."""
     if "``" in text or "''" in text:
@@ -76,8 +89,10 @@ def quotes_and_ellipses(text: str) -> str:
         text = SPACED_ELLIPSIS.sub("...", text)
     return text
 
+
 #: What :data:`HORIZONTAL_SPACE` would change in an ASCII text (scanning for these is cheap).
 _ASCII_SPACING = ("  ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
 
 def plain_characters(text: str) -> str:
     """NFKC, then :data:`CHARACTER_MAP` (the step of :func:`normalize` for non-ASCII text)."""

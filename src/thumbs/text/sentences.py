@@ -48,6 +48,7 @@ class Sentence:
     start: int
     end: int
 
+
 def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
     """Whether ``tokens[i]`` is sentence-final punctuation that really ends the sentence.
 
@@ -66,6 +67,7 @@ def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
         if following in DOMAIN_SUFFIXES or (previous.isdigit() and following[:1].isdigit()):
             return False
     return True
+
 
 def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
     """Yield (start, end) token ranges of the sentences in one line's tokens.
@@ -95,6 +97,7 @@ def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
             i += 1
     if start < n:
         yield start, n
+
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split a review (raw or tokenized form) into sentences of canonical tokens.

@@ -24,9 +24,7 @@ NEGATIVE_CLITIC = "n't"
 #: The alternatives, tried in order: a URL; a clitic ('s 're 've 'll 'd 'm); a word, with
 #: inner hyphens, apostrophes, slashes or ampersands; an ellipsis; a dash run; any other
 #: single character. No group names: a token's kind is read off its first character.
-TOKEN_PATTERN = re.compile(
-    r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\b|\w+(?:[-'/&]\w+)*|\.\.+|-{2,}|\S"""
-)
+TOKEN_PATTERN = re.compile(r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\b|\w+(?:[-'/&]\w+)*|\.\.+|-{2,}|\S""")
 
 #: Starts of a URL token (never split at its apostrophes).
 URL_STARTS = ("http://", "https://", "www.")
@@ -50,6 +48,7 @@ def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
         return [*_split_word(stem, start), (suffix, cut, end)]
     return [(word, start, end)]
 
+
 def line_spans(line: str, offset: int) -> list[tuple[str, int, int]]:
     """(lowercase token, start, end) of one line of normalized text; offsets into the whole text.
 
@@ -70,6 +69,7 @@ def line_spans(line: str, offset: int) -> list[tuple[str, int, int]]:
             append((token, start, start + len(token)))
     return spans
 
+
 def tokenize(text: str) -> list[str]:
     """Return the canonical lowercase tokens of ``text`` (all sentences, in order).
 
@@ -79,6 +79,7 @@ def tokenize(text: str) -> list[str]:
     that label-only prediction takes.
     """
     return canonical_tokens(normalize(text).lower())
+
 
 def canonical_tokens(lowered: str) -> list[str]:
     """The tokens of normalized, lowercased text (the body of :func:`tokenize`).
@@ -101,10 +102,12 @@ def canonical_tokens(lowered: str) -> list[str]:
             append(token)
     return tokens
 
+
 #: Memo of :func:`is_punctuation` (tokens repeat; bounded by clearing when full).
 _PUNCTUATION_MEMO: dict[str, bool] = {}
 
 _PUNCTUATION_MEMO_SIZE = 500_000
+
 
 def is_punctuation(token: str) -> bool:
     """A token without any letter or digit (it ends a negation scope)."""
