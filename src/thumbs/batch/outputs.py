@@ -1,6 +1,6 @@
 """Writing a batch's results: JSON Lines, CSV or Parquet, to stdout or published atomically to a file.
 
-:mod:`thumbs.batch` keeps every finished result in a journal (a header line, then one JSON
+:mod:`thumbs.batch.engine` keeps every finished result in a journal (a header line, then one JSON
 object a line) while it runs; this module turns the journal into the file the user asked for
 and renames it into place in one step, so a reader never sees a half-written output:
 

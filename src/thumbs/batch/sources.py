@@ -15,7 +15,7 @@ Whole-input mistakes (a missing file, an unknown column, a table without ``--tex
 raise a one-line :class:`~thumbs.errors.ThumbsError` before any record is read, because the
 user must fix them. A single record that cannot be analyzed (not UTF-8, empty, not text, over
 ``max_chars``, a malformed line) is not raised: it becomes a :class:`Record` with ``error``
-set, and the batch engine (:mod:`thumbs.batch`) writes an error result for it and goes on.
+set, and the batch engine (:mod:`thumbs.batch.engine`) writes an error result for it and goes on.
 """
 
 from __future__ import annotations

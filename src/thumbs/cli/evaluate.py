@@ -1,6 +1,6 @@
 """``thumbs evaluate``: reproduce the classic results on a corpus, or score models on your own table.
 
-A thin shell over :mod:`thumbs.experiments`: it parses options, shows progress,
+A thin shell over :mod:`thumbs.evaluation.experiments`: it parses options, shows progress,
 and prints the report as a table or as JSON.
 """
 

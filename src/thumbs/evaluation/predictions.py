@@ -1,6 +1,6 @@
 """Per-document predictions kept from an evaluation, for reports and benchmarks.
 
-An evaluation (:mod:`thumbs.evaluation`, :mod:`thumbs.model_evaluation`) only
+An evaluation (:mod:`thumbs.evaluation.cross_validation`, :mod:`thumbs.evaluation.trained_model`) only
 needs each fold's accuracy, so by default it keeps nothing else. Pass a
 :class:`PredictionCollector` and it also records, for every model and every
 test split, what the plots of ``thumbs evaluate --report`` and

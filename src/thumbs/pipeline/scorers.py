@@ -3,7 +3,7 @@
 A :class:`LinearScorer` is an :class:`~thumbs.features.index.NgramIndex` plus one
 weight per feature, an intercept, and a calibration slope; :class:`StarWeights`
 is a fitted :class:`~thumbs.learn.stars.StarRegressor` over the verdict's
-features. Both turn into plain arrays for :mod:`thumbs.modelfile`.
+features. Both turn into plain arrays for :mod:`thumbs.pipeline.model_file`.
 """
 
 from __future__ import annotations
