@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from tests.helpers.cli import run_thumbs
 
 #: Every test here starts processes (the CLI, workers, a server or the browser).
 pytestmark = pytest.mark.e2e
@@ -17,15 +17,8 @@ pytestmark = pytest.mark.e2e
 
 def thumbs(*args: str | Path, data: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m thumbs ARGS`` with THUMBS_DATA pointing at ``data`` (or nowhere useful)."""
-    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
-    env["THUMBS_DATA"] = str(data) if data is not None else "/nonexistent/thumbs-data"
-    return subprocess.run(
-        [sys.executable, "-m", "thumbs", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    place = str(data) if data is not None else "/nonexistent/thumbs-data"
+    return run_thumbs(*args, env={"COLUMNS": "200", "NO_COLOR": "1", "THUMBS_DATA": place}, timeout=60)
 
 
 def assert_user_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:

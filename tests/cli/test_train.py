@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import run_thumbs
 from tests.helpers.tiny_model import NEGATIVE, POSITIVE
 from thumbs.pipeline.model import load_model
 
 #: Every test here starts processes (the CLI, workers, a server or the browser).
 pytestmark = pytest.mark.e2e
-
-
-def _thumbs(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_train_on_a_table_then_analyze_with_it(tmp_path: Path) -> None:
@@ -32,7 +27,7 @@ def test_train_on_a_table_then_analyze_with_it(tmp_path: Path) -> None:
             writer.writerow([text, "neg", rating])
         writer.writerow(["", "pos", 9])  # reported and skipped
     out = tmp_path / "mine.thumbs"
-    done = _thumbs(
+    done = run_thumbs(
         "train",
         "--data",
         str(table),
@@ -54,7 +49,7 @@ def test_train_on_a_table_then_analyze_with_it(tmp_path: Path) -> None:
     (tmp_path / "reviews").mkdir()
     (tmp_path / "reviews" / "a.txt").write_text("Superb and brilliant, I loved it.", encoding="utf-8")
     (tmp_path / "reviews" / "b.txt").write_text("Awful and tedious, I hated it.", encoding="utf-8")
-    analyzed = _thumbs("analyze", str(tmp_path / "reviews"), "--model", str(out), "--json", "--jobs", "1")
+    analyzed = run_thumbs("analyze", str(tmp_path / "reviews"), "--model", str(out), "--json", "--jobs", "1")
     assert analyzed.returncode == 0, analyzed.stderr
     good, bad = (json.loads(line) for line in analyzed.stdout.splitlines())
     assert (good["label"], bad["label"]) == ("positive", "negative")
@@ -64,6 +59,6 @@ def test_train_on_a_table_then_analyze_with_it(tmp_path: Path) -> None:
 def test_train_needs_a_label_or_rating_column(tmp_path: Path) -> None:
     table = tmp_path / "t.csv"
     table.write_text("review\nfine\n", encoding="utf-8")
-    done = _thumbs("train", "--data", str(table), "--text-column", "review", "--out", str(tmp_path / "x.thumbs"))
+    done = run_thumbs("train", "--data", str(table), "--text-column", "review", "--out", str(tmp_path / "x.thumbs"))
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "--label-column" in done.stderr

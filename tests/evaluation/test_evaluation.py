@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.helpers.cli import run_thumbs
 from tests.helpers.table_files import write_csv
 from thumbs.errors import ThumbsError
 from thumbs.evaluation.cross_validation import cross_validate, feature_matrix
@@ -53,10 +52,6 @@ def labelled_rows(copies: int = 3) -> list[dict[str, str]]:
         for band, texts in (("high", POSITIVE), ("low", NEGATIVE), ("middle", MIXED)):
             rows += [{"review": f"{text} (take {copy})", "band": band} for text in texts]
     return rows
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300)
 
 
 # --- protocols ---------------------------------------------------------------------
@@ -163,7 +158,7 @@ def test_evaluate_table_multiclass_and_reports_skipped_rows(tmp_path: Path) -> N
 @pytest.mark.e2e
 def test_cli_evaluate_json_on_a_table(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "reviews.csv", labelled_rows())
-    result = run_cli(
+    result = run_thumbs(
         "evaluate",
         "--data",
         str(path),
@@ -198,7 +193,7 @@ def test_cli_evaluate_json_on_a_table(tmp_path: Path) -> None:
 def test_cli_evaluate_user_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     path = write_csv(tmp_path / "reviews.csv", labelled_rows(1))
     filled = [a.format(csv=path, missing=tmp_path / "missing.csv") for a in args]
-    result = run_cli("evaluate", *filled)
+    result = run_thumbs("evaluate", *filled)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]

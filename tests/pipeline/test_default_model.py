@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import run_thumbs
 from thumbs.corpora import load_corpus
 from thumbs.learn.training import documents_sha256
 from thumbs.pipeline.model import default_model_path, load_model
@@ -56,8 +57,6 @@ def test_ratings_are_a_target_on_a_users_table(require_corpus: Callable[[str], P
     """`thumbs evaluate --data ... --rating-column`: the default recipe's stars, k-fold, on the table's ratings."""
     import csv
     import json
-    import subprocess
-    import sys
 
     documents = load_corpus("imdb", require_corpus("imdb"), splits=("train",))[::25]  # 1,000 rated reviews
     table = tmp_path / "rated.csv"
@@ -65,28 +64,10 @@ def test_ratings_are_a_target_on_a_users_table(require_corpus: Callable[[str], P
         writer = csv.writer(handle)
         writer.writerow(["review", "verdict", "score"])
         writer.writerows([d.text, d.label, d.rating] for d in documents)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "thumbs",
-            "evaluate",
-            "--data",
-            str(table),
-            "--text-column",
-            "review",
-            "--label-column",
-            "verdict",
-            "--rating-column",
-            "score",
-            "--folds",
-            "3",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_thumbs(
+        "evaluate", "--data", table, "--text-column", "review", "--label-column", "verdict",
+        "--rating-column", "score", "--folds", "3", "--json",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     (row,) = json.loads(done.stdout)["results"]
     assert row["model"] == "default" and len(row["fold_accuracies"]) == 3

@@ -5,13 +5,12 @@ from __future__ import annotations
 import base64
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.helpers.cli import run_thumbs
 from tests.helpers.table_files import write_csv
 from thumbs.evaluation.experiments import evaluate_corpus, evaluate_table
 from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector
@@ -174,16 +173,10 @@ def test_mean_ngrams_average_over_folds() -> None:
     assert mean_ngrams(folds) == {"positive": [("great", 0.8), ("fun", 0.2)]}
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "thumbs", *args], capture_output=True, text=True, timeout=300, check=False
-    )
-
-
 @pytest.mark.e2e
 def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "reviews.csv", reviews(12))
-    result = run_cli(
+    result = run_thumbs(
         "evaluate",
         "--data",
         str(table),
@@ -207,7 +200,7 @@ def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_cli_report_to_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "reviews.csv", reviews(4))
-    result = run_cli(
+    result = run_thumbs(
         "evaluate",
         "--data",
         str(table),
