@@ -11,7 +11,7 @@ import pytest
 
 import tests.helpers.batch_fakes as batch_fakes
 from thumbs.errors import ThumbsError
-from thumbs.parallel import chunked, ordered_map, start_method
+from thumbs.parallel import chunked, default_jobs, map_with, ordered_map, start_method
 
 #: Every test here starts processes (the CLI, workers, a server or the browser).
 pytestmark = pytest.mark.e2e
@@ -125,3 +125,21 @@ def test_bad_jobs_is_a_one_line_user_error(jobs: object) -> None:
     with pytest.raises(ThumbsError) as info:
         ordered_map(abs, [1], jobs=jobs)  # type: ignore[arg-type]
     assert "\n" not in str(info.value) and "--jobs" in str(info.value)
+
+
+def test_map_with_keeps_a_stream_of_one_chunk_in_this_process() -> None:
+    """One review is analyzed long before a worker could start: a single chunk never leaves this process."""
+    results = list(map_with("model", batch_fakes.pids_of_chunk, [[1, 2, 3]], jobs=2))
+    assert results == [[("model", os.getpid())] * 3]
+    assert list(map_with("model", batch_fakes.pids_of_chunk, [], jobs=2)) == []
+
+
+def test_map_with_hands_the_shared_object_to_each_worker_once() -> None:
+    chunks = [[i] for i in range(40)]
+    results = [pair for chunk in map_with("model", batch_fakes.pids_of_chunk, chunks, jobs=2) for pair in chunk]
+    assert {shared for shared, _ in results} == {"model"}
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_default_jobs_is_the_cores_this_process_may_use() -> None:
+    assert default_jobs() == len(os.sched_getaffinity(0))

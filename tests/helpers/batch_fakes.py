@@ -146,3 +146,8 @@ def wait_until_gone(pids: set[int], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def pids_of_chunk(shared: Any, chunk: list[Any]) -> list[tuple[Any, int]]:
+    """``(shared, pid)`` for each item: which process ran the chunk, and what it was handed once."""
+    return [(shared, os.getpid()) for _ in chunk]
