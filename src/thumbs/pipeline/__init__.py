@@ -1,0 +1,7 @@
+"""The analysis core, inference only: a Model is named components run in order over a batch.
+
+model (Model, load_model) runs component's protocol over Reviews: sentences, subjectivity,
+extract, sentence_polarity, verdict, stars (one module each); scorers holds their linear
+weights; analysis is the result (the public JSON contract); model_file saves and checks files
+without pickle; stream analyzes an endless stream in order, on worker processes if asked.
+"""
