@@ -354,8 +354,9 @@ def test_the_format_follows_the_extension_unless_given(tmp_path: Path) -> None:
     assert (tmp_path / "a.csv").read_text().startswith("id,label,")
     run_batch(FakeModel(), records, output=tmp_path / "b.out", format="parquet")
     assert pq.read_table(tmp_path / "b.out").num_rows == 1
-    run_batch(FakeModel(), records, output=tmp_path / "c.txt")
+    run_batch(FakeModel(), records, output=tmp_path / "c.txt", format="jsonl")
     assert json.loads((tmp_path / "c.txt").read_text())["id"] == "a"
+    one_line_error(ThumbsError, lambda: run_batch(FakeModel(), records, output=tmp_path / "c.txt"), "--format")
     one_line_error(ThumbsError, lambda: run_batch(FakeModel(), records, output=tmp_path / "d", format="xlsx"), "xlsx")
 
 
@@ -469,6 +470,12 @@ def test_an_interrupted_run_resumes_after_a_torn_line(tmp_path: Path) -> None:
     assert not journal.exists()
 
 
+class OtherColumns(FakeModel):
+    """A model whose flat rows have other columns: its journal header differs."""
+
+    row_columns = ("id", "label", "error")
+
+
 def test_resume_refuses_a_journal_of_other_inputs_or_another_format(tmp_path: Path) -> None:
     records = [Record(i, f"r{i}", "good", None) for i in range(30)]
     output = tmp_path / "out.csv"
@@ -480,8 +487,8 @@ def test_resume_refuses_a_journal_of_other_inputs_or_another_format(tmp_path: Pa
     one_line_error(ThumbsError, lambda: run_batch(FakeModel(), others, output=output, resume=True), "does not match")
     one_line_error(
         ThumbsError,
-        lambda: run_batch(FakeModel(), records, output=output, format="jsonl", resume=True),
-        "another format",
+        lambda: run_batch(OtherColumns(), records, output=output, resume=True),
+        "another format or model",
     )
     summary = run_batch(FakeModel(), records, output=output, resume=True)
     assert (summary.n_records, summary.n_skipped_resumed) == (30, 20)
@@ -574,7 +581,11 @@ def test_ctrl_c_stops_the_workers_quietly_and_keeps_the_journal(tmp_path: Path) 
     process, output = start_runner(tmp_path, "jsonl", 2, start_new_session=True)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the parent and its workers
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == -signal.SIGINT  # Python's exit after an uncaught KeyboardInterrupt
-    assert stderr.count(b"Traceback") == 1 and stderr.rstrip().endswith(b"KeyboardInterrupt"), stderr.decode()
+    assert process.returncode == 1  # an uncaught BatchInterrupted (the CLI turns it into one line and 130)
+    last = stderr.rstrip().splitlines()[-1]  # a KeyboardInterrupt that says how many reviews are done
+    assert stderr.count(b"Traceback") == 1 and last.startswith(b"thumbs.batch.engine.BatchInterrupted: "), (
+        stderr.decode()
+    )
+    assert last.endswith(b" reviews done"), stderr.decode()
     assert wait_until_gone({int(p.name) for p in (tmp_path / "pids").iterdir()})
     check_resumed(tmp_path, output, "jsonl", 2)

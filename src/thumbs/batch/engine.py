@@ -11,11 +11,15 @@ with flat memory however many reviews there are; :mod:`thumbs.batch.outputs` wri
   and ``error``; a JSON line is ``{"id": ..., "label": null, "probability": null, "stars":
   null, "error": ...}`` (unless the model has ``error_result(id, error)``, see
   :class:`SupportsAnalyze`).
-* **Output** (:func:`run_batch`): JSON Lines, CSV or Parquet, or JSON Lines/CSV to stdout.
-  Results go first to a journal, ``OUTPUT.partial`` (a header line, then one JSON line per
-  finished review, flushed after each chunk). When every review is done the output is written
-  to a hidden temporary file beside it and renamed onto ``OUTPUT``, then the journal is
-  deleted, so an interrupted run never leaves a half-written ``OUTPUT``.
+* **Output** (:func:`run_batch`): JSON Lines, JSON, CSV, TSV or Parquet, checked first by
+  :func:`thumbs.batch.targets.check_output` (never an input, every path problem one line).
+  For a regular file, results go first to a journal, ``OUTPUT.partial`` (a header line, then
+  one JSON line per finished review, flushed after each chunk). When every review is done the
+  output is written to a hidden temporary file beside it and renamed onto ``OUTPUT``, then the
+  journal is deleted, so an interrupted run never leaves a half-written ``OUTPUT``. Stdout, a
+  FIFO or a device is written into directly as results come (no journal, no resume).
+* **Interrupts**: Ctrl-C (KeyboardInterrupt) becomes :class:`BatchInterrupted`, which says how
+  many reviews are done and whether ``--resume`` can continue; the journal is closed first.
 * **Resume**: with ``resume=True`` an existing journal is checked against the format, the
   model's columns and the input ids, a torn last line is dropped, and the run carries on
   after the reviews it holds. Without ``resume`` an old journal is silently overwritten.
@@ -29,17 +33,19 @@ with flat memory however many reviews there are; :mod:`thumbs.batch.outputs` wri
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from thumbs.batch.outputs import Results, json_line, output_format, publish, stdout_writer
+from thumbs.batch.outputs import ROW_FORMATS, Results, StreamWriter, json_line, publish
 from thumbs.batch.sources import Record
-from thumbs.errors import DataNotFoundError, ThumbsError
+from thumbs.batch.targets import Target, check_output, output_format, write_error
+from thumbs.errors import ThumbsError
 from thumbs.parallel import check_chunk_size, check_jobs, chunked, map_with
 from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 
@@ -49,7 +55,7 @@ ERROR_JSON_KEYS = ("id", "label", "probability", "stars", "error")
 JOURNAL_SUFFIX = ".partial"
 JOURNAL_VERSION = 1
 
-__all__ = ["BatchSummary", "ResultLike", "SupportsAnalyze", "journal_path", "run_batch"]
+__all__ = ["BatchInterrupted", "BatchSummary", "ResultLike", "SupportsAnalyze", "journal_path", "run_batch"]
 
 
 class ResultLike(Protocol):
@@ -88,6 +94,26 @@ class BatchSummary:
         ok = self.n_records - self.n_errors
         where = "stdout" if self.output == "-" else self.output
         return f"analyzed {self.n_records:,} {noun}{resumed}: {ok:,} ok, {self.n_errors:,} failed -> {where}"
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM made a KeyboardInterrupt) stopped a batch: what is done, and can it resume.
+
+    ``journal`` is the file keeping the finished results (None for stdout or a stream, which
+    cannot be resumed); ``output`` is ``"-"`` for stdout.
+    """
+
+    def __init__(self, done: int, output: str, journal: Path | None) -> None:
+        super().__init__(f"{done:,} reviews done")
+        self.done, self.output, self.journal = done, output, journal
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Records written so far (resumed ones included), and errors among them: read after an interrupt."""
+
+    done: int = 0
+    errors: int = 0
 
 
 # --- analyzing a chunk of records ---------------------------------------------------------
@@ -149,89 +175,168 @@ def _analyze_chunk(model: SupportsAnalyze, records: list[Record]) -> list[Result
 
 
 def journal_path(output: str | Path) -> Path:
-    """Where a run writing ``output`` keeps its finished results: ``out.csv`` -> ``out.csv.partial``."""
-    output = Path(output)
-    return output.with_name(output.name + JOURNAL_SUFFIX)
+    """Where a run writing ``output`` keeps its finished results: ``out.csv`` -> ``out.csv.partial``.
+
+    Beside the real file (symlinks followed), where the final file is written too.
+    """
+    real = Path(os.path.realpath(output))
+    return real.with_name(real.name + JOURNAL_SUFFIX)
 
 
 def run_batch(
     model: SupportsAnalyze,
     records: Iterable[Record],
     *,
-    output: str | Path | None,
+    output: str | Path | Target | None,
     format: str | None = None,
     jobs: int = 1,
     resume: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool | None = None,
     total: int | None = None,
+    inputs: Sequence[str] = (),
 ) -> BatchSummary:
     """Analyze ``records`` and write one result per record, in order, to ``output``.
 
-    ``format`` is jsonl, csv or parquet (None: from ``output``'s extension, else jsonl).
-    ``output=None`` streams JSON Lines (or CSV) to stdout. ``progress=None`` shows a progress
-    bar when stderr is a terminal; ``total`` defaults to ``records.total`` when it has one.
+    ``format`` is jsonl, json, csv, tsv or parquet (None: from ``output``'s extension, else
+    jsonl for stdout). ``output=None`` streams to stdout; a :class:`Target` is one already
+    checked; a path is checked here, against ``inputs`` (the sources as named). ``progress=None``
+    shows a progress bar when stderr is a terminal; ``total`` defaults to ``records.total``.
     """
-    fmt = output_format(format, output)
+    if output is not None and not isinstance(output, Target):
+        output = check_output(output, inputs=inputs)  # a folder, a missing one: said before the format
+    fmt = output_format(format, output.path if output is not None else None)
     check_chunk_size(chunk_size)
     check_jobs(jobs)
-    as_rows = fmt != "jsonl"
+    as_rows = fmt in ROW_FORMATS
     columns = tuple(model.row_columns)
     total = total if total is not None else getattr(records, "total", None)
     records = iter(records)
+    drive = partial(_drive, model=model, records=records, as_rows=as_rows, jobs=jobs, chunk_size=chunk_size)
     if output is None:
         if resume:
             raise ThumbsError("--resume needs --output FILE: results written to stdout cannot be resumed")
         if fmt == "parquet":
             raise ThumbsError("parquet cannot be written to stdout: pass --output FILE.parquet")
-        done, errors = _drive(stdout_writer(fmt, columns), model, records, as_rows, jobs, chunk_size, progress, total)
-        return BatchSummary(done, errors, 0, "-")
+        tally = _Tally()
+        writer = StreamWriter(fmt, columns, sys.stdout)
+        with _interrupts(tally, "-", None):
+            drive(writer, tally=tally, progress=progress, total=total)
+            writer.finish()
+        return BatchSummary(tally.done, tally.errors, 0, "-")
 
-    output = Path(output)
-    journal = journal_path(output)
-    if output.is_dir():
-        raise ThumbsError(f"--output {output} is a folder: name a file in it, e.g. {output / ('results.' + fmt)}")
-    if not output.parent.is_dir():
-        raise DataNotFoundError(f"folder {output.parent} for --output does not exist: create it first")
+    target = output
+    if target.stream:
+        return _run_stream(target, fmt, columns, resume, drive, progress, total)
+    journal = journal_path(target.real)
     header = {"thumbs_journal": JOURNAL_VERSION, "format": fmt, "columns": list(columns)}
-    point = _resume_point(journal, header, records) if resume and journal.exists() else None
-    if resume and point is None and output.exists() and not journal.exists():
-        raise ThumbsError(f"{output} is already complete (there is no {journal.name} to resume): run without --resume")
+    then = f": the finished results are kept in {journal.name}, run again with --resume"
+    with _writing(target.path):
+        point = _resume_point(journal, header, records) if resume and journal.exists() else None
+    if resume and point is None and target.real.exists() and not journal.exists():
+        raise ThumbsError(
+            f"{target.path} is already complete (there is no {journal.name} to resume): run without --resume"
+        )
     resumed, old_errors = point or (0, 0)
-    with open(journal, "a" if point else "w", encoding="utf-8", newline="\n") as out:
-        if point is None:
-            out.write(json_line(header))
+    tally = _Tally(resumed, old_errors)
+    with _writing(target.path):
+        out = open(journal, "a" if point else "w", encoding="utf-8", newline="\n")
+    then = f": the finished results are kept in {journal.name}, run the same command with --resume"
 
-        def write(results: Results) -> None:
+    def write(results: Results) -> None:
+        with _writing(target.path, then):
             out.write("".join(map(json_line, results)))
             out.flush()  # a killed run keeps every finished chunk
 
-        done, errors = _drive(write, model, records, as_rows, jobs, chunk_size, progress, total, resumed)
-    publish(journal, output, fmt, columns)
-    return BatchSummary(done, old_errors + errors, resumed, str(output))
+    with _interrupts(tally, str(target.path), journal):
+        with out:
+            if point is None:
+                with _writing(target.path, then):
+                    out.write(json_line(header))
+            drive(write, tally=tally, progress=progress, total=total, done=resumed)
+        with _writing(target.path, then):
+            publish(journal, target.real, fmt, columns)
+    return BatchSummary(tally.done, tally.errors, resumed, str(target.path))
+
+
+def _run_stream(
+    target: Target,
+    fmt: str,
+    columns: tuple[str, ...],
+    resume: bool,
+    drive: Callable[..., None],
+    progress: bool | None,
+    total: int | None,
+) -> BatchSummary:
+    """Write the results straight into ``target``, a FIFO, device or descriptor: never replaced, no journal."""
+    if resume:
+        raise ThumbsError(
+            f"--output {target.path} is a {target.kind}, written as results come with no journal: "
+            "it cannot be resumed, run without --resume"
+        )
+    if fmt == "parquet":
+        raise ThumbsError(
+            f"parquet needs a regular file, and --output {target.path} is a {target.kind}: use jsonl or csv"
+        )
+    tally = _Tally()
+    with _writing(target.path):
+        out = open(target.path, "a", encoding="utf-8", newline="")
+    writer = StreamWriter(fmt, columns, out)
+
+    def write(results: Results) -> None:
+        with _writing(target.path):
+            writer(results)
+
+    with _interrupts(tally, str(target.path), None), out:
+        drive(write, tally=tally, progress=progress, total=total)
+        with _writing(target.path):
+            writer.finish()
+    return BatchSummary(tally.done, tally.errors, 0, str(target.path))
+
+
+@contextmanager
+def _writing(path: Path, then: str = "") -> Iterator[None]:
+    """Turn an OSError inside (writing the journal or the output) into one line about ``path``."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the CLI ends quietly when the reader of a pipe goes away
+    except OSError as exc:
+        raise write_error(exc, path, then=then) from None
+
+
+@contextmanager
+def _interrupts(tally: _Tally, output: str, journal: Path | None) -> Iterator[None]:
+    """Turn a KeyboardInterrupt inside into :class:`BatchInterrupted` with what ``tally`` counted."""
+    try:
+        yield
+    except BatchInterrupted:
+        raise
+    except KeyboardInterrupt:
+        raise BatchInterrupted(tally.done, output, journal) from None
 
 
 def _drive(
     write: Callable[[Results], None],
+    *,
     model: SupportsAnalyze,
     records: Iterator[Record],
     as_rows: bool,
     jobs: int,
     chunk_size: int,
+    tally: _Tally,
     progress: bool | None,
     total: int | None,
     done: int = 0,
-) -> tuple[int, int]:
-    """Analyze ``records`` chunk by chunk and ``write`` each chunk's results; (records done, errors)."""
-    errors = 0
+) -> None:
+    """Analyze ``records`` chunk by chunk and ``write`` each chunk's results, counting them in ``tally``."""
     results_stream = map_with(model, partial(_analyze_records, as_rows), chunked(records, chunk_size), jobs=jobs)
     with closing(results_stream), _progress_bar(progress, total, done) as advance:
         for results in results_stream:
             write(results)
-            done += len(results)
-            errors += sum(result.get("error") is not None for result in results)
+            tally.done += len(results)
+            tally.errors += sum(result.get("error") is not None for result in results)
             advance(len(results))
-    return done, errors
 
 
 def _resume_point(journal: Path, header: dict[str, Any], records: Iterator[Record]) -> tuple[int, int] | None:

@@ -1,17 +1,19 @@
-"""Writing a batch's results: JSON Lines, CSV or Parquet, to stdout or published atomically to a file.
+"""Writing a batch's results: JSON Lines, JSON, CSV, TSV or Parquet, to a stream or published atomically.
 
 :mod:`thumbs.batch.engine` keeps every finished result in a journal (a header line, then one JSON
 object a line) while it runs; this module turns the journal into the file the user asked for
 and renames it into place in one step, so a reader never sees a half-written output:
 
 * **jsonl**: the journal's result lines as they are (nested ``to_dict()`` results);
-* **csv**: a header of the model's ``row_columns``, then one row per result (None -> empty);
+* **json**: the same results as one JSON array, one result a line;
+* **csv** / **tsv**: a header of the model's ``row_columns``, then one row per result (None -> empty),
+  separated by commas or tabs;
 * **parquet**: the same columns, typed (``id``/``label``/``error`` strings, ``probability``/
   ``stars`` floats, any other column typed from its values), written a row group at a time.
 
-It also picks the format (:func:`output_format`) and writes JSON Lines or CSV straight to
-stdout (:func:`stdout_writer`) when there is no output file. Memory stays flat: the journal
-is read a line (or a row group) at a time.
+It also writes every format but Parquet straight into a stream (stdout, a FIFO, a device:
+:func:`stream_writer`) as results come. :mod:`thumbs.batch.targets` decides the format and
+checks the output's path. Memory stays flat: the journal is read a line (or a row group) at a time.
 """
 
 from __future__ import annotations
@@ -19,17 +21,16 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from thumbs.errors import ThumbsError
 from thumbs.parallel import chunked
 
-#: Output formats, and the one an output file's extension implies (anything else: jsonl).
-OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
-SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+#: Formats that write a row of ``row_columns`` per result (the others write ``to_dict()``).
+ROW_FORMATS = frozenset({"csv", "tsv", "parquet"})
+#: The separator of each delimited format.
+DELIMITERS = {"csv": ",", "tsv": "\t"}
 #: Parquet column types fixed by name; other columns get a type from their values.
 STRING_COLUMNS = frozenset({"id", "label", "error"})
 FLOAT_COLUMNS = frozenset({"probability", "stars"})
@@ -38,15 +39,6 @@ PARQUET_ROWS = 50_000
 
 #: One chunk of results (``to_row()`` or ``to_dict()`` dicts), as the engine hands them over.
 Results = list[dict[str, Any]]
-
-
-def output_format(format: str | None, output: str | Path | None) -> str:
-    """``format`` checked, or when None the one ``output``'s extension implies (default jsonl)."""
-    if format is None:
-        return SUFFIX_FORMATS.get(Path(output).suffix.lower(), "jsonl") if output is not None else "jsonl"
-    if format.lower() not in OUTPUT_FORMATS:
-        raise ThumbsError(f"unknown output format {format!r}: use one of {', '.join(OUTPUT_FORMATS)}")
-    return format.lower()
 
 
 # --- one result as text ----------------------------------------------------------------------
@@ -68,24 +60,47 @@ def csv_cells(row: dict[str, Any], columns: Sequence[str]) -> list[Any]:
     return ["" if row.get(column) is None else row.get(column) for column in columns]
 
 
-def stdout_writer(fmt: str, columns: Sequence[str]) -> Callable[[Results], None]:
-    """A function writing each chunk of results to stdout as JSON Lines or CSV (header first), flushed."""
-    stream = sys.stdout
-    if fmt == "csv":
-        writer = csv.writer(stream)
-        writer.writerow(columns)
+class StreamWriter:
+    """Writes each chunk of results into ``stream`` as it comes (flushed), in any format but Parquet.
 
-        def write(results: Results) -> None:
-            writer.writerows(csv_cells(row, columns) for row in results)
-            stream.flush()
+    Call :meth:`finish` after the last chunk: it closes the JSON array (and writes an empty one,
+    or a CSV header, when there were no results).
+    """
 
-        return write
+    def __init__(self, fmt: str, columns: Sequence[str], stream: IO[str]) -> None:
+        self.fmt, self.columns, self.stream = fmt, tuple(columns), stream
+        self._started = self._any = False
+        self._rows = csv.writer(stream, delimiter=DELIMITERS[fmt]) if fmt in DELIMITERS else None
 
-    def write_json(results: Results) -> None:
-        stream.write("".join(map(json_line, results)))
-        stream.flush()
+    def __call__(self, results: Results) -> None:
+        """Write ``results`` and flush, so a reader sees them now."""
+        self._start()
+        if self._rows is not None:
+            self._rows.writerows(csv_cells(row, self.columns) for row in results)
+        elif self.fmt == "json":
+            self.stream.write(
+                "".join((",\n" if i or self._any else "") + json_line(r)[:-1] for i, r in enumerate(results))
+            )
+            self._any = self._any or bool(results)
+        else:
+            self.stream.write("".join(map(json_line, results)))
+        self.stream.flush()
 
-    return write_json
+    def finish(self) -> None:
+        """Close the output's syntax (the JSON array) and flush."""
+        self._start()
+        if self.fmt == "json":
+            self.stream.write("\n]\n" if self._any else "]\n")
+        self.stream.flush()
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        self._started, self._any = True, False
+        if self._rows is not None:
+            self._rows.writerow(self.columns)
+        elif self.fmt == "json":
+            self.stream.write("[\n")
 
 
 # --- from the journal to the output file -----------------------------------------------------
@@ -102,27 +117,27 @@ def _journal_results(journal: Path) -> Iterator[dict[str, Any]]:
 def publish(journal: Path, output: Path, fmt: str, columns: Sequence[str]) -> None:
     """Write the final file from the journal beside ``output``, rename it onto ``output``, drop the journal.
 
+    ``output`` is the real path (symlinks followed), so a link keeps pointing at the new file.
     The file is written as ``.NAME.PID.tmp`` in ``output``'s folder and synced before the
-    rename, so ``output`` is either the old file (or absent) or the complete new one.
+    rename, so ``output`` is either the old file (or absent) or the complete new one; the
+    temporary file is removed on every failure (and the journal kept, for ``--resume``).
     """
     temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
         if fmt == "parquet":
             _write_parquet(journal, temporary, columns)
         else:
-            with open(journal, encoding="utf-8") as source, open(temporary, "w", encoding="utf-8", newline="") as out:
-                next(source)  # the header
+            with open(temporary, "w", encoding="utf-8", newline="") as out:
+                write = StreamWriter(fmt, columns, out)
                 if fmt == "jsonl":
-                    out.writelines(source)
+                    with open(journal, encoding="utf-8") as source:
+                        next(source)  # the header
+                        out.writelines(source)
                 else:
-                    writer = csv.writer(out)
-                    writer.writerow(columns)
-                    writer.writerows(csv_cells(json.loads(line), columns) for line in source)
-        descriptor = os.open(temporary, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+                    for results in chunked(_journal_results(journal), PARQUET_ROWS):
+                        write(results)
+                write.finish()
+                os.fsync(out.fileno())
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
