@@ -95,6 +95,13 @@ def evaluate(
         Path | None,
         typer.Option("--report", help="Also write a self-contained HTML report (table and plots) to DIR/report.html."),
     ] = None,
+    allow_trained_data: Annotated[
+        bool,
+        typer.Option(
+            "--allow-trained-data",
+            help="Evaluate a model even on data its manifest says it was trained on (rows then say so).",
+        ),
+    ] = False,
 ) -> None:
     """Evaluate models by a corpus' standard protocol, or by k-fold on your own labelled table.
 
@@ -136,6 +143,7 @@ def evaluate(
                 jobs=jobs,
                 progress=progress,
                 collector=collector,
+                allow_trained_data=allow_trained_data,
             )
         else:
             report = evaluate_corpus(
@@ -146,6 +154,7 @@ def evaluate(
                 jobs=jobs,
                 progress=progress,
                 collector=collector,
+                allow_trained_data=allow_trained_data,
             )
         if report_dir is not None and collector is not None:
             from thumbs.present.report import write_report
@@ -162,6 +171,17 @@ def evaluate(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     console = Console(highlight=False)
-    console.print(render_table(report))
+    console.print(render_table(_marked(report)))
     for note in report.notes:
         console.print(f"  {note}")
+
+
+def _marked(report: EvaluationReport) -> EvaluationReport:
+    """The report with "(trained on this data)" after the model of each row that was (for the table view)."""
+    import dataclasses
+
+    rows = tuple(
+        dataclasses.replace(row, model=f"{row.model} (trained on this data)") if row.trained_on_this_data else row
+        for row in report.results
+    )
+    return dataclasses.replace(report, results=rows)

@@ -21,9 +21,15 @@ from thumbs.evaluation.extracts import evaluate_extracts, sentence_probabilities
 from thumbs.evaluation.predictions import PredictionCollector
 from thumbs.evaluation.protocols import EvaluationProtocol, FoldProtocol, KFoldProtocol, TrainTestProtocol
 from thumbs.evaluation.results import EvaluationReport
-from thumbs.evaluation.trained_model import evaluate_model, evaluate_stars_recipe, is_model_reference
+from thumbs.evaluation.trained_model import (
+    check_trained_data,
+    evaluate_model,
+    evaluate_stars_recipe,
+    is_model_reference,
+)
 from thumbs.learn.recipes import get_recipe
 from thumbs.parallel import default_jobs
+from thumbs.pipeline.model import load_model
 from thumbs.text.documents import flatten, tokenize_documents
 
 #: The models each dataset is evaluated with when ``--model`` is not given.
@@ -65,6 +71,7 @@ def _evaluate(
     jobs: int,
     progress: ProgressCallback | None,
     collector: PredictionCollector | None = None,
+    allow_trained_data: bool = False,
 ) -> EvaluationReport:
     trained = [name for name in models if is_model_reference(name)]
     recipes = [get_recipe(name) for name in models if not is_model_reference(name)]
@@ -74,7 +81,7 @@ def _evaluate(
     for name in trained:
         if progress:
             progress(f"{name}: the trained model")
-        row, note = evaluate_model(name, dataset, documents, protocol, jobs, collector)
+        row, note = evaluate_model(name, dataset, documents, protocol, jobs, collector, allow_trained_data)
         model_rows.append(row)
         notes.append(note)
     if not recipes:
@@ -113,13 +120,16 @@ def evaluate_corpus(
     collector: PredictionCollector | None = None,
     extracts: bool = True,
     documents: Sequence[Document] | None = None,
+    allow_trained_data: bool = False,
 ) -> EvaluationReport:
     """Evaluate models on one of the corpora by its standard protocol.
 
     ``collector`` keeps every model's per-document predictions (for reports and
     benchmarks); ``extracts=False`` leaves out polarity's subjective-extract rows;
     ``documents`` evaluates on these documents of the corpus (e.g. a subset)
-    instead of loading all of it.
+    instead of loading all of it. A trained model (``default`` or a ``.thumbs`` file)
+    is refused on documents its manifest says it was trained on, unless
+    ``allow_trained_data`` (then its row says ``trained_on_this_data``).
     """
     if dataset not in DATASETS:
         raise ThumbsError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")
@@ -138,6 +148,7 @@ def evaluate_corpus(
         jobs=jobs or default_jobs(),
         progress=progress,
         collector=collector,
+        allow_trained_data=allow_trained_data,
     )
 
 
@@ -153,11 +164,14 @@ def evaluate_table(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
     collector: PredictionCollector | None = None,
+    allow_trained_data: bool = False,
 ) -> tuple[EvaluationReport, list[str]]:
     """Evaluate models on a user's labelled table by stratified k-fold; also return skip notices.
 
     With ``rating_column``, the ``default`` row (the default recipe's verdict and stars,
-    trained per fold) also reports the stars' mean absolute error and Pearson r.
+    trained per fold) also reports the stars' mean absolute error and Pearson r. A
+    ``.thumbs`` model trained on this table is refused before any work, unless
+    ``allow_trained_data`` (see :func:`~thumbs.evaluation.trained_model.check_trained_data`).
     """
     table = read_table(
         path, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column
@@ -167,6 +181,9 @@ def evaluate_table(
     if not documents:
         raise ThumbsError(f"{path}: no usable rows (every row lacks a text, a label or a rating)")
     chosen = list(models or (("default",) if rating_column else DEFAULT_MODELS["table"]))
+    for name in chosen:
+        if name != "default" and is_model_reference(name):  # on a table, `default` is the recipe, trained per fold
+            check_trained_data(name, Path(path).name, documents, load_model(Path(name)), allow_trained_data)
     protocol = KFoldProtocol(k=folds)
     rated_rows, notes = [], []
     if "default" in chosen:
@@ -189,6 +206,7 @@ def evaluate_table(
             jobs=jobs or default_jobs(),
             progress=progress,
             collector=collector,
+            allow_trained_data=allow_trained_data,
         )
         rated_rows += list(report.results)
         notes += list(report.notes)

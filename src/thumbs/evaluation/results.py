@@ -22,6 +22,7 @@ class ResultRow:
     ece: float | None = None  # expected calibration error of P(positive), where the model gives one
     stars_mae: float | None = None  # mean absolute error of the stars, where the data has ratings
     stars_pearson: float | None = None
+    trained_on_this_data: bool = False  # the model was trained on these very documents (--allow-trained-data)
 
     def to_dict(self) -> dict[str, Any]:
         """The row as JSON-ready values (``--json`` output)."""

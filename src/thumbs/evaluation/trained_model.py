@@ -18,19 +18,21 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from thumbs.corpora import Document
+from thumbs.errors import ThumbsError
 from thumbs.evaluation.cross_validation import evaluate_full, labels_of
 from thumbs.evaluation.metrics import expected_calibration_error, rating_errors
 from thumbs.evaluation.predictions import FoldPredictions, PredictionCollector, top_ngrams
 from thumbs.evaluation.protocols import EvaluationProtocol
 from thumbs.evaluation.results import ResultRow
 from thumbs.learn.recipes import get_recipe
-from thumbs.pipeline.model import load_model
+from thumbs.pipeline.model import Model, load_model
 from thumbs.pipeline.scorers import LinearScorer, rate
 from thumbs.text.documents import flatten, tokenize_documents
 
@@ -43,6 +45,46 @@ def is_model_reference(name: str) -> bool:
     return name == "default" or name.endswith(".thumbs")
 
 
+def trained_on(manifest: Mapping[str, Any], documents: Sequence[Document]) -> str | None:
+    """The name under which ``manifest`` records ``documents`` as training data, or None.
+
+    Two checksums are compared: :func:`~thumbs.learn.training.documents_sha256` (ids, labels,
+    ratings and texts in order: what every model file records in ``manifest["data"]``, the shipped
+    one included) and :func:`~thumbs.learn.training.texts_sha256` (the texts alone, in any order:
+    ``manifest["texts"]``, recorded by models trained since), so a reordered or relabelled copy of
+    the training table is caught too. A subset or superset of it is not.
+    """
+    from thumbs.learn.training import documents_sha256, texts_sha256
+
+    for key, checksum in (
+        ("data", lambda: documents_sha256(documents)),
+        ("texts", lambda: texts_sha256(d.text for d in documents)),
+    ):
+        recorded = manifest.get(key)
+        if isinstance(recorded, Mapping) and recorded:
+            found = checksum()
+            for data_name, value in recorded.items():
+                if value == found:
+                    return str(data_name)
+    return None
+
+
+def check_trained_data(
+    name: str, dataset: str, documents: Sequence[Document], model: Model, allow_trained_data: bool
+) -> bool:
+    """Whether ``model`` was trained on ``documents``; refuses (one line) unless ``allow_trained_data``."""
+    found = trained_on(model.manifest, documents)
+    if found is None:
+        return False
+    if not allow_trained_data:
+        shown = "the default model" if name == "default" else Path(name).name
+        raise ThumbsError(
+            f"{shown} was trained on {dataset} (its manifest records this data as {found!r}): its accuracy there "
+            "measures memory, not judgement; evaluate on data it never saw, or pass --allow-trained-data"
+        )
+    return True
+
+
 def evaluate_model(
     name: str,
     dataset: str,
@@ -50,11 +92,15 @@ def evaluate_model(
     protocol: EvaluationProtocol,
     jobs: int = 1,
     collector: PredictionCollector | None = None,
+    allow_trained_data: bool = False,
 ) -> tuple[ResultRow, str]:
     """One result row for the model ``name`` on ``documents``, and a note saying what was measured.
 
     With ``collector``, the per-document predictions are kept there too, and the
     model's label function (:meth:`~thumbs.pipeline.model.Model.predict`) is handed over.
+    A model whose manifest says it was trained on the tested documents is refused
+    (:func:`check_trained_data`) unless ``allow_trained_data``; then the row says
+    ``trained_on_this_data``.
     """
     start = time.perf_counter()
     if dataset in SENTENCE_RECIPES:
@@ -68,6 +114,9 @@ def evaluate_model(
         )
     model = load_model(None if name == "default" else Path(name))
     tested = [d for d in documents if d.split != "train"]
+    if not tested:
+        raise ThumbsError(f"{dataset} holds no documents to test {name} on (only a train split)")
+    seen = check_trained_data(name, dataset, tested, model, allow_trained_data)
     scores, probability, stars = model.rate([d.text for d in tested])
     truth = np.array([d.label == "positive" for d in tested])
     accuracy = float(np.mean((scores > 0) == truth))
@@ -93,8 +142,13 @@ def evaluate_model(
         ece=expected_calibration_error(probability, truth),
         stars_mae=mae,
         stars_pearson=pearson,
+        trained_on_this_data=seen,
     )
-    what = "the test split" if len(tested) < len(documents) else f"all {len(tested):,} documents, never trained on"
+    what = "the test split" if len(tested) < len(documents) else f"all {len(tested):,} documents"
+    if seen:
+        what += ", which it was TRAINED ON (--allow-trained-data): the accuracy says nothing about new reviews"
+    elif len(tested) == len(documents):
+        what += ", never trained on"
     return row, f"{name} on {dataset}: the trained model tested once on {what}"
 
 

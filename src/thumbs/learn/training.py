@@ -19,7 +19,8 @@ models (a table of whole reviews says nothing about single sentences).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,18 @@ VERDICT_MIN_DF = 2
 SENTENCE_NGRAMS = (1, 2)
 #: Ridge regularization of each camp's star regression.
 STARS_ALPHA = 1.0
+#: Below this many reviews of either label, C and beta are not searched (a 3-fold search would train on
+#: two or three reviews of that label and test on one: its choice is noise) and the probability is not
+#: fitted: the verdict uses Wang & Manning's C and beta and :data:`SMALL_TABLE_SLOPE`.
+MIN_PER_LABEL_FOR_SEARCH = 5
+#: Wang & Manning's settings, used on tables too small to choose C and beta.
+SMALL_TABLE_C = 1.0
+SMALL_TABLE_BETA = 0.25
+#: The calibration slope of a verdict trained on too few reviews to fit one: P = sigmoid(score), so an
+#: SVM margin of 1 reads as P = 0.73 rather than the near-certainty an in-sample fit would claim.
+SMALL_TABLE_SLOPE = 1.0
+#: The fewest usable rows a table trains on (at least one of each label among them).
+MIN_TRAINING_ROWS = 4
 #: Label values read as "positive" / "negative" in a user's table.
 POSITIVE_NAMES = frozenset({"positive", "pos", "1", "true", "yes", "+", "good"})
 NEGATIVE_NAMES = frozenset({"negative", "neg", "0", "-1", "false", "no", "-", "bad"})
@@ -76,6 +89,21 @@ def documents_sha256(documents: Sequence[Document]) -> str:
     )
 
 
+def texts_sha256(texts: Iterable[str]) -> str:
+    """A checksum of a set of texts alone, in any order: ids, labels and ratings are left out.
+
+    The sha256 of each text (UTF-8) is taken, the digests are sorted and hashed together, so a
+    reordered, relabelled or re-numbered copy of a table has the same checksum; a copy with one text
+    changed, added or removed does not. Models record it per data set in ``manifest["texts"]`` so that
+    ``thumbs evaluate`` can tell when it is asked to test a model on what it was trained on.
+
+    >>> texts_sha256(["b", "a"]) == texts_sha256(["a", "b"]) != texts_sha256(["a"])
+    True
+    """
+    digests = sorted(hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest() for t in texts)
+    return stream_sha256(iter(digests))
+
+
 def _linear(
     vectorizer: NgramVectorizer, coef: np.ndarray, intercept: float, calibration: tuple[float, float]
 ) -> LinearScorer:
@@ -90,18 +118,36 @@ def train_verdict(
     ratings: np.ndarray | None,
     progress: Progress | None = None,
 ) -> tuple[LinearScorer, StarWeights | None, dict[str, Any]]:
-    """The document verdict (NBSVM) and, given ratings, the stars, on token lists."""
+    """The document verdict (NBSVM) and, given ratings, the stars, on token lists.
+
+    Needs at least one review of each label and at least one word in all. With fewer than
+    :data:`MIN_PER_LABEL_FOR_SEARCH` reviews of a label, C and beta are fixed and the slope is
+    :data:`SMALL_TABLE_SLOPE` (``settings["search"]`` says which was done).
+    """
     say = progress or (lambda message: None)
+    fewest = min(int(np.count_nonzero(is_positive)), int(np.count_nonzero(~is_positive)))
+    if fewest == 0:
+        raise ThumbsError("training needs both positive and negative reviews: add reviews of the missing label")
     say(f"verdict: features of {len(tokens):,} reviews")
+    if not any(tokens):
+        raise ThumbsError("no review has any words to learn from: check the text column")
     min_df = VERDICT_MIN_DF if len(tokens) >= 1000 else 1
     vectorizer = NgramVectorizer(ngram_range=VERDICT_NGRAMS, negation=True, min_df=min_df)
     X = vectorizer.fit_transform(tokens)
-    say(f"verdict: NBSVM on {X.shape[1]:,} n-grams (C and beta by 3-fold CV)")
     labels = np.where(is_positive, "positive", "negative")
-    nbsvm = NBSVM(C="auto", beta="auto").fit(X, labels)
-    held_out = nbsvm.cv_decision_ if nbsvm.cv_decision_ is not None else nbsvm.decision_function(X)
-    verdict = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], fit_platt_slope(held_out, is_positive))
+    search = fewest >= MIN_PER_LABEL_FOR_SEARCH
+    if search:
+        say(f"verdict: NBSVM on {X.shape[1]:,} n-grams (C and beta by 3-fold CV)")
+        nbsvm = NBSVM(C="auto", beta="auto").fit(X, labels)
+        held_out = nbsvm.cv_decision_ if nbsvm.cv_decision_ is not None else nbsvm.decision_function(X)
+        calibration = fit_platt_slope(held_out, is_positive)
+    else:
+        say(f"verdict: NBSVM on {X.shape[1]:,} n-grams (too few reviews to search C and beta: fixed)")
+        nbsvm = NBSVM(C=SMALL_TABLE_C, beta=SMALL_TABLE_BETA).fit(X, labels)
+        calibration = (SMALL_TABLE_SLOPE, 0.0)
+    verdict = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], calibration)
     settings = {
+        "search": "C and beta by 3-fold CV" if search else f"fixed: fewer than {MIN_PER_LABEL_FOR_SEARCH} of a label",
         "C": nbsvm.C_,
         "beta": nbsvm.beta_,
         "ngram_range": list(VERDICT_NGRAMS),
@@ -158,12 +204,14 @@ def train_model(
     ratings = np.array([d.rating for d in reviews], dtype=np.float64)
     verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
     subjectivity, polarity = train_sentence_models(subj, mr, progress)
-    data = {"reviews": documents_sha256(reviews), "subj": documents_sha256(subj), "mr": documents_sha256(mr)}
+    sets = {"reviews": reviews, "subj": subj, "mr": mr}
+    data = {key: documents_sha256(value) for key, value in sets.items()}
+    texts = {key: texts_sha256(d.text for d in value) for key, value in sets.items()}
     assert stars is not None
     components = build_pipeline(
         subjectivity=subjectivity, cut=CutSettings(), sentence_polarity=polarity, verdict=verdict, stars=stars
     )
-    return Model(components, _manifest(recipe, data, settings))
+    return Model(components, _manifest(recipe, data, settings, texts))
 
 
 def train_default(data_dir: str | Path | None = None, jobs: int = 1, progress: Progress | None = None) -> Model:
@@ -172,7 +220,8 @@ def train_default(data_dir: str | Path | None = None, jobs: int = 1, progress: P
     say("loading aclImdb train, rotten_imdb and rt-polarity")
     train = load_corpus("imdb", data_dir, splits=("train",))
     model = train_model(train, load_corpus("subj", data_dir), load_corpus("mr", data_dir), jobs=jobs, progress=progress)
-    model.manifest["data"] = {"imdb-train": model.manifest["data"].pop("reviews"), **model.manifest["data"]}
+    for key in ("data", "texts"):
+        model.manifest[key] = {"imdb-train": model.manifest[key].pop("reviews"), **model.manifest[key]}
     return model
 
 
@@ -189,12 +238,26 @@ def positive_labels(labels: Sequence[str]) -> np.ndarray:
     """
     values = {str(v).strip().lower() for v in labels}
     unknown = values - POSITIVE_NAMES - NEGATIVE_NAMES
+    found = ", ".join(repr(v) for v in sorted(values)[:5]) + (", ..." if len(values) > 5 else "")
+    if len(values) == 1 and not unknown:
+        raise ThumbsError(
+            f"every label is {found}: training needs both positive and negative reviews (add the missing label)"
+        )
     if unknown or len(values) != 2:
+        hint = " (ratings? pass that column as --rating-column)" if _numbers(values) and len(values) > 2 else ""
         raise ThumbsError(
             f"labels must be two values, one positive and one negative (positive/negative, pos/neg, 1/0); "
-            f"found {', '.join(sorted(values)[:5])}"
+            f"found {len(values)}: {found}{hint}"
         )
     return np.array([str(v).strip().lower() in POSITIVE_NAMES for v in labels])
+
+
+def _numbers(values: Iterable[str]) -> bool:
+    """Whether every value reads as a number (a rating column given as the label column)."""
+    try:
+        return all(float(v) == float(v) for v in values)
+    except ValueError:
+        return False
 
 
 def train_table(
@@ -220,16 +283,34 @@ def train_table(
         path, text_column=text_column, label_column=label_column, rating_column=rating_column, id_column=id_column
     )
     documents = [d for d in table.documents if rating_column is None or d.rating is not None]
-    if len(documents) < 4:
-        raise ThumbsError(f"{path} has {len(documents)} usable rows: training needs at least 4")
+    name = Path(path).name
+    if not documents:
+        first = f" (row {table.skipped[0].row}: {table.skipped[0].reason})" if table.skipped else ""
+        raise ThumbsError(
+            f"{name}: every row was skipped{first}: each row needs a text and a "
+            f"{'label' if label_column else 'numeric rating'}; check the column names and the file"
+        )
+    if len(documents) < MIN_TRAINING_ROWS:
+        raise ThumbsError(
+            f"{name} has {len(documents)} usable rows ({len(table.skipped)} skipped): "
+            f"training needs at least {MIN_TRAINING_ROWS}, with both positive and negative reviews"
+        )
     ratings = np.array([d.rating for d in documents], dtype=np.float64) if rating_column else None
     if label_column:
         is_positive = positive_labels([str(d.label) for d in documents])
     else:
         assert ratings is not None
+        if ratings.min() == ratings.max():
+            raise ThumbsError(
+                f"every rating in {name} is {ratings[0]:g}: without --label-column, reviews above the middle "
+                "of the ratings are positive, so the ratings must differ"
+            )
         is_positive = ratings > (ratings.min() + ratings.max()) / 2.0
     if is_positive.all() or not is_positive.any():
-        raise ThumbsError("training needs both positive and negative reviews")
+        raise ThumbsError(
+            f"every usable row of {name} is {'positive' if is_positive.all() else 'negative'}: "
+            "training needs both positive and negative reviews"
+        )
     tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs=jobs)]
     verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
     base = base or load_model()
@@ -239,7 +320,10 @@ def train_table(
         )
         settings["stars"] = "none (no rating column): 2.5 or 8.5 by the verdict's probability"
     manifest = _manifest(
-        "table", {Path(path).name: documents_sha256(documents), **base.manifest.get("data", {})}, settings
+        "table",
+        {name: documents_sha256(documents), **base.manifest.get("data", {})},
+        settings,
+        {name: texts_sha256(d.text for d in documents), **base.manifest.get("texts", {})},
     )
     manifest["sentence_models_from"] = base.manifest.get("recipe")
     components = [
@@ -248,12 +332,14 @@ def train_table(
     return Model(components, manifest), len(table.skipped)
 
 
-def _manifest(recipe: str, data: dict[str, str], settings: dict[str, Any]) -> dict[str, Any]:
+def _manifest(recipe: str, data: dict[str, str], settings: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """A new model's manifest: ``data`` holds :func:`documents_sha256`, ``texts`` :func:`texts_sha256` per data set."""
     return {
         "recipe": recipe,
         "thumbs_version": __version__,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "data": data,
+        "texts": texts,
         "settings": settings,
         "metrics": {},
     }
