@@ -121,10 +121,11 @@ def test_openapi_and_docs(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert {"/v1/analyze", "/v1/analyze/batch", "/v1/health", "/v1/model"} <= set(schema["paths"])
     analyze = schema["paths"]["/v1/analyze"]["post"]
-    assert {"200", "401", "413", "415", "422"} <= set(analyze["responses"])
+    assert {"200", "400", "413", "415", "422", "500"} <= set(analyze["responses"])
+    assert "401" not in analyze["responses"]  # an open server never asks for a key
     assert "Analysis" in schema["components"]["schemas"]
     docs = client.get("/docs")
-    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert docs.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in docs.text
 
 
 def test_web_page_and_its_files_are_served(client: TestClient) -> None:
@@ -175,7 +176,6 @@ def test_too_many_reviews_is_422(client: TestClient) -> None:
     response = client.post("/v1/analyze/batch", json={"reviews": reviews})
     assert response.status_code == 422 and "reviews" in response.json()["error"]
     assert client.post("/v1/analyze/batch", json={"reviews": []}).status_code == 422
-    assert client.post("/v1/analyze/batch", json={"reviews": [{"text": ""}]}).status_code == 422
 
 
 def test_wrong_content_type_is_415(client: TestClient) -> None:
@@ -232,21 +232,21 @@ def test_an_internal_failure_is_500_without_a_trace(model: Model, monkeypatch: p
 
 def test_api_key_is_required_when_set(model: Model) -> None:
     with keyed_client(model) as keyed:
-        for headers in (
-            {},
-            {"Authorization": "Bearer wrong"},
-            {"Authorization": "s3cret"},
-            {"Authorization": "Basic s3cret"},
+        for headers, start in (
+            ({}, "missing API key"),
+            ({"Authorization": "Bearer "}, "missing API key"),
+            ({"Authorization": "Bearer wrong"}, "invalid API key"),
+            ({"Authorization": "s3cret"}, "invalid API key"),
+            ({"Authorization": "Basic s3cret"}, "invalid API key"),
         ):
             response = keyed.post("/v1/analyze", json={"text": POSITIVE}, headers=headers)
             assert response.status_code == 401, headers
-            assert "Authorization: Bearer" in response.json()["error"]
+            assert response.json()["error"].startswith(start) and "Authorization: Bearer" in response.json()["error"]
             assert response.headers["www-authenticate"] == "Bearer"
-        assert keyed.get("/v1/health").status_code == 401
         assert keyed.get("/v1/model").status_code == 401
         good = {"Authorization": "Bearer s3cret"}
         assert keyed.post("/v1/analyze", json={"text": POSITIVE}, headers=good).status_code == 200
-        assert keyed.get("/v1/health", headers=good).status_code == 200
+        assert keyed.get("/v1/health").status_code == 200  # public: a proxy's health check has no key
         assert keyed.get("/").status_code == 200  # the page itself is public; it asks for the key
 
 

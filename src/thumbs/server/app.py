@@ -3,8 +3,11 @@
 Every result comes from :meth:`Model.analyze` or :meth:`Model.analyze_batch`
 and is sent as :meth:`Analysis.to_dict` gives it, so the API answers exactly
 what ``thumbs analyze --json`` prints. This module only declares routes,
-validates input (:mod:`thumbs.server.schemas`), guards the door
-(:mod:`thumbs.server.guards`) and turns every error into ``{"error": ...}``.
+validates input (:mod:`thumbs.server.schemas`), guards the door (the API key,
+:mod:`thumbs.server.auth`, then the body limits, :mod:`thumbs.server.guards`),
+adds the security headers (:mod:`thumbs.server.headers`), serves ``/docs`` from
+packaged files (:mod:`thumbs.server.docs`) and turns every error into
+``{"error": ...}``.
 
 Example
 -------
@@ -20,7 +23,6 @@ import gc
 import json
 import logging
 import os
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +40,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from thumbs import __version__
 from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model, load_model
+from thumbs.server.auth import ApiKeyGuard, key_problem
 from thumbs.server.batching import MicroBatcher
+from thumbs.server.docs import add_docs
 from thumbs.server.guards import MAX_BODY_BYTES, AccessLog, RequestLimits
+from thumbs.server.headers import SECURITY_HEADERS, SecurityHeaders
 from thumbs.server.schemas import Batch, BatchResults, Health, Problem, Review
 
 #: The web page's files, shipped inside the package.
@@ -52,16 +57,24 @@ INLINE_MAX_CHARS = 20_000
 #: Environment variables that configure an app built by :func:`app_from_environment`.
 ENV_MODEL, ENV_API_KEY, ENV_CORS = "THUMBS_MODEL", "THUMBS_API_KEY", "THUMBS_CORS_ORIGINS"
 
-#: Error responses every API route may give, for the OpenAPI document.
+#: Error responses the API routes that take a body may give, for the OpenAPI document.
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description}
     for status, description in (
         (400, "the body is not UTF-8 text, or its Content-Length is not a number"),
-        (401, "THUMBS_API_KEY is set and the request has no valid `Authorization: Bearer <key>`"),
         (413, "the body is over 1 MB"),
         (415, "the body is not JSON"),
         (422, "the body is not what this route takes (the `detail` list says where)"),
+        (500, "the server failed; the answer says only that, the server log has the details"),
     )
+}
+#: The answer of a keyed route to a request without the right key (documented only when the server has one).
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": Problem,
+        "description": "`missing API key` or `invalid API key`: send `Authorization: Bearer <key>`",
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
+    }
 }
 
 T = TypeVar("T")
@@ -106,23 +119,29 @@ def create_app(settings: ServerSettings | None = None, model: Model | None = Non
         title="thumbs",
         version=__version__,
         summary="How the writer of a movie review judged the film: label, confidence, stars, opinion sentences, evidence.",
-        docs_url="/docs",
+        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN: thumbs.server.docs serves its own
         redoc_url=None,
     )
     app.state.model = model
+    app.include_router(_public(model))
     app.include_router(_api(model, settings.api_key))
+    add_docs(app)
     _handle_errors(app)
+    # Middlewares, innermost first (each added one wraps the ones before it).
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
+    if settings.api_key:
+        app.add_middleware(ApiKeyGuard, api_key=settings.api_key)  # the key before a byte of the body
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)  # outermost: it sees every answer, errors included
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
@@ -140,28 +159,52 @@ def app_from_environment() -> FastAPI:
 BEARER = HTTPBearer(auto_error=False, description="Needed only when the server has THUMBS_API_KEY set.")
 
 
+def _public(model: Model) -> APIRouter:
+    """``/v1/health``: never behind the key, so a proxy's or orchestrator's health check needs none."""
+    router = APIRouter(prefix="/v1")
+    health_body = Health(status="ok", version=__version__, model=model.manifest.get("recipe"))
+
+    @router.get("/health", response_model=Health, summary="Is the server up")
+    async def health() -> Health:
+        """Up, with its version and model's recipe. Public even when the server has an API key."""
+        return health_body
+
+    @router.head("/health", summary="Is the server up (no body)", responses={200: {"description": "up"}})
+    async def health_head() -> Response:
+        """200 and no body: the cheapest health check (the headers a GET gets, as HEAD should)."""
+        return Response(status_code=200, media_type="application/json")
+
+    return router
+
+
 def _api(model: Model, api_key: str | None) -> APIRouter:
-    """The ``/v1`` routes, each a few lines around the model."""
+    """The ``/v1`` routes behind the key (when there is one), each a few lines around the model."""
 
-    expected = (api_key or "").encode()
+    def check_key(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+    ) -> None:
+        # ApiKeyGuard has refused a bad key before the body was read; this declares the
+        # scheme in /openapi.json and checks again, should the router be mounted without it.
+        problem = key_problem(request.headers.get("authorization"), api_key or "")
+        if problem is not None:
+            raise HTTPException(401, problem, headers={"WWW-Authenticate": "Bearer"})
 
-    def check_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> None:
-        given = credentials.credentials.encode() if credentials is not None else b""
-        if not secrets.compare_digest(given, expected):
-            raise HTTPException(
-                401,
-                "this server needs an API key: send the header Authorization: Bearer <key>",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    # Without a key the routes declare no security, so /openapi.json says what the server does.
-    router = APIRouter(prefix="/v1", dependencies=[Depends(check_key)] if api_key else [], responses=ERRORS)
+    # Without a key the routes declare no security and no 401, so /openapi.json says what the server does.
+    router = APIRouter(
+        prefix="/v1",
+        dependencies=[Depends(check_key)] if api_key else [],
+        responses=UNAUTHORIZED if api_key else {},
+    )
 
     batcher = MicroBatcher(model.analyze_batch)
 
-    @router.post("/analyze", response_model=Analysis, summary="Analyze one review")
+    @router.post("/analyze", response_model=Analysis, summary="Analyze one review", responses=ERRORS)
     async def analyze(review: Review) -> Response:
-        """The review's label, P(positive), stars, sentences and evidence: one line of `thumbs analyze --json`."""
+        """The review's label, P(positive), stars, sentences and evidence: one line of `thumbs analyze --json`.
+
+        A review that cannot be analyzed (blank, too long, only punctuation) is a 422 whose
+        `error` says why: one review, one error.
+        """
         if len(review.text) <= INLINE_MAX_CHARS:
             result = await batcher.analyze(review.text, review.id)  # with the other reviews arriving now
         else:
@@ -170,18 +213,18 @@ def _api(model: Model, api_key: str | None) -> APIRouter:
             raise HTTPException(422, result.error)
         return _json(result.to_dict())
 
-    @router.post("/analyze/batch", response_model=BatchResults, summary="Analyze up to 1000 reviews")
+    @router.post("/analyze/batch", response_model=BatchResults, summary="Analyze up to 1000 reviews", responses=ERRORS)
     async def analyze_batch(batch: Batch) -> Response:
-        """Each review's analysis, in order; one that cannot be analyzed has `error` set (the others still count)."""
-        texts = [r.text for r in batch.reviews]
-        results = await _run(
-            lambda: model.analyze_batch(texts, [r.id for r in batch.reviews]), sum(len(t) for t in texts)
-        )
-        return _json({"results": [r.to_dict() for r in results]})
+        """Each review's analysis, in order (200).
 
-    @router.get("/health", response_model=Health, summary="Is the server up")
-    async def health() -> Health:
-        return Health(status="ok", version=__version__, model=model.manifest.get("recipe"))
+        A review whose text cannot be read (empty, blank, not a string, too long, only
+        punctuation) gets a result with `error` set, as in `thumbs analyze`, and the others
+        are analyzed. A body that is not a batch of 1 to 1000 `{"text", "id"}` objects is a 422.
+        """
+        texts = [r.text for r in batch.reviews]  # the analysis decides what it can read (text.review)
+        size = sum(len(t) for t in texts if isinstance(t, str))
+        results = await _run(lambda: model.analyze_batch(texts, [r.id for r in batch.reviews]), size)
+        return _json({"results": [r.to_dict() for r in results]})
 
     @router.get("/model", response_model=dict[str, Any], summary="The loaded model's manifest")
     async def manifest() -> dict[str, Any]:
@@ -226,7 +269,10 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def failed(request: Request, exc: Exception) -> JSONResponse:
         log.exception("request %s %s failed", request.method, request.url.path)
-        return JSONResponse({"error": "internal error: the server log has the details"}, status_code=500)
+        # Sent by the outermost middleware, outside SecurityHeaders: it adds the headers itself.
+        return JSONResponse(
+            {"error": "internal error: the server log has the details"}, status_code=500, headers=SECURITY_HEADERS
+        )
 
 
 def _one_line(detail: list[dict[str, Any]]) -> str:

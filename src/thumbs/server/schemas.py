@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from thumbs.pipeline.analysis import Analysis
+from thumbs.text.review import MAX_REVIEW_CHARS, review_problem
 
 #: Most reviews one batch request may carry.
 MAX_BATCH_REVIEWS = 1000
@@ -36,18 +37,44 @@ class Review(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _has_words(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("the review is empty: send some text to analyze")
+    def _readable(cls, text: str) -> str:
+        """The one rule of :func:`thumbs.text.review.review_problem` (blank, too long): a 422 naming it."""
+        problem = review_problem(text)
+        if problem is not None:
+            raise ValueError(problem)
         return text
 
 
-class Batch(BaseModel):
-    """Up to :data:`MAX_BATCH_REVIEWS` reviews, analyzed in one request; results come back in the same order."""
+class BatchReview(BaseModel):
+    """One review of a batch. Its ``text`` is checked by the analysis, not here: an unreadable one gets an error result."""
 
     model_config = ConfigDict(extra="forbid")
 
-    reviews: list[Review] = Field(
+    text: Any = Field(
+        description=(
+            "The review, a string. A value that cannot be read (empty, blank, not a string, over "
+            f"{MAX_REVIEW_CHARS:,} characters, only punctuation) does not fail the batch: its result has `error` set."
+        ),
+        examples=["A moving, beautifully acted film."],
+    )
+    id: Annotated[StrictStr, Field(max_length=MAX_ID_CHARS)] | None = Field(
+        default=None, description="Your id for the review, returned in the result."
+    )
+
+
+class Batch(BaseModel):
+    """Up to :data:`MAX_BATCH_REVIEWS` reviews, analyzed in one request; results come back in the same order.
+
+    A batch that is not a list, is empty or too long, or has an item that is not
+    ``{"text": ..., "id": ...}`` is refused whole (422); a review whose text cannot
+    be read gets its own result with ``error`` set, and the others are analyzed.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reviews": [{"text": "A moving film.", "id": "r1"}]}]}
+    )
+
+    reviews: list[BatchReview] = Field(
         min_length=1, max_length=MAX_BATCH_REVIEWS, description=f"1 to {MAX_BATCH_REVIEWS} reviews."
     )
 
@@ -75,4 +102,4 @@ class Problem(BaseModel):
     )
 
 
-__all__ = ["MAX_BATCH_REVIEWS", "Batch", "BatchResults", "Health", "Problem", "Review"]
+__all__ = ["MAX_BATCH_REVIEWS", "Batch", "BatchResults", "BatchReview", "Health", "Problem", "Review"]
