@@ -118,7 +118,7 @@ def evaluate_model(
         raise ThumbsError(f"{dataset} holds no documents to test {name} on (only a train split)")
     seen = check_trained_data(name, dataset, tested, model, allow_trained_data)
     scores, probability, stars = model.rate([d.text for d in tested])
-    truth = np.array([d.label == "positive" for d in tested])
+    truth = _is_positive([str(d.label) for d in tested])
     accuracy = float(np.mean((scores > 0) == truth))
     ratings = np.array([np.nan if d.rating is None else d.rating for d in tested], dtype=np.float64)
     mae = pearson = None
@@ -150,6 +150,15 @@ def evaluate_model(
     elif len(tested) == len(documents):
         what += ", never trained on"
     return row, f"{name} on {dataset}: the trained model tested once on {what}"
+
+
+def _is_positive(labels: Sequence[str]) -> np.ndarray:
+    """The corpora's ``positive``/``negative``, or a table's two values read as training reads them (pos/neg, 1/0)."""
+    if set(labels) <= {"positive", "negative"}:
+        return np.array([label == "positive" for label in labels])
+    from thumbs.learn.training import positive_labels
+
+    return positive_labels(labels)
 
 
 def verdict_predictions(
