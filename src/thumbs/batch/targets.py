@@ -97,7 +97,7 @@ def check_output(output: str | Path, *, option: str = "--output", inputs: Iterab
     real = Path(os.path.realpath(path))
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise ThumbsError(f"{option} {path} is a folder: name a file in it, e.g. {path / 'results.jsonl'}")
+            raise ThumbsError(f"{option} {path} is a folder: name a file in it")
         same = _same_input(info, inputs)
         if same is not None:
             raise ThumbsError(

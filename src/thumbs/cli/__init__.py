@@ -2,12 +2,15 @@
 
 Each sub-module declares one group of commands; none of them tokenizes, scores
 or formats results on its own. User errors (:class:`thumbs.errors.ThumbsError`)
-become one line on stderr and exit code 2.
+become one line on stderr and exit code 2. Ctrl-C and SIGTERM stop a command the same way
+(a KeyboardInterrupt, which ``thumbs analyze`` turns into how far it got): one line, exit 130.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 
 import typer
 
@@ -56,9 +59,19 @@ def _register() -> None:
     app.command("serve")(_serve.serve)
 
 
+#: Exit code after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops a command as Ctrl-C does, so its files are closed and it says where it stopped."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console entry point: run the app, turning user errors into one line and exit code 2."""
     _register()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
         sys.exit(code if isinstance(code, int) else 0)
@@ -72,7 +85,10 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         typer.echo("aborted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         # Click's usage errors (a missing argument, a bad option) arrive here in
         # non-standalone mode. typer vendors click, so match by shape, not class.

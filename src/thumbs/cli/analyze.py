@@ -8,22 +8,31 @@ imported inside the command, so ``thumbs --help`` stays instant.
 
 from __future__ import annotations
 
+import shlex
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from thumbs.errors import ThumbsError
 
+if TYPE_CHECKING:
+    from thumbs.batch.engine import BatchInterrupted
+
 #: Exit code when some records could not be analyzed (user mistakes exit with 2).
 EXIT_SOME_FAILED = 1
+#: Exit code after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 class OutputFormat(StrEnum):
     terminal = "terminal"
     jsonl = "jsonl"
+    json = "json"
     csv = "csv"
+    tsv = "tsv"
     parquet = "parquet"
 
 
@@ -45,10 +54,18 @@ def analyze(
         bool, typer.Option("--json", help="One JSON object per review (JSON Lines), same as --format jsonl.")
     ] = False,
     output_format: Annotated[
-        OutputFormat | None, typer.Option("--format", "-f", help="terminal (default), jsonl, csv or parquet.")
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="terminal (default), jsonl, json, csv, tsv or parquet (default with --output: from its extension).",
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write results here (atomically) instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write results here (atomically; a FIFO or device as they come) instead of stdout."
+        ),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
     resume: Annotated[
@@ -62,15 +79,27 @@ def analyze(
     """
     if not sources:
         raise ThumbsError("give reviews to analyze: a file, folder, glob, table, or - to read stdin")
-    chosen = output_format or (OutputFormat.jsonl if as_json or output else OutputFormat.terminal)
     if as_json and output_format not in (None, OutputFormat.jsonl):
         raise ThumbsError("--json and --format disagree: use one of them")
-    if chosen in (OutputFormat.csv, OutputFormat.parquet) and output is None:
-        raise ThumbsError(f"--format {chosen.value} needs --output FILE")
+    chosen = output_format or (OutputFormat.jsonl if as_json else None)
+    if chosen is None and output is None:
+        chosen = OutputFormat.terminal
+    if chosen not in (None, OutputFormat.terminal, OutputFormat.jsonl) and output is None:
+        raise ThumbsError(f"--format {chosen} needs --output FILE")
     if chosen is OutputFormat.terminal and output is not None:
         raise ThumbsError("the terminal view is not written to files: add --format jsonl, csv or parquet")
 
-    from thumbs.batch.engine import run_batch
+    from thumbs.batch.targets import check_output
+    from thumbs.batch.targets import output_format as batch_format
+
+    target = None
+    if resume and output is None:
+        raise ThumbsError("--resume needs --output FILE: results written to stdout cannot be resumed")
+    if output is not None:  # every path problem, before the inputs are read or the model loaded
+        target = check_output(output, inputs=sources)
+        batch_format(chosen, output)
+
+    from thumbs.batch.engine import BatchInterrupted, run_batch
     from thumbs.batch.sources import read_records
     from thumbs.parallel import default_jobs
     from thumbs.pipeline.model import load_model
@@ -95,14 +124,27 @@ def analyze(
             typer.echo(f"{failed} review(s) could not be analyzed", err=True)
             raise typer.Exit(EXIT_SOME_FAILED)
         return
-    summary = run_batch(
-        model,
-        records,
-        output=output,
-        format=chosen.value,
-        jobs=jobs or default_jobs(),
-        resume=resume,
-    )
+    try:
+        summary = run_batch(
+            model,
+            records,
+            output=target,
+            format=chosen,
+            jobs=jobs or default_jobs(),
+            resume=resume,
+        )
+    except BatchInterrupted as stop:
+        typer.echo(interrupted_line(stop, sys.argv[1:]), err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     typer.echo(summary.line(), err=True)
     if summary.n_errors:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def interrupted_line(stop: BatchInterrupted, argv: list[str]) -> str:
+    """One line after Ctrl-C: how many reviews are done, and the exact command that resumes (when one can)."""
+    if stop.journal is None:
+        where = "stdout" if stop.output == "-" else stop.output
+        return f"interrupted: {stop.done:,} reviews written to {where} (it cannot be resumed: run again to redo them)"
+    again = ["thumbs", *argv, *([] if "--resume" in argv else ["--resume"])]
+    return f"interrupted: {stop.done:,} reviews done and kept in {stop.journal}; to go on, run: {shlex.join(again)}"

@@ -46,6 +46,13 @@ def train(
         raise ThumbsError("give either --recipe default or --data FILE")
     if recipe is not None and recipe not in RECIPES:
         raise ThumbsError(f"unknown recipe {recipe!r}: choose one of {', '.join(RECIPES)}")
+    from thumbs.batch.targets import check_output, write_error
+
+    # --out's problems are found now, not after the whole training ran.
+    target = check_output(out, option="--out", inputs=[str(data)] if data is not None else [])
+    if target.stream:
+        raise ThumbsError(f"--out {out} is a {target.kind}: a model needs a regular file, e.g. model.thumbs")
+
     from rich.console import Console
 
     from thumbs.learn.training import train_default, train_table
@@ -68,7 +75,10 @@ def train(
             console.print(f"{skipped} row(s) skipped (empty text, label or rating)")
     else:
         model = train_default(data_dir, jobs=workers, progress=progress)
-    model.save(out)
+    try:
+        model.save(out)
+    except OSError as exc:  # the disk filled up while training, say
+        raise write_error(exc, out, "--out") from None
     if recipe is not None:
         # Measured on data the recipe never trains on, then recorded in the manifest.
         from thumbs.evaluation.trained_model import held_out_metrics
