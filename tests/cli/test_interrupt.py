@@ -31,7 +31,9 @@ BASE = ["analyze", "-", "--text-column", "review", "--jobs", "1"]
 
 def table(n: int) -> bytes:
     """A CSV with a ``review`` column of ``n`` short reviews, alternately good and bad."""
-    lines = ["review"] + [f"A {'wonderful and moving' if i % 2 else 'dull and boring'} film, number {i}." for i in range(n)]
+    lines = ["review"] + [
+        f"A {'wonderful and moving' if i % 2 else 'dull and boring'} film, number {i}." for i in range(n)
+    ]
     return "".join(f'"{line}"\n' for line in lines).encode()
 
 
@@ -90,7 +92,11 @@ def test_a_stopped_run_says_how_many_are_done_and_the_command_that_resumes_it(tm
     assert not (tmp_path / "out put.csv").exists() and journal.exists()
 
     again = subprocess.run(
-        [sys.executable, "-m", "thumbs", *command[1:]], cwd=tmp_path, input=table(ROWS), capture_output=True, timeout=120
+        [sys.executable, "-m", "thumbs", *command[1:]],
+        cwd=tmp_path,
+        input=table(ROWS),
+        capture_output=True,
+        timeout=120,
     )
     assert again.returncode == 0, again.stderr.decode()
     assert f"({DONE} from an earlier run)" in again.stderr.decode()

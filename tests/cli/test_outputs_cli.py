@@ -46,7 +46,9 @@ def test_output_onto_the_input_is_refused_and_the_input_kept(tmp_path: Path) -> 
     os.link(source, tmp_path / "hard.csv")
     (tmp_path / "link.csv").symlink_to(source)
     for output in ("same.csv", "hard.csv", "link.csv", "./same.csv"):
-        run = run_thumbs("analyze", "same.csv", "--text-column", "review", "--format", "csv", "-o", output, cwd=tmp_path)
+        run = run_thumbs(
+            "analyze", "same.csv", "--text-column", "review", "--format", "csv", "-o", output, cwd=tmp_path
+        )
         refused(run, "same file as the input same.csv")
     assert source.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.csv", "link.csv", "same.csv"]
