@@ -47,6 +47,7 @@ def workers_of(pid: int) -> list[int]:
     ("args", "says"),
     [
         (["--workers", "0"], "--workers must be at least 1"),
+        (["--max-connections", "0"], "--max-connections must be at least 1"),
         (["--port", "70000"], "--port must be between"),
         (["--port", "0", "--workers", "2"], "one worker only"),
         (["--model", "no/such/file.thumbs"], "no/such/file.thumbs"),

@@ -39,10 +39,15 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="One JSON line per request on stderr.")
     ] = True,
+    max_connections: Annotated[
+        int | None,
+        typer.Option("--max-connections", help="Connections each worker holds at once; past it, 503 (default 256)."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (/v1/analyze, /v1/analyze/batch, /v1/health, /v1/model, /docs) and the web page at /.
 
-    Set THUMBS_API_KEY to require `Authorization: Bearer <key>` on /v1/ requests.
+    Set THUMBS_API_KEY to require `Authorization: Bearer <key>` on /v1/ requests. Each connection has
+    10 s to send its headers (32 KiB at most, else 431), 30 s for its body (else 408) and 5 s idle.
     Examples: `thumbs serve`, `thumbs serve --host 0.0.0.0 --port 8080 --workers 2`.
     """
     import uvicorn  # imported here: the other commands don't need the web stack
@@ -54,7 +59,10 @@ def serve(
         ServerSettings,
         create_app,
     )
+    from thumbs.server.protocol import KEEP_ALIVE_SECONDS, MAX_CONNECTIONS, GuardedProtocol
 
+    if max_connections is not None and max_connections < 1:
+        raise ThumbsError(f"--max-connections must be at least 1, got {max_connections}")
     if workers < 1:
         raise ThumbsError(f"--workers must be at least 1, got {workers}")
     if not 0 <= port <= 65535:
@@ -72,6 +80,10 @@ def serve(
         "log_config": log_config(access_log),
         "access_log": False,
         "server_header": False,
+        # the limits on headers, read time, idle time and connections (thumbs.server.protocol)
+        "http": GuardedProtocol,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "limit_concurrency": max_connections or MAX_CONNECTIONS,
     }
     if workers == 1:
         uvicorn.run(create_app(settings, model), **options)
