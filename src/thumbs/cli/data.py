@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from thumbs.cli.tables import FOLD, table_console
 from thumbs.corpora import CORPORA, corpus_status, get_corpus, load_corpus, resolve_data_dir
 
 data_app = typer.Typer(
@@ -37,7 +38,7 @@ def list_corpora(
     root = resolve_data_dir(data_dir)
     table = Table(title=f"corpora in {root}", title_justify="left")
     for column in ("corpus", "folder", "present", "verified", "detail", "official URL"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow=FOLD)
     for name, info in CORPORA.items():
         status = corpus_status(name, root)
         table.add_row(
@@ -48,7 +49,7 @@ def list_corpora(
             status.detail,
             info.url,
         )
-    _console().print(table)
+    table_console().print(table)
 
 
 @data_app.command("fetch")
@@ -99,10 +100,10 @@ def show(
     counts = Counter((d.split, d.fold, d.label) for d in docs)
     table = Table(title=f"{name}: {len(docs)} documents", title_justify="left")
     for column in ("split", "fold", "label", "documents"):
-        table.add_column(column)
+        table.add_column(column, overflow=FOLD)
     for (split, fold, label), n in sorted(counts.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
         table.add_row(split or "-", "-" if fold is None else str(fold), label or "(none)", str(n))
-    _console().print(table)
+    table_console().print(table)
 
 
 @data_app.command("check")

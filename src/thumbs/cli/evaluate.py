@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from thumbs.cli.tables import FOLD, table_console
 from thumbs.corpora import CORPORA
 from thumbs.errors import ThumbsError
 from thumbs.learn.recipes import RECIPES
@@ -35,8 +36,9 @@ def render_table(report: EvaluationReport) -> Table:
         if any(getattr(row, attribute) is not None for row in report.results)
     ]
     columns = ["model", "input", "extractor", "accuracy", "std", "words kept", *(t for t, _ in extra), "seconds"]
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("model", "input", "extractor") else "right")
+    for column in columns:  # a narrow terminal folds a cell onto the next line, never cuts it
+        left = column in ("model", "input", "extractor")
+        table.add_column(column, justify="left" if left else "right", overflow=FOLD)
     for row in report.results:
         measured = [getattr(row, attribute) for _, attribute in extra]
         table.add_row(
@@ -170,7 +172,7 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
-    console = Console(highlight=False)
+    console = table_console()  # full width in a pipe or a file
     console.print(render_table(_marked(report)))
     for note in report.notes:
         console.print(f"  {note}")
