@@ -225,12 +225,10 @@ def run_batch(
             writer.finish()
         return BatchSummary(tally.done, tally.errors, 0, "-")
 
-    target = output
-    if target.stream:
+    if (target := output).stream:
         return _run_stream(target, fmt, columns, resume, drive, progress, total)
     journal = journal_path(target.real)
     header = {"thumbs_journal": JOURNAL_VERSION, "format": fmt, "columns": list(columns)}
-    then = f": the finished results are kept in {journal.name}, run again with --resume"
     with _writing(target.path):
         point = _resume_point(journal, header, records) if resume and journal.exists() else None
     if resume and point is None and target.real.exists() and not journal.exists():
@@ -269,15 +267,11 @@ def _run_stream(
     total: int | None,
 ) -> BatchSummary:
     """Write the results straight into ``target``, a FIFO, device or descriptor: never replaced, no journal."""
+    where = f"--output {target.path} is a {target.kind}"
     if resume:
-        raise ThumbsError(
-            f"--output {target.path} is a {target.kind}, written as results come with no journal: "
-            "it cannot be resumed, run without --resume"
-        )
+        raise ThumbsError(f"{where}, written as results come with no journal: it cannot be resumed, drop --resume")
     if fmt == "parquet":
-        raise ThumbsError(
-            f"parquet needs a regular file, and --output {target.path} is a {target.kind}: use jsonl or csv"
-        )
+        raise ThumbsError(f"{where} and parquet needs a regular file: use jsonl, json, csv or tsv there")
     tally = _Tally()
     with _writing(target.path):
         out = open(target.path, "a", encoding="utf-8", newline="")
