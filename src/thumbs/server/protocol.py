@@ -83,7 +83,12 @@ class RequestRefused(Exception):
 def refusal(status: int, message: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
     """A complete HTTP/1.1 response ``{"error": message}`` with ``Connection: close``."""
     body = json.dumps({"error": message}).encode()
-    phrase = {408: b"Request Timeout", 431: b"Request Header Fields Too Large", 503: b"Service Unavailable"}
+    phrase = {
+        400: b"Bad Request",
+        408: b"Request Timeout",
+        431: b"Request Header Fields Too Large",
+        503: b"Service Unavailable",
+    }
     lines = [
         b"HTTP/1.1 %d %s" % (status, phrase.get(status, b"Error")),
         b"content-type: application/json",
@@ -205,6 +210,14 @@ class GuardedProtocol(HttpToolsProtocol):
             self.head_bytes += len(data)  # a whole read: the parser may hold this much of a header
             if self.head_bytes > MAX_HEADER_BYTES:
                 self._refuse(431, _too_large())
+
+    def send_400_response(self, msg: str) -> None:
+        """What the parser cannot read as HTTP/1.1 (request line, header, Content-Length): 400 in JSON, then close."""
+        message = (
+            "not a valid HTTP/1.1 request (its request line, a header, or a Content-Length that is not one number)"
+        )
+        self.transport.write(refusal(400, message))
+        self.transport.close()
 
     def pause_writing(self) -> None:
         """The client stopped reading: close the connection unless it reads again within the bound."""
