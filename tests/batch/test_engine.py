@@ -28,6 +28,7 @@ from thumbs.batch.engine import BatchSummary, journal_path, run_batch
 from thumbs.batch.sources import Record, read_records
 from thumbs.errors import DataFormatError, DataNotFoundError, ThumbsError
 from thumbs.pipeline.stream import analyze_stream
+from thumbs.text.review import BLANK, EMPTY, not_text
 
 #: The repository root: the runner imports tests.helpers from it.
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,8 +131,8 @@ def test_bad_text_files_become_error_records_and_reading_goes_on(tmp_path: Path)
     got = {Path(r.id).name: r for r in read_records([str(folder)], max_chars=40)}
     assert got["1.txt"].text == "fine and good" and got["1.txt"].error is None
     assert got["2.txt"].text is None and "not UTF-8" in got["2.txt"].error and "0xe9" in got["2.txt"].error
-    assert got["3.txt"].error == got["4.txt"].error == "empty text"
-    assert "longer than 40 characters" in got["5.txt"].error
+    assert got["3.txt"].error == EMPTY and got["4.txt"].error == BLANK
+    assert "too long (41 characters, the limit is 40)" in got["5.txt"].error
     assert got["6.txt"].text == "with a byte-order mark"
     assert got["7.txt"].error is None
     assert all("\n" not in (r.error or "") for r in got.values())
@@ -185,7 +186,7 @@ def test_csv_streams_rows_with_ids_and_turns_bad_rows_into_errors(tmp_path: Path
     assert got[0] == ("r1", "a good film, with a comma\nand a second line", None)
     assert got[1][0] == "2" and "has 4 fields but the header has 3 (line 5)" in got[1][2]  # id unreadable: row number
     assert got[2][0] == "r3" and "not UTF-8 text (byte 0xe9)" in got[2][2]
-    assert got[3] == ("r4", None, "empty text")
+    assert got[3] == ("r4", None, BLANK)
     assert got[4] == ("5", "no id here", None)  # an empty id falls back to the row number
     assert got[5] == ("r6", "BOOM", None)
     assert len(got) == 6
@@ -218,15 +219,15 @@ def test_json_lines_bad_lines_and_non_text_cells_become_errors(tmp_path: Path) -
     path = write(tmp_path / "reviews.ndjson", b"\n".join(lines) + b"\n")
     got = summarize(read_records([str(path)], text_column="text", id_column="id", max_chars=10))
     assert got[0] == ("7", "a good one", None)
-    assert got[1] == ("b", None, "the text is a number, not a string")
-    assert got[2] == ("c", None, "no text (the cell is empty)")
-    assert got[3] == ("d", None, "the text is a list, not a string")
-    assert got[4] == ("e", None, "the text is an object, not a string")
+    assert got[1] == ("b", None, not_text(42))
+    assert got[2] == ("c", None, not_text(None))
+    assert got[3] == ("d", None, not_text([]))
+    assert got[4] == ("e", None, not_text({}))
     assert got[5][0] == "6" and got[5][2].startswith("line 6 is not valid JSON")
     assert got[6][0] == "7" and "line 7 holds a list, not a JSON object" in got[6][2]
     assert got[7] == ("h", None, "no 'text' field in this record")
     assert got[8][0] == "9" and "not UTF-8" in got[8][2]
-    assert got[9][0] == "10" and "longer than 10 characters" in got[9][2]
+    assert got[9][0] == "10" and "the limit is 10" in got[9][2]
     assert got[10] == ("k", "last", None)
     assert len(got) == 11
 
@@ -242,13 +243,11 @@ def test_parquet_is_streamed_in_batches_and_counted_from_its_metadata(tmp_path: 
     got = list(records)
     assert [r.id for r in got] == [f"k{i}" for i in range(n)]
     assert [r.index for r in got] == list(range(n))
-    assert got[3].error == "no text (the cell is empty)" and got[4].error == "empty text"
+    assert got[3].error == not_text(None) and got[4].error == BLANK
     assert got[n - 1].text == values[n - 1]
     numbers = tmp_path / "numbers.parquet"
     pq.write_table(pa.table({"text": [1, 2]}), numbers)
-    assert [r.error for r in read_records([str(numbers)], text_column="text")] == [
-        "the text is a number, not a string"
-    ] * 2
+    assert [r.error for r in read_records([str(numbers)], text_column="text")] == [not_text(1)] * 2
 
 
 def test_several_sources_are_numbered_in_one_sequence(tmp_path: Path) -> None:
@@ -302,7 +301,7 @@ def check_rows(rows: list[dict[str, Any]], values: list[str], fmt: str) -> None:
         if i == 10:
             assert row["error"] == "analysis failed: ValueError: kaboom" and row["label"] == missing
         elif i == 20:
-            assert row["error"] == "empty text" and row["stars"] == missing
+            assert row["error"] == EMPTY and row["stars"] == missing
         else:
             assert row["label"] == expected_label(text) and row["error"] == missing
             assert float(row["stars"]) == len(text) % 10
@@ -434,7 +433,6 @@ def test_analyze_stream_yields_result_objects_in_order() -> None:
         assert [r.label for r in results[:3]] == ["positive", "negative", "positive"]
     with pytest.raises(ValueError, match="kaboom"):
         list(analyze_stream(FakeModel(), ["good"] * 20 + [BOOM], jobs=2))
-    one_line_error(ThumbsError, lambda: list(analyze_stream(FakeModel(), ["ok", 3])), "item 1", "(id, text)")
 
 
 # --- atomic writes and resume -------------------------------------------------------------------

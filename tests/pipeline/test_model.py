@@ -85,8 +85,9 @@ def test_bad_records_get_an_error_not_an_exception(model: Model) -> None:
         ("", "empty"),
         ("   \n ", "empty"),
         ("x" * 1_000_001, "too long"),
-        (42, "not text"),
+        (42, "not a string (got int)"),
         ("... !!!", "no words"),
+        ("<br /><br />", "no words"),
     ):
         result = model.analyze(bad, id="b")  # type: ignore[arg-type]
         assert result.error is not None and words in result.error and result.label is None

@@ -13,9 +13,11 @@
 
 Whole-input mistakes (a missing file, an unknown column, a table without ``--text-column``)
 raise a one-line :class:`~thumbs.errors.ThumbsError` before any record is read, because the
-user must fix them. A single record that cannot be analyzed (not UTF-8, empty, not text, over
-``max_chars``, a malformed line) is not raised: it becomes a :class:`Record` with ``error``
-set, and the batch engine (:mod:`thumbs.batch.engine`) writes an error result for it and goes on.
+user must fix them. A single record that cannot be analyzed (a malformed line, or a review
+that :func:`thumbs.text.review.review_problem` refuses: not text, over ``max_chars``, not
+UTF-8, empty, no words) is not raised: it becomes a :class:`Record` with ``error`` set, worded
+as the analysis words it, and the batch engine (:mod:`thumbs.batch.engine`) writes an error
+result for it and goes on.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from thumbs.corpora.tables import FORMATS, Row, describe_value, open_stream, open_table
+from thumbs.corpora.tables import FORMATS, Row, open_stream, open_table
 from thumbs.errors import DataNotFoundError, ThumbsError
-from thumbs.text.review import MAX_REVIEW_CHARS
+from thumbs.text.review import MAX_REVIEW_CHARS, not_utf8, review_problem, too_long
 
 #: UTF-8 takes at most this many bytes a character: a longer file is over max_chars unread.
 MAX_UTF8_BYTES = 4
@@ -223,35 +225,21 @@ def _read_text_file(path: str, max_chars: int) -> _Raw:
 
 def _decode_review(id_: str, data: bytes, max_chars: int) -> _Raw:
     if len(data) > MAX_UTF8_BYTES * max_chars:
-        return id_, None, _too_long(max_chars)
+        return id_, None, too_long(max_chars)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return id_, None, f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}): re-save it as UTF-8"
+        return id_, None, not_utf8(f"byte {data[exc.start]:#04x} at offset {exc.start}")
     return (id_, *_as_review(text, max_chars))
 
 
 def _as_review(value: Any, max_chars: int) -> tuple[str | None, str | None]:
-    """(text, None) when ``value`` is a review we can analyze, else (None, why not)."""
-    if value is None:
-        return None, "no text (the cell is empty)"
-    if not isinstance(value, str):
-        return None, f"the text is {describe_value(value)}, not a string"
-    if len(value) > max_chars:
-        return None, _too_long(max_chars)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        code = ord(value[exc.start])
-        byte = f" (byte {code - 0xDC00:#04x})" if 0xDC80 <= code <= 0xDCFF else ""
-        return None, f"not UTF-8 text{byte}: re-save the input as UTF-8"
-    if not value.strip():
-        return None, "empty text"
-    return value, None
+    """(text, None) when ``value`` is a review we can analyze, else (None, why not), by the one rule.
 
-
-def _too_long(max_chars: int) -> str:
-    return f"the text is longer than {max_chars:,} characters: split it into shorter reviews"
+    The rule and its wording are :func:`thumbs.text.review.review_problem`'s, the analysis' own.
+    """
+    problem = review_problem(value, max_chars)
+    return (None, problem) if problem is not None else (value, None)
 
 
 def _clean(text: str) -> str:

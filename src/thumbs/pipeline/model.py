@@ -46,6 +46,7 @@ from thumbs.pipeline.sentences import Sentences
 from thumbs.pipeline.stars import Stars
 from thumbs.pipeline.subjectivity import Subjectivity
 from thumbs.pipeline.verdict import Verdict
+from thumbs.text.review import review_problem
 
 #: The default model's file inside the package.
 DEFAULT_MODEL_FILE = "default.thumbs"
@@ -131,26 +132,36 @@ class Model:
     # --- labels only -------------------------------------------------------------------
 
     def decision_function(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """The verdict's decision values for many texts at once (positive means positive)."""
-        return self.verdict.scores(_check_texts(texts))
+        """The verdict's decision values for many texts at once (positive means positive).
+
+        Like :meth:`predict`, it refuses a text that cannot be read (:func:`_check_texts`).
+        """
+        return self.verdict.scores(_check_texts(texts, "decision_function"))
 
     def predict(self, texts: Sequence[str]) -> list[str]:
-        """Labels only (``"positive"``/``"negative"``): the fast path, no sentences, stars or evidence."""
-        return [LABELS[int(s > 0)] for s in self.decision_function(texts)]
+        """Labels only (``"positive"``/``"negative"``): the fast path, no sentences, stars or evidence.
+
+        A text that cannot be read (not a string, empty, blank, too long, not UTF-8, no letter
+        or digit) raises a :class:`~thumbs.errors.ThumbsError` naming its position and why:
+        no text is given a label it was not read for.
+        """
+        return [LABELS[int(s > 0)] for s in self.verdict.scores(_check_texts(texts, "predict"))]
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """Calibrated P(positive) for each text."""
-        return np.asarray(self.verdict.probability(self.decision_function(texts)), dtype=np.float64)
+        """Calibrated P(positive) for each text (refusing unreadable texts as :meth:`predict` does)."""
+        scores = self.verdict.scores(_check_texts(texts, "predict_proba"))
+        return np.asarray(self.verdict.probability(scores), dtype=np.float64)
 
     def rate(self, texts: Sequence[str]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Decision values, calibrated P(positive) and stars of many texts at once (no sentences).
 
-        The same numbers :meth:`analyze` gives each text, in one vectorized pass.
+        The same numbers :meth:`analyze` gives each text, in one vectorized pass; unreadable
+        texts are refused as :meth:`predict` refuses them.
         """
-        texts = _check_texts(texts)
-        if not texts:
+        checked = _check_texts(texts, "rate")
+        if not checked:
             return np.zeros(0), np.zeros(0), np.zeros(0)
-        return rate(self.verdict, self.stars, texts)
+        return rate(self.verdict, self.stars, checked)
 
     # --- the full analysis -------------------------------------------------------------
 
@@ -255,10 +266,21 @@ def _check_order(components: Sequence[Component]) -> None:
         added.update(component.adds)
 
 
-def _check_texts(texts: Sequence[str]) -> Sequence[str]:
+def _check_texts(texts: Iterable[object], method: str) -> list[str]:
+    """``texts`` as a list, or a ThumbsError naming the first one that cannot be read, and why.
+
+    One pass of :func:`~thumbs.text.review.review_problem` (no tokenizing), so labels stay
+    fast. Markup alone (``"<br />"``), whose letters are all inside tags, passes here; only
+    :meth:`Model.analyze`, which tokenizes, can tell.
+    """
     if isinstance(texts, str):
-        raise ThumbsError("predict() takes a list of texts; for one review use analyze(text) or predict([text])")
-    return [t if isinstance(t, str) else str(t) for t in texts]
+        raise ThumbsError(f"{method}() takes a list of texts; for one review use analyze(text) or {method}([text])")
+    checked = list(texts)
+    for position, text in enumerate(checked):
+        problem = review_problem(text)
+        if problem is not None:
+            raise ThumbsError(f"{method}() cannot read text {position}: {problem}")
+    return checked  # type: ignore[return-value]  # every one is a str: review_problem refuses anything else
 
 
 def default_model_path() -> Path:

@@ -1,7 +1,8 @@
 """The ``sentences`` component: each review split into sentences of tokens, or why it cannot be read.
 
 It keeps only the reviews that have words to read (:func:`thumbs.text.review.review_problem`,
-then at least one token that is not punctuation); every later component sees only those.
+then at least one token that is not punctuation, :data:`~thumbs.text.review.NO_WORDS`); every
+later component sees only those, and the others get their reason as ``error``.
 """
 
 from __future__ import annotations
@@ -9,12 +10,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from thumbs.pipeline.component import BaseComponent, Reviews
-from thumbs.text.review import review_problem
+from thumbs.text.review import NO_WORDS, review_problem
 from thumbs.text.sentences import Sentence, split_sentences
 from thumbs.text.tokens import is_punctuation
-
-#: Why a review of punctuation alone gets no analysis.
-ONLY_PUNCTUATION = "empty review: it has no words to read, only punctuation"
 
 
 class Sentences(BaseComponent):
@@ -29,9 +27,11 @@ class Sentences(BaseComponent):
         kept: list[list[Sentence]] = []
         for position, text in enumerate(reviews.texts):
             problem = review_problem(text)
-            sentences = split_sentences(text) if problem is None else []  # type: ignore[arg-type]
-            if problem is None and all(is_punctuation(t) for s in sentences for t in s.tokens):
-                problem = ONLY_PUNCTUATION
+            if problem is None:
+                assert isinstance(text, str)  # review_problem refuses anything else
+                sentences = split_sentences(text)
+                if all(is_punctuation(t) for s in sentences for t in s.tokens):
+                    problem = NO_WORDS  # markup alone ("<br />"): its letters were in the tags
             if problem is None:
                 positions.append(position)
                 kept.append(sentences)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any, Protocol
 
-from thumbs.errors import ThumbsError
 from thumbs.parallel import check_chunk_size, check_jobs, chunked, map_with
 
 #: Reviews handed to a worker at a time.
@@ -33,8 +32,10 @@ def analyze_stream(
 ) -> Iterator[Any]:
     """The model's result for each text or ``(id, text)`` pair, in input order, read lazily.
 
-    An exception from the model ends the stream (it is raised here); with
-    ``jobs > 1`` the model and its results are pickled.
+    A text that cannot be read (None, bytes, empty, no words...) gets a result with its
+    ``error``, as in :meth:`~thumbs.pipeline.model.Model.analyze_batch`; an exception from
+    the model ends the stream (it is raised here). With ``jobs > 1`` the model and its
+    results are pickled.
 
     >>> from thumbs import load_model
     >>> [r.label for r in analyze_stream(load_model(), ["Superb.", ("r2", "Dull.")])]
@@ -42,23 +43,27 @@ def analyze_stream(
     """
     check_chunk_size(chunk_size)
     check_jobs(jobs)
-    pairs = (_as_pair(position, item) for position, item in enumerate(texts_or_pairs))
+    pairs = (_as_pair(item) for item in texts_or_pairs)
     return _flatten(map_with(model, _analyze_pairs, chunked(pairs, chunk_size), jobs=jobs))
 
 
-def _analyze_pairs(model: Analyzer, pairs: list[tuple[Any, str]]) -> list[Any]:
+def _analyze_pairs(model: Analyzer, pairs: list[tuple[Any, Any]]) -> list[Any]:
     analyze_batch = getattr(model, "analyze_batch", None)
     if analyze_batch is not None:
         return list(analyze_batch([text for _, text in pairs], [id_ for id_, _ in pairs]))
     return [model.analyze(text, id=id_) for id_, text in pairs]
 
 
-def _as_pair(position: int, item: Any) -> tuple[Any, str]:
-    if isinstance(item, str):
-        return None, item
-    if isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[1], str):
+def _as_pair(item: Any) -> tuple[Any, Any]:
+    """``(id, text)`` of one item: a pair as given, anything else a text without an id.
+
+    A text that is not one (None, bytes, a number) is passed on as it is, so the model
+    gives it its own ``error`` (:func:`thumbs.text.review.review_problem`) and the rest of
+    the stream is analyzed.
+    """
+    if isinstance(item, tuple | list) and len(item) == 2:
         return item[0], item[1]
-    raise ThumbsError(f"item {position} is a {type(item).__name__}: pass review texts (str) or (id, text) pairs")
+    return None, item
 
 
 def _flatten(chunks: Generator[list[Any], None, None]) -> Iterator[Any]:
