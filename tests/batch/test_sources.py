@@ -9,6 +9,7 @@ the one length limit, and that the batch reads a table lazily with flat memory.
 from __future__ import annotations
 
 import inspect
+import json
 import sys
 import tracemalloc
 from pathlib import Path
@@ -16,10 +17,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.helpers.tiny_model import tiny_model
 from thumbs.batch.sources import read_records
 from thumbs.corpora.tables import read_table
 from thumbs.errors import DataFormatError
-from thumbs.text.review import MAX_REVIEW_CHARS
+from thumbs.text.review import BLANK, EMPTY, MAX_REVIEW_CHARS, NO_WORDS, not_utf8, review_problem, too_long
 
 
 def errors(path: Path, text_column: str, id_column: str) -> list[tuple[str | None, str | None]]:
@@ -109,3 +111,25 @@ def test_a_table_is_read_with_flat_memory(tmp_path: Path, suffix: str) -> None:
         tracemalloc.stop()
     assert n == 50_000
     assert peak < path.stat().st_size / 4  # the whole table never sits in memory
+
+
+def test_a_record_is_refused_by_the_rule_and_in_the_words_of_the_analysis(tmp_path: Path) -> None:
+    """Every per-record reason is thumbs.text.review's, word for word what Model.analyze says."""
+    cells: list[object] = [None, 5, ["a"], "", "  ", "!!! ?", "\U0001f600\U0001f3ac", "bad \ud800", "x" * 11, "fine"]
+    path = tmp_path / "cells.jsonl"
+    path.write_text("".join(json.dumps({"text": cell}) + "\n" for cell in cells), encoding="utf-8")
+    got = [r.error for r in read_records([str(path)], text_column="text", max_chars=10)]
+    assert got == [review_problem(cell, max_chars=10) for cell in cells]
+    assert got[-1] is None and all(got[:-1])
+    model = tiny_model()
+    assert [model.analyze(cell).error for cell in cells[:-2]] == got[:-2]  # type: ignore[arg-type]
+    assert got[5] == got[6] == NO_WORDS and got[4] == BLANK and got[3] == EMPTY
+
+
+def test_a_text_file_of_emoji_or_undecodable_bytes_is_an_error_record(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("\U0001f600 !!", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "c.txt").write_text("x" * 50, encoding="utf-8")
+    (tmp_path / "d.txt").write_bytes(b"x" * 201)  # over 4 bytes a character: too long unread
+    got = [r.error for r in read_records([str(tmp_path)], max_chars=50)]
+    assert got == [NO_WORDS, not_utf8("byte 0xe9 at offset 3"), None, too_long(50)]
