@@ -25,6 +25,7 @@ from thumbs.server.protocol import (
     KEEP_ALIVE_SECONDS,
     MAX_HEADER_BYTES,
     MAX_HEADER_COUNT,
+    MAX_PIPELINED,
 )
 
 pytestmark = pytest.mark.e2e
@@ -232,4 +233,13 @@ def test_memory_stays_flat_under_repeated_attacks(server: tuple[subprocess.Popen
             sock.close()
     time.sleep(0.5)
     assert rss_kib(process.pid) - before < 20_000  # under 20 MB after ~100 MB of hostile headers
+    assert get_health(f"http://127.0.0.1:{port}") == 200
+
+
+def test_a_client_that_pipelines_without_reading_is_cut_off(server: tuple[subprocess.Popen[str], int]) -> None:
+    _, port = server
+    with connect(port) as sock:
+        sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" * (MAX_PIPELINED * 4))
+        answers = read_until_closed(sock)
+    assert answers.count(b"HTTP/1.1 200") <= MAX_PIPELINED + 1  # without the cap: all 64, then idle
     assert get_health(f"http://127.0.0.1:{port}") == 200

@@ -63,6 +63,10 @@ RETRY_AFTER_SECONDS = 2
 OVER_LIMIT_SECONDS = 1.0
 #: Seconds a response may wait on a client that does not read it before the connection is closed.
 SEND_STALL_SECONDS = 30.0
+#: Requests one connection may have read and queued behind the one being answered; past this the
+#: connection is closed. Browsers do not pipeline; without a cap, one read of 256 KB of small requests
+#: from a client that never reads its answers queues hundreds of analyses.
+MAX_PIPELINED = 16
 #: After a refusal, how long and how many bytes the server still reads and discards, so that the client
 #: sees the answer instead of a reset; then the connection is closed.
 LINGER_SECONDS, LINGER_BYTES = 2.0, 1_000_000
@@ -264,6 +268,8 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.over_limit:
             message = f"this server is busy ({self.max_connections} connections): retry in {RETRY_AFTER_SECONDS} s"
             raise RequestRefused(503, message, ((b"retry-after", b"%d" % RETRY_AFTER_SECONDS),))
+        if len(self.pipeline) >= MAX_PIPELINED:
+            raise RequestRefused(503, f"over {MAX_PIPELINED} requests queued on one connection: read the answers")
         self._arm(BODY, BODY_SECONDS)
         super().on_headers_complete()
 
