@@ -169,6 +169,8 @@ async def _poll(reader: asyncio.StreamReader, seconds: float) -> bytes | None:
         return await asyncio.wait_for(reader.read(65536), seconds)
     except TimeoutError:
         return None
+    except OSError:  # reset: the server closed while data was still coming
+        return b""
 
 
 def _count(seen: dict[str, int], answer: bytes | None) -> None:
