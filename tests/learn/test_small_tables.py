@@ -146,3 +146,25 @@ def test_the_manifest_records_both_checksums_of_what_was_trained_on(tmp_path: Pa
 def test_texts_checksum_ignores_order_but_not_content() -> None:
     assert texts_sha256(["a", "b", "b"]) == texts_sha256(["b", "a", "b"])
     assert texts_sha256(["a", "b"]) not in (texts_sha256(["a", "b", "b"]), texts_sha256(["a", "c"]), texts_sha256([]))
+
+
+@pytest.mark.parametrize(
+    ("table_rows", "message"),
+    [(FOUR, None), (rows(("good", "pos"), ("fine", "pos"), ("great", "pos"), ("nice", "pos")), "every label is")],
+)
+def test_the_cli_trains_a_tiny_table_or_says_why(
+    tmp_path: Path, table_rows: list[dict[str, str]], message: str | None
+) -> None:
+    """`thumbs train --data` (in this process) on 4 rows: a model that loads, or exit 2 and one error line."""
+    from tests.helpers.in_process import run_in_process
+
+    table = write_csv(tmp_path / "t.csv", table_rows)
+    out = tmp_path / "m.thumbs"
+    done = run_in_process("train", "--data", str(table), "--label-column", "label", "--out", str(out), "--jobs", "1")
+    if message is None:
+        assert done.returncode == 0, done.stderr
+        assert load_model(out).predict(["a great film", "an awful film"]) == ["positive", "negative"]
+    else:
+        assert done.returncode == 2 and not out.exists()
+        assert done.stderr.rstrip().splitlines()[-1].startswith("error: ") and message in done.stderr
+        assert "Traceback" not in done.stderr
