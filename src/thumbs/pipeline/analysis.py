@@ -27,7 +27,8 @@ Fields of :class:`Analysis` (JSON names):
     to ``score``;
 ``error``
     null, or one line saying why this review could not be analyzed (then the
-    other fields are null).
+    other fields are null): a reason of :func:`thumbs.text.review.review_problem`
+    (not text, too long, not UTF-8, empty, no words), worded the same on every path.
 """
 
 from __future__ import annotations
