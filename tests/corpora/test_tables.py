@@ -287,3 +287,16 @@ def test_a_stream_is_checked_from_its_top_and_read_lazily_once() -> None:
     with pytest.raises(DataFormatError) as exc:
         open_stream("stdin", "jsonl", iter([b'{"body": "x"}\n']), WANT_TEXT)
     assert one_line(exc).endswith("its columns are: 'body': pass one to --text-column")
+
+
+def test_a_row_that_is_no_review_is_skipped_with_the_one_rule(tmp_path: Path) -> None:
+    """Rows of punctuation or symbols alone are skipped and reported, as the analysis would refuse them."""
+    from thumbs.corpora.tables import read_table
+    from thumbs.text.review import review_problem
+
+    path = tmp_path / "odd.csv"
+    path.write_text("text,label\nA fine film.,pos\n!!! ???,neg\n\u200b,neg\nDull.,neg\n", encoding="utf-8")
+    data = read_table(path, text_column="text", label_column="label")
+    assert [d.text for d in data.documents] == ["A fine film.", "Dull."]
+    assert [s.row for s in data.skipped] == [2, 3]
+    assert data.skipped[0].reason == f"text in column 'text': {review_problem('!!! ???')}"

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from thumbs.corpora import Document
 from thumbs.errors import DataFormatError, DataNotFoundError
+from thumbs.text.review import review_problem
 
 #: Table formats, by file extension.
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
@@ -382,6 +383,9 @@ def _one_document(row: int, record: Mapping[str, Any], named: _Named) -> tuple[s
     text = _as_text(record.get(text_column))
     if not text.strip():
         return f"empty text in column {text_column!r}", None
+    problem = review_problem(text)  # the one rule: too long, not UTF-8, no words (only punctuation or symbols)
+    if problem is not None:
+        return f"text in column {text_column!r}: {problem}", None
     label: str | None = None
     if label_column is not None:
         label = _as_text(record.get(label_column)).strip()
