@@ -139,3 +139,17 @@ def test_docs_page_names_only_packaged_files(client: TestClient) -> None:
     assert "validatorUrl: null" in script  # the spec validator would call an outside service
     assert client.get("/docs/assets/index.html").status_code == 404  # only the files the page needs
     assert client.get("/docs/assets/..%2f..%2f__init__.py").status_code == 404
+
+
+def test_refusals_below_the_app_carry_the_security_headers_too() -> None:
+    """408, 431 and 503 are written by the connection guard, under the app: the same headers, one JSON line."""
+    from thumbs.server.headers import SECURITY_HEADERS
+    from thumbs.server.protocol import refusal
+
+    for status in (400, 408, 431, 503):
+        head, _, body = refusal(status, "no", ((b"retry-after", b"2"),)).partition(b"\r\n\r\n")
+        lines = head.decode().split("\r\n")
+        assert lines[0].startswith(f"HTTP/1.1 {status} ")
+        fields = dict(line.split(": ", 1) for line in lines[1:])
+        assert {name: fields[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
+        assert fields["retry-after"] == "2" and body == b'{"error": "no"}'

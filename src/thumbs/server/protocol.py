@@ -42,6 +42,8 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from thumbs.server.headers import with_security_headers
+
 #: Bytes of request line and headers accepted (32 KiB). Node allows 16 KiB, nginx 4 x 8 KiB lines; 32 KiB
 #: leaves room for the cookies every other app on localhost sets, and costs little per connection.
 MAX_HEADER_BYTES = 32 * 1024
@@ -85,7 +87,7 @@ class RequestRefused(Exception):
 
 
 def refusal(status: int, message: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
-    """A complete HTTP/1.1 response ``{"error": message}`` with ``Connection: close``."""
+    """A complete HTTP/1.1 response ``{"error": message}`` with ``Connection: close`` and the security headers."""
     body = json.dumps({"error": message}).encode()
     phrase = {
         400: b"Bad Request",
@@ -98,7 +100,7 @@ def refusal(status: int, message: str, headers: tuple[tuple[bytes, bytes], ...] 
         b"content-type: application/json",
         b"content-length: %d" % len(body),
         b"connection: close",
-        *(name + b": " + value for name, value in headers),
+        *(name + b": " + value for name, value in with_security_headers(list(headers))),
     ]
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
