@@ -96,7 +96,11 @@ def test_enough_of_each_label_searches_c_and_beta(tmp_path: Path, base: Model) -
             {"rating_column": "score"},
             "3 usable rows (1 skipped)",
         ),
-        (rows(("\u200b", "pos"), ("\u200b\u200b", "neg"), ("\u200b", "neg"), ("\u200b", "pos")), {}, None),
+        (
+            rows(("\u200b", "pos"), ("\u200b\u200b", "neg"), ("\u200b", "neg"), ("\u200b", "pos")),
+            {},
+            "every row was skipped (row 1: text in column 'text': empty review",
+        ),
     ],
     ids=[
         "one-label",
@@ -112,14 +116,10 @@ def test_enough_of_each_label_searches_c_and_beta(tmp_path: Path, base: Model) -
     ],
 )
 def test_odd_tables_say_why_in_one_line(
-    tmp_path: Path, base: Model, table_rows: list[dict[str, str]], columns: dict[str, str | None], message: str | None
+    tmp_path: Path, base: Model, table_rows: list[dict[str, str]], columns: dict[str, str | None], message: str
 ) -> None:
     table = write_csv(tmp_path / "t.csv", table_rows)
     options: dict[str, str | None] = {"label_column": "label", **columns}
-    if message is None:  # zero-width spaces are words to the tokenizer: it trains
-        model, _ = train_table(table, text_column="text", base=base, **options)  # type: ignore[arg-type]
-        assert len(model.analyze_batch(["\u200b"])) == 1
-        return
     with pytest.raises(ThumbsError) as caught:
         train_table(table, text_column="text", base=base, **options)  # type: ignore[arg-type]
     assert message in str(caught.value) and "\n" not in str(caught.value)
