@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import thumbs
+from tests.helpers.scripts import load_script
 from thumbs.corpora import Document
 from thumbs.pipeline.model import Model
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 REVIEWS = [
     "A wonderful, moving film. The cast is superb and I loved every minute of it.",
@@ -27,12 +23,7 @@ LABELS = ["positive", "negative", "negative", "positive"]
 
 @pytest.fixture(scope="module")
 def evidence() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("evidence", BENCHMARKS / "evidence.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["evidence"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("evidence")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import sys
 from pathlib import Path
@@ -11,22 +10,13 @@ from types import ModuleType
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from tests.helpers.scripts import load_script
 
 GOOD = ["a wonderful", "a moving", "a superb", "a charming", "a brilliant", "a delightful"]
 BAD = ["a dull", "a tedious", "an awful", "a lifeless", "a dreadful", "a boring"]
 THINGS = ["film", "story", "cast", "script", "picture"]
 PLOT = ["he moves to paris", "she meets her father", "the war takes him north", "they buy a farm by the river"]
 OPINION = ["i loved every minute", "it is a joy", "what a waste of time", "the acting is superb"]
-
-
-def load_script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

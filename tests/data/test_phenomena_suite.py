@@ -7,19 +7,17 @@ The suite's shape is checked here; the model's accuracy on it is measured, not a
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tests.helpers.scripts import load_script
+
 SUITE = Path(__file__).resolve().parent / "phenomena.jsonl"
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 PHENOMENA = {
     "negation-scope",
     "double-negation",
@@ -44,15 +42,6 @@ def items() -> list[dict[str, Any]]:
     parsed = [json.loads(line) for line in lines if line.strip()]
     assert all(isinstance(item, dict) for item in parsed)
     return parsed
-
-
-def load_script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_suite_is_large_enough(items: list[dict[str, Any]]) -> None:

@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from thumbs import __version__
-from thumbs.pipeline.model import Model, load_model
+from thumbs.pipeline.model import Model
 from thumbs.server import ServerSettings, create_app
 from thumbs.server.auth import INVALID_KEY, MISSING_KEY
 from thumbs.text.review import MAX_REVIEW_CHARS, review_problem
@@ -35,11 +35,6 @@ from thumbs.text.review import MAX_REVIEW_CHARS, review_problem
 GOOD = "A wonderful, moving film with a superb cast. I loved it."
 BAD = "A dull, stupid mess. The acting is awful and the plot is boring."
 KEY = "s3cret"
-
-
-@pytest.fixture(scope="module")
-def model() -> Model:
-    return load_model()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
-from thumbs.pipeline.model import Model, load_model
+from thumbs.pipeline.model import Model
 from thumbs.server import ServerSettings, create_app
 from thumbs.server.guards import ACCESS_LOGGER, MAX_BODY_BYTES
 from thumbs.server.schemas import MAX_BATCH_REVIEWS
@@ -31,11 +31,6 @@ POSITIVE = (
 )
 NEGATIVE = "A dull, boring mess. The plot is stupid and the acting is awful. A total waste of time."
 KEYS = {"id", "label", "probability", "stars", "score", "sentences", "evidence", "error"}
-
-
-@pytest.fixture(scope="module")
-def model() -> Model:
-    return load_model()
 
 
 @pytest.fixture(scope="module")

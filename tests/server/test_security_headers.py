@@ -18,18 +18,13 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
-from thumbs.pipeline.model import Model, load_model
+from thumbs.pipeline.model import Model
 from thumbs.server import ServerSettings, create_app
 from thumbs.server.docs import ASSETS
 from thumbs.server.headers import SECURITY_HEADERS
 
 KEY = "s3cret"
 GOOD = "A wonderful, moving film. I loved it."
-
-
-@pytest.fixture(scope="module")
-def model() -> Model:
-    return load_model()
 
 
 @pytest.fixture(scope="module")
