@@ -40,12 +40,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 import numpy as np
 import psutil
+
+from load import Tally, post_reviews  # benchmarks/load.py, beside this script
 
 HOST = "127.0.0.1"
 #: The aims of every attack phase.
@@ -59,7 +60,6 @@ SLOWLORIS, BURST, NON_READERS = 100, 500, 20
 BOMB_LINE = b"X-Bomb: " + b"a" * 65_536 + b"\r\n"
 #: Bytes one bomb or one non-reading connection sends at most.
 MAX_ATTACK_BYTES = 20_000_000
-JSON_HEADERS = {"content-type": "application/json"}
 SENTENCES = (
     "The film opens with a long shot of the harbour at dawn.",
     "The acting is superb and the score lifts every scene.",
@@ -70,17 +70,6 @@ SENTENCES = (
     "By the end I was moved in a way I did not expect.",
     "The jokes fall flat and the pacing drags in the middle.",
 )
-
-
-@dataclass
-class Tally:
-    """What the ordinary clients saw: one latency per answered request, and the failures."""
-
-    latencies_ms: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-
-    def fail(self, what: str) -> None:
-        self.errors[what] = self.errors.get(what, 0) + 1
 
 
 def reviews(data_dir: str | None, count: int = 500) -> list[bytes]:
@@ -97,29 +86,13 @@ def reviews(data_dir: str | None, count: int = 500) -> list[bytes]:
 
 
 async def ordinary(url: str, bodies: list[bytes], clients: int, deadline: float, tally: Tally) -> None:
-    """``clients`` clients posting one review at a time each until ``deadline``."""
+    """``clients`` clients posting one review at a time each until ``deadline`` (load.py's clients)."""
     budget = [MAX_REQUESTS]
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
-
-        async def client(seed: int) -> None:
-            rng = random.Random(seed)
-            while time.monotonic() < deadline and budget[0] > 0:
-                budget[0] -= 1
-                started = time.perf_counter()
-                try:
-                    async with http.post(url, data=rng.choice(bodies), headers=JSON_HEADERS) as response:
-                        await response.read()
-                        status = response.status
-                except (TimeoutError, aiohttp.ClientError) as exc:
-                    tally.fail(type(exc).__name__)
-                    continue
-                if status == 200:
-                    tally.latencies_ms.append((time.perf_counter() - started) * 1000)
-                else:
-                    tally.fail(f"HTTP {status}")
-
-        await asyncio.gather(*(client(seed) for seed in range(clients)))
+        await asyncio.gather(
+            *(post_reviews(http, url, bodies, budget, deadline, seed, tally) for seed in range(clients))
+        )
 
 
 async def _open(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
