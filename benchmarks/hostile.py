@@ -46,7 +46,7 @@ import aiohttp
 import numpy as np
 import psutil
 
-from load import Tally, post_reviews  # benchmarks/load.py, beside this script
+from load import Tally, free_port, post_reviews  # benchmarks/load.py, beside this script
 
 HOST = "127.0.0.1"
 #: The aims of every attack phase.
@@ -342,9 +342,7 @@ def soak(server: subprocess.Popen[bytes], port: int, bodies: list[bytes], second
 
 def start_server(workers: int, log_path: str) -> tuple[subprocess.Popen[bytes], int]:
     """``thumbs serve --workers N`` on a free loopback port, once every worker answers."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     command = [sys.executable, "-m", "thumbs", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     env = {k: v for k, v in os.environ.items() if k not in ("THUMBS_API_KEY", "THUMBS_MODEL", "THUMBS_CORS_ORIGINS")}
     with open(log_path, "wb") as log:

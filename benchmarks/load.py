@@ -113,7 +113,8 @@ async def run_load(
     return tally, elapsed
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -121,7 +122,7 @@ def _free_port() -> int:
 
 def start_server(workers: int, log_path: str) -> tuple[subprocess.Popen[bytes], str]:
     """``thumbs serve`` on a free loopback port, once it answers /v1/health."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
