@@ -557,7 +557,19 @@ def test_negation_prefix_constant() -> None:
         (["not", '"', "great", '"'], ["not", '"', "great", '"']),
         (["not", "bad", "...", "good"], ["not", "NOT_bad", "...", "good"]),
         # a second negation inside a scope is marked and the scope goes on
-        (["not", "never", "good", ".", "fine"], ["not", "NOT_never", "NOT_good", ".", "fine"]),
+        # a second negation word closes the scope (double negation)
+        (["not", "never", "good", ".", "fine"], ["not", "NOT_never", "good", ".", "fine"]),
+        (
+            ["ca", "n't", "say", "i", "did", "n't", "enjoy", "it"],
+            ["ca", "n't", "NOT_say", "NOT_i", "NOT_did", "NOT_n't", "enjoy", "it"],
+        ),
+        # a contrast word ends the scope, as punctuation does
+        (["not", "the", "best", "but", "fine"], ["not", "NOT_the", "NOT_best", "but", "fine"]),
+        (["never", "bad", "though", "dull"], ["never", "NOT_bad", "though", "dull"]),
+        # "not only", "no doubt": no scope opens
+        (["not", "only", "funny", "but", "wise"], ["not", "only", "funny", "but", "wise"]),
+        (["no", "doubt", "the", "best"], ["no", "doubt", "the", "best"]),
+        (["nothing", "but", "praise"], ["nothing", "but", "praise"]),
         # a negation word at the end, or right before punctuation, marks nothing
         (["good", "not"], ["good", "not"]),
         (["not", ",", "good"], ["not", ",", "good"]),

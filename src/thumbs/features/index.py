@@ -9,8 +9,8 @@ would be built as a string only to be looked up and thrown away.
 * each token of the vocabulary gets an id (one dictionary lookup per token, or
   for a batch of texts a chunk memo over their bytes, :mod:`thumbs.features.chunk_memo`);
 * negation scope (:func:`thumbs.text.negation.mark_negation`) is applied to the ids with
-  NumPy: a token after a negation word, up to the next punctuation, is replaced
-  by the id of its ``NOT_`` form;
+  NumPy: a token in a negation word's scope is replaced by the id of its ``NOT_``
+  form (model files made before 0.2 keep their rule: scope to the next punctuation);
 * an n-gram is saved as the integer ``((a * U) + b) * U + c`` of its token ids
   (``U`` is the number of tokens), and found by the integer ``column of its
   first n - 1 tokens * U + id of its last`` in a hash table
@@ -46,11 +46,13 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 from thumbs.features.chunk_memo import ChunkMemo
+from thumbs.features.emphasis import emphasized_positions
 from thumbs.features.hash_tables import KeyTable
-from thumbs.features.int_sets import distinct, ranges
+from thumbs.features.int_sets import distinct, members, ranges
 from thumbs.features.ngrams import NGRAM_JOINER
+from thumbs.text.emphasis import TURN_WORDS, is_sentence_end
 from thumbs.text.lowered import lowered_utf8
-from thumbs.text.negation import NEGATION_PREFIX, NEGATION_WORDS
+from thumbs.text.negation import CONTRAST_WORDS, NEGATION_PREFIX, NEGATION_WORDS, NOT_NEGATING_NEXT
 from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation, tokenize
 
 #: Stands between the documents of a batch: a token no text can produce.
@@ -63,6 +65,14 @@ IntArray = NDArray[np.int64]
 #: Most chunks (whitespace-separated pieces of text) an index remembers the ids of. When
 #: full it keeps what it has (the frequent chunks arrive first) rather than starting over.
 CHUNK_MEMO_SIZE = 500_000
+#: Negation rules an index applies, as its model file records them: 0 none; 1 the scope runs to the next
+#: punctuation (thumbs 0.1); 2 :func:`thumbs.text.negation.mark_negation`'s rules (contrast words end a
+#: scope, "not only" opens none, a second negation word closes one), what training uses since 0.2.
+NO_NEGATION, NEGATION_TO_PUNCTUATION, NEGATION_RULES = 0, 1, 2
+#: Words the negation rules of 2 and emphasis (:mod:`thumbs.text.emphasis`) look for, kept in every new
+#: index's tokens so that a text's ids say what they are even where training never saw them.
+RULE_WORDS = CONTRAST_WORDS | NOT_NEGATING_NEXT | TURN_WORDS
+
 #: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
 #: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
 TEXT_BATCH_CHARS = 500_000
@@ -85,7 +95,8 @@ class NgramIndex:
     n_features:
         Width of the feature space (the vectorizer's vocabulary size).
     negation:
-        Whether the features were made with negation marking.
+        The negation rules the features were made with: ``True`` for today's
+        (:data:`NEGATION_RULES`), ``False`` for none, or a number of a model file.
     """
 
     def __init__(
@@ -94,20 +105,22 @@ class NgramIndex:
         keys: Sequence[IntArray],
         columns: Sequence[IntArray],
         n_features: int,
-        negation: bool,
+        negation: bool | int,
     ) -> None:
         self.tokens = list(tokens)
         self.keys = [np.asarray(k, dtype=np.int64) for k in keys]
         self.columns = [np.asarray(c, dtype=np.int64) for c in columns]
         self.n_features = int(n_features)
-        self.negation = bool(negation)
+        self.negation = NEGATION_RULES if negation is True else int(negation)
+        if self.negation not in (NO_NEGATION, NEGATION_TO_PUNCTUATION, NEGATION_RULES):
+            raise ValueError(f"unknown negation rules {negation!r}: this thumbs knows 0, 1 and 2")
         self._compile()
 
     # --- building -----------------------------------------------------------------
 
     @classmethod
     def from_vocabulary(
-        cls, vocabulary: Mapping[str, int], *, ngram_range: tuple[int, int], negation: bool
+        cls, vocabulary: Mapping[str, int], *, ngram_range: tuple[int, int], negation: bool | int
     ) -> NgramIndex:
         """Compile a vectorizer's ``{n-gram: column}`` vocabulary.
 
@@ -117,6 +130,7 @@ class NgramIndex:
         split = {gram: gram.split(NGRAM_JOINER) for gram in vocabulary}
         token_set = {token for parts in split.values() for token in parts}
         token_set |= {t[len(NEGATION_PREFIX) :] for t in token_set if t.startswith(NEGATION_PREFIX)}
+        token_set |= RULE_WORDS
         tokens = sorted(token_set)
         token_id = {token: i for i, token in enumerate(tokens)}
         n_max = ngram_range[1]
@@ -140,26 +154,38 @@ class NgramIndex:
     def _compile(self) -> None:
         """Lookup tables over token ids.
 
-        Past the ``U`` real tokens come four pseudo-ids: the document separator,
-        and an unknown token that is a word, punctuation, or a negation word.
+        Past the ``U`` real tokens come five pseudo-ids: the document separator,
+        and an unknown token that is a word, punctuation, a negation word, or
+        punctuation that ends a sentence.
         """
         n = len(self.tokens)
         self._token_id = {token: i for i, token in enumerate(self.tokens)}
         self._token_id[DOCUMENT_SEPARATOR] = n
-        size = n + 4
+        size = n + 5
         self._is_punctuation = np.zeros(size, dtype=bool)
         self._is_negator = np.zeros(size, dtype=bool)
         self._negated = np.full(size, -1, dtype=np.int64)
         # most tokens start with a letter or digit: only the others can be punctuation
         self._is_punctuation[:n] = [not token[:1].isalnum() and is_punctuation(token) for token in self.tokens]
+        self._is_punctuation[[n, n + 2, n + 4]] = True
+        self._is_word = ~self._is_punctuation  # the separator is neither a word nor a sentence end
+        self._is_sentence_end = np.zeros(size, dtype=bool)
+        self._is_sentence_end[:n] = [is_sentence_end(token) for token in self.tokens]
+        self._is_sentence_end[n + 4] = True
+        self._is_turn = np.zeros(size, dtype=bool)
+        self._is_turn[[self._token_id[w] for w in TURN_WORDS if w in self._token_id]] = True
+        ends_scope = self._is_punctuation.copy()
+        self._keeps_open = np.zeros(size, dtype=bool)  # "only" after "not": no scope opens (rules 2)
+        if self.negation == NEGATION_RULES:
+            ends_scope[[self._token_id[w] for w in CONTRAST_WORDS if w in self._token_id]] = True
+            self._keeps_open[[self._token_id[w] for w in NOT_NEGATING_NEXT if w in self._token_id]] = True
         self._is_negator[[self._token_id[word] for word in NEGATION_WORDS if word in self._token_id]] = True
         for i, token in enumerate(self.tokens):
             if token.startswith(NEGATION_PREFIX):
                 self._negated[self._token_id[token[len(NEGATION_PREFIX) :]]] = i
-        self._is_punctuation[[n, n + 2]] = True  # the separator ends every scope
         self._is_negator[n + 3] = True
-        # 1 for punctuation, 2 for a negation word (no token is both): one gather finds both
-        self._kind = self._is_punctuation.astype(np.int8) + 2 * self._is_negator.astype(np.int8)
+        # 1 for what ends a scope, 2 for a negation word (no token is both): one gather finds both
+        self._kind = ends_scope.astype(np.int8) + 2 * self._is_negator.astype(np.int8)
         self._unigram_column = np.full(size, -1, dtype=np.int64)
         if len(self.keys[0]):
             self._unigram_column[self.keys[0]] = self.columns[0]
@@ -190,7 +216,7 @@ class NgramIndex:
         """The pseudo-id of a token not in the vocabulary (see :meth:`_compile`)."""
         n = len(self.tokens)
         if not token[:1].isalnum() and is_punctuation(token):  # most unknown tokens are rare words
-            return n + 2
+            return n + 4 if is_sentence_end(token) else n + 2
         return n + 3 if token in NEGATION_WORDS else n + 1
 
     def _raw_ids(self, tokens: Sequence[str]) -> IntArray:
@@ -200,13 +226,13 @@ class NgramIndex:
         return ids
 
     def _negate(self, ids: IntArray) -> IntArray:
-        """Apply negation scope to raw ids, in place.
+        """Apply negation scope to raw ids, in place, by the index's rules (see :data:`NEGATION_RULES`).
 
-        A token is negated when a negation word precedes it with no punctuation
-        in between. Negation words and punctuation are a few tokens in ten, so
-        this works on their positions: each negation word's scope runs to the
-        next punctuation, and a negation word inside an earlier one's scope is
-        itself negated and reaches no further.
+        Negation words and scope ends are a few tokens in ten, so this works on
+        their positions. Between two scope ends, the negation words that open a
+        scope take turns: the first opens one, the second is negated and closes
+        it, the third opens again (rules 2); under rules 1 a negation word inside
+        an earlier one's scope is itself negated and the scope runs on to the end.
         """
         kind = self._kind[ids]
         marks = np.flatnonzero(kind)
@@ -215,11 +241,30 @@ class NgramIndex:
         if not negators.size:
             return ids
         breaks = marks[kinds == 1]
-        ends = np.append(breaks, len(ids))[np.searchsorted(breaks, negators)]
+        if self.negation == NEGATION_RULES:
+            after = negators + 1
+            opens = ~self._keeps_open[ids[np.minimum(after, len(ids) - 1)]] | (after == len(ids))
+            negators = negators[opens]
+            if not negators.size:
+                return ids
+        segment = np.searchsorted(breaks, negators)
+        ends = np.append(breaks, len(ids))[segment]
         first = np.ones(len(negators), dtype=bool)
-        np.not_equal(ends[1:], ends[:-1], out=first[1:])
-        starts = negators[first] + 1
-        scope = ranges(starts, ends[first] - starts)
+        np.not_equal(segment[1:], segment[:-1], out=first[1:])
+        if self.negation == NEGATION_RULES:
+            group_start = np.flatnonzero(first)
+            rank = np.arange(len(negators)) - np.repeat(group_start, np.diff(np.append(group_start, len(negators))))
+            opening = rank % 2 == 0
+            closer = np.flatnonzero(opening) + 1  # the next negation word of the same stretch closes the scope
+            closed = np.zeros(len(closer), dtype=bool)
+            inside = closer < len(negators)
+            closed[inside] = ~first[closer[inside]]
+            starts = negators[opening] + 1
+            stops = np.where(closed, negators[np.minimum(closer, len(negators) - 1)] + 1, ends[opening])
+        else:
+            starts = negators[first] + 1
+            stops = ends[first]
+        scope = ranges(starts, stops - starts)
         ids[scope] = self._negated[ids[scope]]
         return ids
 
@@ -283,45 +328,90 @@ class NgramIndex:
         """
         return self._columns_of_ids(self.token_ids(tokens))
 
+    def emphasized(self, raw_ids: IntArray) -> NDArray[np.bool_]:
+        """Which positions of raw ids (before negation, separators in place) are emphasized.
+
+        The rules are :mod:`thumbs.text.emphasis`'s, worked out by
+        :func:`thumbs.features.emphasis.emphasized_positions`.
+        """
+        return emphasized_positions(
+            self._is_word[raw_ids],
+            self._is_turn[raw_ids],
+            self._is_sentence_end[raw_ids],
+            raw_ids == len(self.tokens),
+        )
+
+    def emphasized_occurrences(self, tokens: Sequence[str]) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
+        """:meth:`occurrences`, and whether each occurrence starts at an emphasized position."""
+        raw = self._raw_ids(tokens)
+        flags = self.emphasized(raw)
+        columns, starts = self._columns_of_ids(self._finish(raw))
+        return columns, starts, flags[starts]
+
     def present(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> tuple[IntArray, IntArray]:
         """``(rows, columns)``: each distinct feature present in each document (texts or token lists).
 
         Sorted by row, then column; what a presence matrix holds, without building one.
         """
+        rows, columns, _ = self._present(documents, emphasis=False)
+        return rows, columns
+
+    def present_emphasized(
+        self, documents: Sequence[Sequence[str]] | Sequence[str]
+    ) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
+        """:meth:`present`, and whether each feature occurs at least once at an emphasized position."""
+        rows, columns, flags = self._present(documents, emphasis=True)
+        assert flags is not None
+        return rows, columns, flags
+
+    def _present(
+        self, documents: Sequence[Sequence[str]] | Sequence[str], emphasis: bool
+    ) -> tuple[IntArray, IntArray, NDArray[np.bool_] | None]:
         if documents and isinstance(documents[0], str):
             ends = np.cumsum(np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
             cuts = np.searchsorted(ends, np.arange(TEXT_BATCH_CHARS, ends[-1], TEXT_BATCH_CHARS), side="right")
             bounds = [0, *distinct(cuts[(cuts > 0) & (cuts < len(documents))]).tolist(), len(documents)]
-            parts = [self._present_texts(documents[a:b]) for a, b in pairwise(bounds)]  # type: ignore[arg-type]
-            rows = np.concatenate([batch_rows + a for a, (batch_rows, _) in zip(bounds, parts)])
-            return rows, np.concatenate([columns for _, columns in parts])
-        else:
-            stream = list(chain.from_iterable(chain(doc, (DOCUMENT_SEPARATOR,)) for doc in documents))
-            ids = self.token_ids(stream)
-            lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
+            parts = [self._present_texts(documents[a:b], emphasis) for a, b in pairwise(bounds)]  # type: ignore[arg-type]
+            rows = np.concatenate([part[0] + a for a, part in zip(bounds, parts)])
+            flags = np.concatenate([part[2] for part in parts if part[2] is not None]) if emphasis else None
+            return rows, np.concatenate([part[1] for part in parts]), flags
+        stream = list(chain.from_iterable(chain(doc, (DOCUMENT_SEPARATOR,)) for doc in documents))
+        raw = self._raw_ids(stream)
+        at = self.emphasized(raw) if emphasis else None
+        ids = self._finish(raw)
+        lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
         columns, starts = self._columns_of_ids(ids)
-        return self._distinct_pairs(np.searchsorted(np.cumsum(lengths), starts, side="right"), columns, len(documents))
+        rows = np.searchsorted(np.cumsum(lengths), starts, side="right")
+        return self._distinct_pairs(rows, columns, len(documents), None if at is None else at[starts])
 
-    def _present_texts(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        """:meth:`present` of a batch of texts (pseudo-ids are left as they are, see :meth:`_columns_of_ids`)."""
+    def _present_texts(
+        self, texts: Sequence[str], emphasis: bool
+    ) -> tuple[IntArray, IntArray, NDArray[np.bool_] | None]:
+        """:meth:`_present` of a batch of texts (pseudo-ids are left as they are, see :meth:`_columns_of_ids`)."""
         ids, ends = self._raw_text_ids(texts)
+        at = self.emphasized(ids) if emphasis else None
         if self.negation:
             self._negate(ids)
         columns, starts = self._columns_of_ids(ids)
         row_of_token = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
-        return self._distinct_pairs(row_of_token[starts], columns, len(texts))
+        return self._distinct_pairs(row_of_token[starts], columns, len(texts), None if at is None else at[starts])
 
-    def _distinct_pairs(self, rows: IntArray, columns: IntArray, n_rows: int) -> tuple[IntArray, IntArray]:
+    def _distinct_pairs(
+        self, rows: IntArray, columns: IntArray, n_rows: int, flags: NDArray[np.bool_] | None = None
+    ) -> tuple[IntArray, IntArray, NDArray[np.bool_] | None]:
         """The distinct ``(row, column)`` pairs (rows below ``n_rows``), sorted by row, then column.
 
         Sorted as one integer each, in 32 bits when they fit (a batch of texts
-        nearly always does): half the memory to sort.
+        nearly always does): half the memory to sort. With ``flags`` (one per
+        occurrence), also whether any occurrence of each pair is flagged.
         """
         keys = rows * self.n_features + columns
         if n_rows * self.n_features < 2**31:
-            pairs = np.divmod(distinct(keys.astype(np.int32)), np.int32(self.n_features))
-            return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
-        return np.divmod(distinct(keys), self.n_features)
+            keys = keys.astype(np.int32)
+        pairs = distinct(keys)
+        pair_flags = None if flags is None else members(pairs, distinct(keys[flags]))
+        pair_rows, pair_columns = np.divmod(pairs.astype(np.int64), self.n_features)
+        return pair_rows, pair_columns, pair_flags
 
     def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
         """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""
@@ -366,4 +456,4 @@ class NgramIndex:
         n_features, negation, n_orders = (int(v) for v in arrays["shape"])
         keys = [arrays[f"keys{order}"] for order in range(1, n_orders + 1)]
         columns = [arrays[f"columns{order}"].astype(np.int64) for order in range(1, n_orders + 1)]
-        return cls(tokens, keys, columns, n_features, bool(negation))
+        return cls(tokens, keys, columns, n_features, negation)

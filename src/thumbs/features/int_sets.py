@@ -48,3 +48,15 @@ def ranges(starts: IntArray, lengths: IntArray) -> IntArray:
     """
     offsets = np.cumsum(lengths) - lengths
     return np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(lengths) else 0)
+
+
+def members(values: IntArray, of: IntArray) -> NDArray[np.bool_]:
+    """For each of ``values``, whether it is in the sorted array ``of``.
+
+    >>> members(np.array([4, 1, 9]), np.array([1, 4, 5])).tolist()
+    [True, True, False]
+    """
+    if not len(of):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(of, values), len(of) - 1)
+    return np.asarray(of[at] == values, dtype=bool)

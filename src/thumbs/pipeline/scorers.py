@@ -1,7 +1,11 @@
 """Linear scorers over n-gram presence: the saved form of every model a :class:`~thumbs.pipeline.model.Model` runs.
 
 A :class:`LinearScorer` is an :class:`~thumbs.features.index.NgramIndex` plus one
-weight per feature, an intercept, and a calibration slope; :class:`StarWeights`
+weight per feature, an intercept, a calibration slope, an emphasis weight (an
+n-gram that starts where :mod:`thumbs.text.emphasis` puts the verdict counts
+``1 + emphasis`` times; 0 for scorers without one), and whether a document's sum
+is divided by the square root of its number of distinct n-grams (``length_norm``:
+a long review's many n-grams do not outvote a short one's); :class:`StarWeights`
 is a fitted :class:`~thumbs.learn.stars.StarRegressor` over the verdict's
 features. Both turn into plain arrays for :mod:`thumbs.pipeline.model_file`.
 """
@@ -17,7 +21,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from thumbs.features.index import DOCUMENT_SEPARATOR, NgramIndex
-from thumbs.features.int_sets import distinct
+from thumbs.features.int_sets import distinct, members
+
+#: The middle of the 1-10 star scale: a positive verdict's stars are above it, a negative one's below.
+STARS_MIDDLE = 5.5
+#: How far from the middle the stars of a verdict stay at least: one rounding step (stars are given to one
+#: decimal), so that no review sits at 5.5, which would read as neither side.
+STARS_MARGIN = 0.1
 
 
 def sigmoid(x: NDArray[np.float64] | float) -> NDArray[np.float64]:
@@ -46,51 +56,110 @@ def _sigmoid_of(value: float) -> float:
 
 @dataclass
 class LinearScorer:
-    """``score = sum of coef over the n-grams present + intercept``, and ``P = sigmoid(a * score + b)``."""
+    """``score = sum over the n-grams present of coef * value / norm + intercept``; ``P = sigmoid(a * score + b)``.
+
+    An n-gram's value is 1, or ``1 + emphasis`` when it occurs at least once where
+    :mod:`thumbs.text.emphasis` puts the verdict; with ``emphasis = 0`` it is presence.
+    ``norm`` is the square root of the number of distinct n-grams present when
+    ``length_norm``, else 1. Each term is an n-gram's exact contribution.
+    """
 
     index: NgramIndex
     coef: NDArray[np.float64]
     intercept: float
     calibration: tuple[float, float] = (1.0, 0.0)
+    emphasis: float = 0.0
+    length_norm: bool = False
 
-    def total(self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_rows: int) -> NDArray[np.float64]:
+    def contributions(
+        self,
+        rows: NDArray[np.int64],
+        columns: NDArray[np.int64],
+        n_rows: int,
+        emphasized: NDArray[np.bool_] | None = None,
+    ) -> NDArray[np.float64]:
+        """Each present ``(row, column)`` pair's share of its row's score (the pairs distinct, sorted by row)."""
+        weights = np.asarray(self.coef[columns], dtype=np.float64)
+        if emphasized is not None and self.emphasis:
+            weights = weights * np.where(emphasized, 1.0 + self.emphasis, 1.0)
+        if self.length_norm:
+            weights = weights / row_norms(rows, n_rows)[rows]
+        return weights
+
+    def present(
+        self, documents: Sequence[Sequence[str]] | Sequence[str]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_] | None]:
+        """``(rows, columns, emphasized)`` of the documents' distinct features (``emphasized`` None without emphasis)."""
+        if self.emphasis:
+            return self.index.present_emphasized(documents)
+        rows, columns = self.index.present(documents)
+        return rows, columns, None
+
+    def total(
+        self,
+        rows: NDArray[np.int64],
+        columns: NDArray[np.int64],
+        n_rows: int,
+        emphasized: NDArray[np.bool_] | None = None,
+    ) -> NDArray[np.float64]:
         """Decision values of ``n_rows`` rows from their distinct features present, as ``(rows, columns)`` pairs."""
-        return np.asarray(
-            np.bincount(rows, weights=self.coef[columns], minlength=n_rows) + self.intercept, dtype=np.float64
-        )
+        contributions = self.contributions(rows, columns, n_rows, emphasized)
+        return np.asarray(np.bincount(rows, weights=contributions, minlength=n_rows) + self.intercept, dtype=np.float64)
 
     def scores(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> NDArray[np.float64]:
         """Decision values of token lists (or texts), one per document."""
         if len(documents) == 0:
             return np.zeros(0)
-        rows, columns = self.index.present(documents)
-        return self.total(rows, columns, len(documents))
+        rows, columns, emphasized = self.present(documents)
+        return self.total(rows, columns, len(documents), emphasized)
 
     def sentence_scores(self, sentences: Sequence[Sequence[str]]) -> NDArray[np.float64]:
         """Decision values of one review's sentences (token lists), without building a matrix."""
         stream = [token for sentence in sentences for token in (*sentence, DOCUMENT_SEPARATOR)]
-        columns, starts = self.index.occurrences(stream)
+        if self.emphasis:
+            columns, starts, flags = self.index.emphasized_occurrences(stream)
+        else:
+            (columns, starts), flags = self.index.occurrences(stream), None
         row_of = np.searchsorted(np.cumsum([len(s) + 1 for s in sentences]), starts, side="right")
-        present = distinct(row_of * self.index.n_features + columns)  # presence: once per sentence
+        keys = row_of * self.index.n_features + columns
+        present = distinct(keys)  # presence: once per sentence
+        emphasized = None if flags is None else members(present, distinct(keys[flags]))
         rows, features = np.divmod(present, self.index.n_features)
-        return self.total(rows, features, len(sentences))
+        return self.total(rows, features, len(sentences), emphasized)
 
     def probability(self, scores: NDArray[np.float64] | float) -> Any:
         a, b = self.calibration
         return sigmoid(a * np.asarray(scores) + b)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """Plain arrays for a model file: the index's, ``coef`` (float32) and ``scalars`` (intercept, a, b)."""
+        """Plain arrays for a model file: the index's, ``coef`` (float32) and ``scalars``.
+
+        ``scalars`` holds the intercept, the calibration's a and b, the emphasis weight and
+        ``length_norm`` as 0 or 1 (files made before 0.2 hold the first three: no emphasis, no norm).
+        """
         arrays = dict(self.index.to_arrays())
         arrays["coef"] = self.coef.astype(np.float32)
-        arrays["scalars"] = np.array([self.intercept, *self.calibration], dtype=np.float64)
+        arrays["scalars"] = np.array(
+            [self.intercept, *self.calibration, self.emphasis, float(self.length_norm)], dtype=np.float64
+        )
         return arrays
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> LinearScorer:
         """Rebuild a scorer saved by :meth:`to_arrays`."""
-        intercept, a, b = (float(v) for v in arrays["scalars"])
-        return cls(NgramIndex.from_arrays(arrays), arrays["coef"].astype(np.float64), intercept, (a, b))
+        intercept, a, b, *rest = (float(v) for v in arrays["scalars"])
+        emphasis, length_norm = (rest[0], bool(rest[1])) if len(rest) >= 2 else (0.0, False)
+        coef = arrays["coef"].astype(np.float64)
+        return cls(NgramIndex.from_arrays(arrays), coef, intercept, (a, b), emphasis, length_norm)
+
+
+def row_norms(rows: NDArray[np.int64], n_rows: int) -> NDArray[np.float64]:
+    """The square root of each row's number of distinct features (1 for an empty row), from its pairs' rows.
+
+    >>> row_norms(np.array([0, 0, 0, 0, 2]), 3).tolist()
+    [2.0, 1.0, 1.0]
+    """
+    return np.sqrt(np.maximum(np.bincount(rows, minlength=n_rows), 1).astype(np.float64))
 
 
 @dataclass
@@ -102,27 +171,50 @@ class StarWeights:
     range: NDArray[np.float64]  # (2, 2)
 
     def predict(
-        self, rows: NDArray[np.int64], columns: NDArray[np.int64], n_documents: int, p_positive: NDArray[np.float64]
+        self,
+        rows: NDArray[np.int64],
+        columns: NDArray[np.int64],
+        n_documents: int,
+        p_positive: NDArray[np.float64],
+        positive: NDArray[np.bool_],
     ) -> NDArray[np.float64]:
-        """Stars of documents given their distinct present features as ``(rows, columns)`` pairs."""
+        """Stars of documents given their distinct present features as ``(rows, columns)`` pairs and their verdicts."""
         sums = np.column_stack(
             [np.bincount(rows, weights=self.coef[c, columns], minlength=n_documents) for c in (0, 1)]
         )
-        return self.mix(np.asarray(sums, dtype=np.float64), np.bincount(rows, minlength=n_documents), p_positive)
+        return self.mix(
+            np.asarray(sums, dtype=np.float64), np.bincount(rows, minlength=n_documents), p_positive, positive
+        )
 
     def mix(
-        self, sums: NDArray[np.float64], present: NDArray[np.int64], p_positive: NDArray[np.float64]
+        self,
+        sums: NDArray[np.float64],
+        present: NDArray[np.int64],
+        p_positive: NDArray[np.float64],
+        positive: NDArray[np.bool_],
     ) -> NDArray[np.float64]:
         """Stars from each camp's weight sums over the features present (shape ``(n, 2)``).
 
         The rows are unit-length presence vectors (each feature weighs
         ``1 / sqrt(present)``); each camp is clipped to its range, mixed by
-        P(positive), and rounded to one decimal on the 1-10 scale.
+        P(positive), and rounded to one decimal on the 1-10 scale. The stars then
+        keep to the verdict's side of :data:`STARS_MIDDLE` (by :data:`STARS_MARGIN`
+        at least): a positive verdict never comes with 5 stars, nor a negative one with 6.
+
+        >>> weights = StarWeights(np.zeros((2, 1)), np.array([3.0, 8.0]), np.array([[1.0, 4.0], [7.0, 10.0]]))
+        >>> weights.mix(np.zeros((2, 2)), np.array([3, 3]), np.array([0.45, 0.5]), np.array([True, False])).tolist()
+        [5.6, 5.4]
         """
         scale = np.sqrt(np.maximum(np.asarray(present, dtype=np.float64), 1.0))
         camps = np.clip(sums / scale[:, None] + self.intercept, self.range[:, 0], self.range[:, 1])
         p = np.asarray(p_positive, dtype=np.float64)
-        return np.asarray(np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1), dtype=np.float64)
+        stars = np.round(np.clip(p * camps[:, 1] + (1.0 - p) * camps[:, 0], 1.0, 10.0), 1)
+        sided = np.where(
+            positive,
+            np.maximum(stars, STARS_MIDDLE + STARS_MARGIN),
+            np.minimum(stars, STARS_MIDDLE - STARS_MARGIN),
+        )
+        return np.asarray(sided, dtype=np.float64)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Plain arrays for a model file (``coef`` as float32, as every weight vector is saved)."""
@@ -142,7 +234,7 @@ def rate(
     verdict: LinearScorer, stars: StarWeights, documents: Sequence[Sequence[str]] | Sequence[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Decision values, calibrated P(positive) and stars of documents (texts or token lists)."""
-    rows, columns = verdict.index.present(documents)
-    scores = verdict.total(rows, columns, len(documents))
+    rows, columns, emphasized = verdict.present(documents)
+    scores = verdict.total(rows, columns, len(documents), emphasized)
     probability = np.asarray(verdict.probability(scores), dtype=np.float64)
-    return scores, probability, stars.predict(rows, columns, len(documents), probability)
+    return scores, probability, stars.predict(rows, columns, len(documents), probability, scores > 0)

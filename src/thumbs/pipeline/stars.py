@@ -1,7 +1,7 @@
 """The ``stars`` component: the rating on a 1-10 scale, from the verdict's n-grams and its probability.
 
 Two ridge regressions, one per camp (:class:`thumbs.learn.stars.StarRegressor`),
-mixed by P(positive); see :class:`thumbs.pipeline.scorers.StarWeights`.
+mixed by P(positive), on the verdict's side of 5.5; see :class:`thumbs.pipeline.scorers.StarWeights`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ class Stars(BaseComponent):
     def __call__(self, reviews: Reviews) -> None:
         verdict = reviews.verdict
         assert verdict is not None
-        reviews.stars = self.weights.predict(verdict.docs, verdict.columns, len(reviews.sentences), verdict.probability)
+        reviews.stars = self.weights.predict(
+            verdict.docs, verdict.columns, len(reviews.sentences), verdict.probability, verdict.scores > 0
+        )
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return self.weights.to_arrays()

@@ -2,10 +2,12 @@
 
 The scorer is linear over n-gram presence (NBSVM on uni- to trigrams for the
 default model), so the score splits exactly: every distinct n-gram present adds
-its weight once, and the weights plus the bias are the score. Each sentence's
-share is the sum of the weights of the n-grams that start in it, a weight split
-equally among the sentences where its n-gram occurs, so a review's shares also
-add up to its score less the bias.
+its weight once (``1 + emphasis`` times its weight when it occurs where the
+review turns or in its last sentence, :mod:`thumbs.text.emphasis`), and these
+contributions plus the bias are the score. Each sentence's share is the sum of
+the contributions of the n-grams that start in it, a contribution split equally
+among the sentences where its n-gram occurs, so a review's shares also add up to
+its score less the bias.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from thumbs.features.index import DOCUMENT_SEPARATOR
-from thumbs.features.int_sets import distinct, multiplicity
+from thumbs.features.int_sets import distinct, members, multiplicity
 from thumbs.pipeline.analysis import Evidence, NgramEvidence, SentenceEvidence
 from thumbs.pipeline.component import Reviews, VerdictFindings
 from thumbs.pipeline.scorer_component import ScorerComponent
@@ -42,7 +44,10 @@ class Verdict(ScorerComponent):
         documents = reviews.sentences
         lengths = [[len(s.tokens) for s in sentences] for sentences in documents]
         stream = [t for sentences in documents for t in (*(t for s in sentences for t in s.tokens), DOCUMENT_SEPARATOR)]
-        columns, starts = scorer.index.occurrences(stream)
+        if scorer.emphasis:
+            columns, starts, at_emphasis = scorer.index.emphasized_occurrences(stream)
+        else:
+            (columns, starts), at_emphasis = scorer.index.occurrences(stream), None
         doc_ends = np.cumsum([sum(ls) + 1 for ls in lengths])
         doc_starts = np.concatenate([[0], doc_ends[:-1]])
         sentence_ends = np.concatenate([start + np.cumsum(ls) for start, ls in zip(doc_starts, lengths)]).astype(
@@ -52,21 +57,29 @@ class Verdict(ScorerComponent):
         sentence_of = np.searchsorted(sentence_ends, starts, side="right")
         n_docs, n_sentences = len(documents), len(sentence_ends)
         # distinct (review, feature): the evidence and the score
-        docs, features = np.divmod(distinct(doc_of * n_features + columns), n_features)
-        scores = scorer.total(docs, features, n_docs)
+        doc_keys = doc_of * n_features + columns
+        pairs = distinct(doc_keys)
+        emphasized = None if at_emphasis is None else members(pairs, distinct(doc_keys[at_emphasis]))
+        docs, features = np.divmod(pairs, n_features)
+        contributions = scorer.contributions(docs, features, n_docs, emphasized)
+        scores = np.asarray(
+            np.bincount(docs, weights=contributions, minlength=n_docs) + scorer.intercept, dtype=np.float64
+        )
         # distinct (sentence, feature): each sentence's share
         pair_sentences, pair_columns = np.divmod(distinct(sentence_of * n_features + columns), n_features)
         pair_docs = np.searchsorted(doc_ends, sentence_ends[pair_sentences] - 1, side="right")
-        sentences_with = multiplicity(pair_docs * n_features + pair_columns)
+        pair_keys = pair_docs * n_features + pair_columns
+        sentences_with = multiplicity(pair_keys)
+        pair_contributions = contributions[np.searchsorted(pairs, pair_keys)]
         return VerdictFindings(
             scores=scores,
             probability=np.asarray(scorer.probability(scores), dtype=np.float64),
             docs=docs,
             columns=features,
-            weights=scorer.coef[features],
+            weights=contributions,
             bounds=np.searchsorted(docs, np.arange(n_docs + 1)),
             shares=np.asarray(
-                np.bincount(pair_sentences, weights=scorer.coef[pair_columns] / sentences_with, minlength=n_sentences),
+                np.bincount(pair_sentences, weights=pair_contributions / sentences_with, minlength=n_sentences),
                 dtype=np.float64,
             ),
         )

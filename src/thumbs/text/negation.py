@@ -1,7 +1,22 @@
 """Negation: which tokens a negation word's scope covers.
 
+The scope of Das & Chen (2001) as Pang, Lee & Vaithyanathan (2002) used it runs
+from a negation word to the next punctuation. Three refinements read short
+reviews right, each measured in docs/reproduction.md:
+
+* a contrast word ends the scope as punctuation does: in "not the best , but
+  fine" and "not the best but fine" alike, "fine" is not negated;
+* a negation word followed by one of :data:`NOT_NEGATING_NEXT` opens no scope:
+  "not only", "not just", "no doubt", "no wonder" say more, not less;
+* a second negation word inside a scope closes it (double negation): in "I can
+  n't say I did n't enjoy it", "enjoy it" is not negated.
+
 >>> mark_negation(["it", "was", "n't", "good", ",", "but", "fine"])
 ['it', 'was', "n't", 'NOT_good', ',', 'but', 'fine']
+>>> mark_negation(["not", "only", "funny", "but", "wise"])
+['not', 'only', 'funny', 'but', 'wise']
+>>> mark_negation(["ca", "n't", "say", "i", "did", "n't", "enjoy", "it"])
+['ca', "n't", 'NOT_say', 'NOT_i', 'NOT_did', "NOT_n't", 'enjoy', 'it']
 """
 
 from __future__ import annotations
@@ -14,27 +29,43 @@ from thumbs.text.tokens import is_punctuation
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "n't", "cannot", "nothing", "nobody", "none", "nor", "neither", "nowhere"}
 )
+#: Words that end a negation scope as punctuation does: the clause after them is the writer's own
+#: (Polanyi & Zaenen 2006 on contrast connectives; the list is the coordinating and concessive ones).
+CONTRAST_WORDS = frozenset(
+    {"but", "however", "yet", "though", "although", "whereas", "except", "nevertheless", "nonetheless"}
+)
+#: A negation word right before one of these opens no scope: "not only", "not just", "no doubt",
+#: "no wonder" strengthen what follows rather than deny it.
+NOT_NEGATING_NEXT = frozenset({"only", "just", "doubt", "wonder"})
 
 NEGATION_PREFIX = "NOT_"
 
 
-def mark_negation(tokens: Sequence[str]) -> list[str]:
-    """Prefix ``NOT_`` to each word after a negation word up to the next punctuation.
+def ends_scope(token: str) -> bool:
+    """Whether ``token`` ends a negation scope: punctuation or a contrast word."""
+    return token in CONTRAST_WORDS or is_punctuation(token)
 
-    This is the scope rule of Das & Chen (2001) as used by Pang et al. (2002):
-    in "was n't good , but fine" only "good" is negated. Punctuation is any token
-    without a letter or digit.
+
+def mark_negation(tokens: Sequence[str]) -> list[str]:
+    """Prefix ``NOT_`` to each word in a negation word's scope (see the module's rules).
+
+    Punctuation is any token without a letter or digit.
+    :meth:`thumbs.features.index.NgramIndex.token_ids` applies the same rules to token ids.
     """
     marked: list[str] = []
     append = marked.append
     negating = False
-    for token in tokens:
-        if is_punctuation(token):
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        if ends_scope(token):
             negating = False
             append(token)
-        elif negating:
+            continue
+        opens = token in NEGATION_WORDS and (i == last or tokens[i + 1] not in NOT_NEGATING_NEXT)
+        if negating:
             append(NEGATION_PREFIX + token)
+            negating = not opens  # a second negation word closes the scope
         else:
             append(token)
-            negating = token in NEGATION_WORDS
+            negating = opens
     return marked
