@@ -7,9 +7,11 @@ The default recipe learns only from data that is not used to evaluate it:
   negation marked, C and beta chosen by 3-fold cross-validation inside the
   training set, probabilities calibrated (Platt) on that cross-validation's
   held-out decisions; stars by :class:`~thumbs.learn.stars.StarRegressor`;
-* sentence subjectivity from rotten_imdb (subj), naive Bayes on unigrams as in
-  Pang & Lee 2004;
-* sentence polarity from rt-polarity (mr), NBSVM on uni- and bigrams.
+* sentence subjectivity from rotten_imdb (subj), naive Bayes on uni- and bigrams,
+  the two orders weighed by a stack (:func:`~thumbs.learn.sentence_models.train_subjectivity`);
+* sentence polarity from rt-polarity (mr), NBSVM on uni- and bigrams stacked with
+  naive Bayes log-count ratios of aclImdb train's n-grams and an opinion lexicon
+  (:func:`~thumbs.learn.sentence_models.train_polarity`).
 
 aclImdb *test* and polarity v2.0 are never read here. A user's table trains
 the verdict and the stars on its rows and keeps the default model's sentence
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +36,10 @@ from thumbs.errors import ThumbsError
 from thumbs.features.index import NgramIndex
 from thumbs.features.vectorizer import NgramVectorizer
 from thumbs.learn.calibration import fit_platt_slope
+from thumbs.learn.lexicon import opinion_lexicon
 from thumbs.learn.nbsvm import NBSVM
+from thumbs.learn.sentence_models import lexicon_weights, train_polarity, train_subjectivity
 from thumbs.learn.stars import StarRegressor
-from thumbs.learn.subjectivity import SubjectivityClassifier
 from thumbs.pipeline.extract import CutSettings
 from thumbs.pipeline.model import Model, build_pipeline, load_model
 from thumbs.pipeline.scorers import LinearScorer, StarWeights
@@ -47,8 +50,6 @@ from thumbs.text.documents import flatten, tokenize_documents
 #: The verdict's features: uni- to trigrams in at least two training reviews, negation marked.
 VERDICT_NGRAMS = (1, 3)
 VERDICT_MIN_DF = 2
-#: Sentence polarity features (rt-polarity snippets are short: bigrams suffice).
-SENTENCE_NGRAMS = (1, 2)
 #: Ridge regularization of each camp's star regression.
 STARS_ALPHA = 1.0
 #: Below this many reviews of either label, C and beta are not searched (a 3-fold search would train on
@@ -164,26 +165,27 @@ def train_verdict(
 
 
 def train_sentence_models(
-    subj: Sequence[Document], mr: Sequence[Document], progress: Progress | None = None
+    subj: Sequence[Document],
+    mr: Sequence[Document],
+    progress: Progress | None = None,
+    *,
+    prior: Mapping[str, float] | None = None,
 ) -> tuple[LinearScorer, LinearScorer]:
-    """Subjectivity (labels ``subjective``/``objective``) and sentence polarity (``positive``/``negative``) scorers."""
+    """Subjectivity (labels ``subjective``/``objective``) and sentence polarity (``positive``/``negative``) scorers.
+
+    ``prior`` is the review prior the sentence polarity model is stacked with:
+    :func:`~thumbs.learn.sentence_models.review_prior` of aclImdb *train* (the verdict's
+    reviews, never a test split). Without it, polarity is stacked with the opinion lexicon only
+    (1.6 points lower on mr's 10-fold cross-validation).
+    """
     say = progress or (lambda message: None)
-    say(f"subjectivity: naive Bayes on {len(subj):,} sentences")
+    say(f"subjectivity: naive Bayes on uni- and bigrams of {len(subj):,} sentences")
     subj_tokens = [flatten(s) for s in tokenize_documents([d.text for d in subj])]
-    classifier = SubjectivityClassifier().fit(subj_tokens, [str(d.label) for d in subj])
-    nb = classifier.model_
-    sign = 1.0 if nb.classes_[1] == "subjective" else -1.0
-    subjectivity = _linear(
-        classifier.vectorizer_, sign * nb.coef_[0], sign * nb.intercept_[0], (1.0 / classifier.temperature, 0.0)
-    )
-    say(f"sentence polarity: NBSVM on {len(mr):,} sentences")
+    subjectivity = train_subjectivity(subj_tokens, np.array([d.label == "subjective" for d in subj]))
+    say(f"sentence polarity: NBSVM on {len(mr):,} sentences, stacked with the review prior and the opinion lexicon")
     mr_tokens = [flatten(s) for s in tokenize_documents([d.text for d in mr])]
-    vectorizer = NgramVectorizer(ngram_range=SENTENCE_NGRAMS, negation=True)
-    X = vectorizer.fit_transform(mr_tokens)
     is_positive = np.array([d.label == "positive" for d in mr])
-    nbsvm = NBSVM(C="auto", beta="auto").fit(X, np.where(is_positive, "positive", "negative"))
-    held_out = nbsvm.cv_decision_ if nbsvm.cv_decision_ is not None else nbsvm.decision_function(X)
-    polarity = _linear(vectorizer, nbsvm.coef_[0], nbsvm.intercept_[0], fit_platt_slope(held_out, is_positive))
+    polarity = train_polarity(mr_tokens, is_positive, prior, lexicon_weights(opinion_lexicon()))
     return subjectivity, polarity
 
 
