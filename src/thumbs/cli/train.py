@@ -57,34 +57,38 @@ def train(
 
     from thumbs.learn.training import train_default, train_table
     from thumbs.parallel import default_jobs
+    from thumbs.present.stages import StageBars
 
     console = Console(stderr=True)
-    progress = lambda message: console.print(f"[dim]{message}[/dim]")  # noqa: E731
     workers = jobs or default_jobs()
-    if data is not None:
-        model, skipped = train_table(
-            data,
-            text_column=text_column,
-            label_column=label_column,
-            rating_column=rating_column,
-            id_column=id_column,
-            jobs=workers,
-            progress=progress,
-        )
-        if skipped:
-            console.print(f"{skipped} row(s) skipped (empty text, label or rating)")
-    else:
-        model = train_default(data_dir, jobs=workers, progress=progress)
-    try:
-        model.save(out)
-    except OSError as exc:  # the disk filled up while training, say
-        raise write_error(exc, out, "--out") from None
-    if recipe is not None:
-        # Measured on data the recipe never trains on, then recorded in the manifest.
-        from thumbs.evaluation.trained_model import held_out_metrics
+    skipped = 0
+    with StageBars(console) as stage:  # a bar per stage, each with its time
+        if data is not None:
+            model, skipped = train_table(
+                data,
+                text_column=text_column,
+                label_column=label_column,
+                rating_column=rating_column,
+                id_column=id_column,
+                jobs=workers,
+                progress=stage,
+            )
+        else:
+            model = train_default(data_dir, jobs=workers, progress=stage)
+        stage(f"writing {out}")
+        try:
+            model.save(out)
+        except OSError as exc:  # the disk filled up while training, say
+            raise write_error(exc, out, "--out") from None
+        if recipe is not None:
+            # Measured on data the recipe never trains on, then recorded in the manifest.
+            from thumbs.evaluation.trained_model import held_out_metrics
 
-        console.print("[dim]measuring on aclImdb test and polarity v2.0 (held out)[/dim]")
-        model.manifest["metrics"] = held_out_metrics(str(out), data_dir)
-        model.save(out)
+            stage("measuring on aclImdb test and polarity v2.0 (held out)")
+            model.manifest["metrics"] = held_out_metrics(str(out), data_dir)
+            model.save(out)
+    if skipped:
+        console.print(f"{skipped} row(s) skipped (empty text, label or rating)")
+    if recipe is not None:
         console.print(f"metrics: {model.manifest['metrics']}")
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {model!r}")

@@ -46,10 +46,12 @@ def emphasized_positions(word: BoolArray, turn: BoolArray, sentence_end: BoolArr
     review_ends = np.append(np.flatnonzero(separator), size)
     review_starts = np.concatenate([[0], review_ends[:-1] + 1])
     words = np.flatnonzero(word)
+    sentence_ends = np.flatnonzero(sentence_end)
+    if not words.size or not sentence_ends.size:  # no review can have a last sentence apart from itself
+        return flags
     last_word = np.searchsorted(words, review_ends) - 1
     has_word = last_word >= 0
     has_word[has_word] = words[last_word[has_word]] >= review_starts[has_word]
-    sentence_ends = np.flatnonzero(sentence_end)
     before = np.searchsorted(sentence_ends, words[np.maximum(last_word, 0)]) - 1
     cut = np.where(before >= 0, sentence_ends[np.maximum(before, 0)], -1)
     has_cut = has_word & (cut >= review_starts)

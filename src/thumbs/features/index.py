@@ -52,7 +52,15 @@ from thumbs.features.int_sets import distinct, members, ranges
 from thumbs.features.ngrams import NGRAM_JOINER
 from thumbs.text.emphasis import TURN_WORDS, is_sentence_end
 from thumbs.text.lowered import lowered_utf8
-from thumbs.text.negation import CONTRAST_WORDS, NEGATION_PREFIX, NEGATION_WORDS, NOT_NEGATING_NEXT
+from thumbs.text.negation import (
+    CONTRAST_WORDS,
+    NEGATION_PREFIX,
+    NEGATION_RULES,
+    NEGATION_TO_PUNCTUATION,
+    NEGATION_WORDS,
+    NO_NEGATION,
+    NOT_NEGATING_NEXT,
+)
 from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation, tokenize
 
 #: Stands between the documents of a batch: a token no text can produce.
@@ -65,10 +73,6 @@ IntArray = NDArray[np.int64]
 #: Most chunks (whitespace-separated pieces of text) an index remembers the ids of. When
 #: full it keeps what it has (the frequent chunks arrive first) rather than starting over.
 CHUNK_MEMO_SIZE = 500_000
-#: Negation rules an index applies, as its model file records them: 0 none; 1 the scope runs to the next
-#: punctuation (thumbs 0.1); 2 :func:`thumbs.text.negation.mark_negation`'s rules (contrast words end a
-#: scope, "not only" opens none, a second negation word closes one), what training uses since 0.2.
-NO_NEGATION, NEGATION_TO_PUNCTUATION, NEGATION_RULES = 0, 1, 2
 #: Words the negation rules of 2 and emphasis (:mod:`thumbs.text.emphasis`) look for, kept in every new
 #: index's tokens so that a text's ids say what they are even where training never saw them.
 RULE_WORDS = CONTRAST_WORDS | NOT_NEGATING_NEXT | TURN_WORDS

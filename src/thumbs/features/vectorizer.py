@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
 
 from thumbs.features.ngrams import ngrams
-from thumbs.text.negation import mark_negation
+from thumbs.text.negation import NEGATION_RULES, mark_negation
 from thumbs.text.tokens import tokenize
 
 Document = str | Sequence[str]
@@ -45,7 +45,8 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         Record presence (1/0) rather than counts.
     negation:
         Mark the tokens in a negation's scope with ``NOT_`` before making n-grams
-        (see :func:`thumbs.text.negation.mark_negation`).
+        (see :func:`thumbs.text.negation.mark_negation`): ``True`` for today's rules,
+        or the number of a set of rules (1: thumbs 0.1's).
     min_df:
         Drop n-grams seen in fewer training documents than this.
     """
@@ -54,7 +55,7 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         self,
         ngram_range: tuple[int, int] = (1, 1),
         binary: bool = True,
-        negation: bool = False,
+        negation: bool | int = False,
         min_df: int = 1,
     ) -> None:
         self.ngram_range = ngram_range
@@ -65,7 +66,7 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
     def _analyze(self, document: Document) -> list[str]:
         tokens = tokenize(document) if isinstance(document, str) else document
         if self.negation:
-            tokens = mark_negation(tokens)
+            tokens = mark_negation(tokens, NEGATION_RULES if self.negation is True else int(self.negation))
         low, high = self.ngram_range
         return ngrams(tokens, (low, high))
 

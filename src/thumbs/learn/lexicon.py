@@ -26,9 +26,18 @@ are kept (the lexicons' emoticons and multi-word entries are not tokens of thumb
 
 from __future__ import annotations
 
+import importlib.util
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterable, Mapping
-from importlib import resources
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from thumbs.errors import ThumbsError
+from thumbs.features.ngrams import NGRAM_JOINER
+from thumbs.text.negation import NEGATION_PREFIX
+from thumbs.text.tokens import tokenize
 
 #: VADER's valences run from -4 to +4 (Hutto & Gilbert 2014, section 3.1).
 VADER_SCALE = 4.0
@@ -37,6 +46,11 @@ VADER_SCALE = 4.0
 VADER_MIN_VALENCE = 1.0
 #: A TextBlob word counts from this polarity on (its scale is -1..1; below it sit hedges such as "real", 0.2).
 TEXTBLOB_MIN_POLARITY = 0.25
+
+
+def _is_word(entry: str) -> bool:
+    """Whether a lexicon entry is one word token of thumbs (not an emoticon such as ":-d", a number or a phrase)."""
+    return any(c.isalpha() for c in entry) and tokenize(entry) == [entry]
 
 
 def parse_vader(lines: Iterable[str], min_valence: float = VADER_MIN_VALENCE) -> dict[str, float]:
@@ -54,8 +68,9 @@ def parse_vader(lines: Iterable[str], min_valence: float = VADER_MIN_VALENCE) ->
             valence = float(fields[1])
         except ValueError:
             continue
-        if abs(valence) >= min_valence and any(c.isalpha() for c in fields[0]):
-            words[fields[0].lower()] = valence / VADER_SCALE
+        token = fields[0].lower()
+        if abs(valence) >= min_valence and _is_word(token):
+            words[token] = valence / VADER_SCALE
     return words
 
 
@@ -68,7 +83,7 @@ def parse_textblob(xml_text: str, min_polarity: float = TEXTBLOB_MIN_POLARITY) -
     senses: dict[str, list[float]] = {}
     for word in ElementTree.fromstring(xml_text).iter("word"):
         form = (word.get("form") or "").lower()
-        if form and " " not in form:
+        if _is_word(form):
             senses.setdefault(form, []).append(float(word.get("polarity") or 0.0))
     means = {form: sum(values) / len(values) for form, values in senses.items()}
     return {form: value for form, value in means.items() if abs(value) >= min_polarity}
@@ -87,8 +102,33 @@ def merge(*lexicons: Mapping[str, float]) -> dict[str, float]:
     return {word: sum(v) / len(v) for word, v in sorted(values.items())}
 
 
+def _package_file(package: str, *parts: str) -> str:
+    """A data file of an installed package, read without importing the package (TextBlob's import takes seconds)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ThumbsError(f"training needs the {package} package for its opinion lexicon: pip install {package}")
+    return Path(next(iter(spec.submodule_search_locations)), *parts).read_text(encoding="utf-8")
+
+
 def opinion_lexicon() -> dict[str, float]:
     """VADER's and TextBlob's opinion words from the installed packages, merged (valences -1..+1)."""
-    vader = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
-    textblob = resources.files("textblob").joinpath("en", "en-sentiment.xml").read_text(encoding="utf-8")
+    vader = _package_file("vaderSentiment", "vader_lexicon.txt")
+    textblob = _package_file("textblob", "en", "en-sentiment.xml")
     return merge(parse_vader(vader.splitlines()), parse_textblob(textblob))
+
+
+def lexicon_prior(ngrams: Sequence[str], lexicon: Mapping[str, float], other: float) -> NDArray[np.float64]:
+    """The prior of each n-gram feature: 1 if one of its words (``NOT_`` removed) is in ``lexicon``, else ``other``.
+
+    :class:`~thumbs.learn.nbsvm.NBSVM` multiplies its features by it, so the weight of an
+    n-gram without an opinion word costs ``1 / other**2`` times as much to grow.
+
+    >>> lexicon_prior(["a masterpiece", "a factory", "NOT_dull"], {"masterpiece": 0.8, "dull": -0.4}, 0.7).tolist()
+    [1.0, 0.7, 1.0]
+    """
+    opinion = {word for word in lexicon}
+    prior = np.full(len(ngrams), float(other))
+    for i, gram in enumerate(ngrams):
+        if any(word.removeprefix(NEGATION_PREFIX) in opinion for word in gram.split(NGRAM_JOINER)):
+            prior[i] = 1.0
+    return prior

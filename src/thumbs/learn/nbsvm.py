@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import StratifiedKFold
 
 from thumbs.learn.base import LinearClassifier, validate_fit_input
-from thumbs.learn.calibration import fit_platt
+from thumbs.learn.calibration import fit_platt, presence
 from thumbs.learn.svm import fit_linear_svc
 
 __all__ = ["NBSVM", "log_count_ratio"]
@@ -91,8 +91,16 @@ class NBSVM(LinearClassifier):
         fold, since beta only rescales their weights afterwards.
     C:
         Inverse regularization strength of the SVM (the paper uses 1).
-        ``"auto"`` chooses it from :data:`C_GRID` in the same cross-validation
+        ``"auto"`` chooses it from ``c_grid`` in the same cross-validation
         as beta (jointly), which costs one SVM fit per fold and value.
+    c_grid:
+        The values ``C="auto"`` chooses from (:data:`C_GRID` by default; rows
+        scaled to unit length need larger ones).
+    values:
+        ``"presence"`` (default): the SVM reads 0/1 presence, as in the paper.
+        ``"given"``: it reads the matrix's own values (weighted and scaled rows,
+        e.g. emphasis and length norm), while ``r`` still counts presence; then
+        ``decision_function(X) == X @ coef_.T + intercept_``.
     probability:
         If True, Platt's sigmoid for :meth:`predict_proba` is fitted on
         out-of-fold decision values (3 stratified folds, shuffled with
@@ -138,12 +146,16 @@ class NBSVM(LinearClassifier):
         C: float | str = 1.0,
         probability: bool = False,
         random_state: int | None = 0,
+        c_grid: tuple[float, ...] = C_GRID,
+        values: str = "presence",
     ) -> None:
         self.alpha = alpha
         self.beta = beta
         self.C = C
         self.probability = probability
         self.random_state = random_state
+        self.c_grid = c_grid
+        self.values = values
 
     def _check_params(self) -> None:
         if not float(self.alpha) > 0.0:
@@ -152,18 +164,20 @@ class NBSVM(LinearClassifier):
             raise ValueError(f"beta must be in [0, 1], got {self.beta!r}")
         if self.C != "auto" and not float(self.C) > 0.0:
             raise ValueError(f"C must be > 0, got {self.C!r}")
+        if self.values not in ("presence", "given"):
+            raise ValueError(f"values must be 'presence' or 'given', got {self.values!r}")
+
+    def _features(self, X: sp.csr_matrix) -> sp.csr_matrix:
+        """Presence (the paper's features), or with ``values="given"`` the matrix as it is."""
+        return X if self.values == "given" else super()._features(X)
 
     def _fit_one(
-        self, X_bin: sp.csr_matrix, is_pos: NDArray[np.bool_], C: float
+        self, X_bin: sp.csr_matrix, X_feat: sp.csr_matrix, is_pos: NDArray[np.bool_], C: float
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-        """One binary NBSVM before interpolation: returns ``r, w, b``."""
-        r = log_count_ratio(X_bin, is_pos, float(self.alpha))
-        svc = fit_linear_svc(
-            _scale_columns(X_bin, r),
-            is_pos.astype(np.intp),
-            C=C,
-            random_state=self.random_state,
-        )
+        """One binary NBSVM before interpolation: returns ``r`` (times the prior), ``w``, ``b``."""
+        r = log_count_ratio(X_bin, is_pos, float(self.alpha)) * self._prior
+        scaled = _scale_columns(X_bin, r) if X_feat is X_bin else X_feat @ sp.diags(r)
+        svc = fit_linear_svc(scaled.tocsr(), is_pos.astype(np.intp), C=C, random_state=self.random_state)
         return r, np.asarray(svc.coef_, dtype=np.float64).ravel(), float(svc.intercept_[0])
 
     def _targets(self, y: NDArray[Any]) -> list[NDArray[np.bool_]]:
@@ -171,10 +185,10 @@ class NBSVM(LinearClassifier):
             return [y == self.classes_[1]]
         return [y == label for label in self.classes_]
 
-    def _choose(self, X_bin: sp.csr_matrix, y: NDArray[Any]) -> tuple[float, float]:
+    def _choose(self, X_bin: sp.csr_matrix, X_feat: sp.csr_matrix, y: NDArray[Any]) -> tuple[float, float]:
         """``(C, beta)``: the given values, or for ``"auto"`` the pair of the
         grids with the best 3-fold cross-validated accuracy on the training data."""
-        c_grid = C_GRID if self.C == "auto" else (float(self.C),)
+        c_grid = tuple(self.c_grid) if self.C == "auto" else (float(self.C),)
         beta_grid = BETA_GRID if self.beta == "auto" else (float(self.beta),)
         self.cv_decision_ = None
         if len(c_grid) == 1 and len(beta_grid) == 1:
@@ -184,10 +198,12 @@ class NBSVM(LinearClassifier):
         held_out = np.zeros((len(c_grid), len(beta_grid), len(y)))
         for train, test in folds.split(np.zeros(len(y)), y):
             for i, C in enumerate(c_grid):
-                fits = [self._fit_one(X_bin[train], is_pos[train], C) for is_pos in self._targets(y)]
+                fold_bin = X_bin[train]
+                fold_feat = fold_bin if X_feat is X_bin else X_feat[train]
+                fits = [self._fit_one(fold_bin, fold_feat, is_pos[train], C) for is_pos in self._targets(y)]
                 for j, beta in enumerate(beta_grid):
                     coef = np.vstack([interpolate(w, beta) * r for r, w, _ in fits])
-                    scores = np.asarray(X_bin[test] @ coef.T) + np.array([b for _, _, b in fits])
+                    scores = np.asarray(X_feat[test] @ coef.T) + np.array([b for _, _, b in fits])
                     if len(self.classes_) == 2:
                         held_out[i, j, test] = scores[:, 0]
                         predicted = self.classes_[(scores[:, 0] > 0).astype(np.intp)]
@@ -199,17 +215,28 @@ class NBSVM(LinearClassifier):
             self.cv_decision_ = held_out[best_c, best_beta]
         return float(c_grid[best_c]), float(beta_grid[best_beta])
 
-    def fit(self, X: ArrayLike | sp.spmatrix, y: ArrayLike) -> NBSVM:
+    def fit(self, X: ArrayLike | sp.spmatrix, y: ArrayLike, prior: ArrayLike | None = None) -> NBSVM:
         """Fit ``r``, the SVM(s) and the Platt calibration; returns ``self``.
 
+        ``prior`` (one positive number per feature, default all 1) multiplies
+        ``r``: the SVM's L2 penalty on a feature's weight is divided by its
+        prior squared, so a feature with prior 1 may take a weight that one with
+        prior 0.7 pays twice as much for. It is how a general opinion lexicon
+        (:mod:`thumbs.learn.lexicon`) favours opinion words over plot words.
+
         Raises :class:`ValueError` on empty input, mismatched lengths, fewer
-        than two classes or out-of-range hyper-parameters.
+        than two classes, a prior of the wrong length or not positive, or
+        out-of-range hyper-parameters.
         """
         self._check_params()
         X_checked, y_checked = validate_fit_input(self, X, y)
-        X_bin = self._features(X_checked)  # presence, the base class's features
-        self.C_, self.beta_ = self._choose(X_bin, y_checked)
-        fits = [self._fit_one(X_bin, is_pos, self.C_) for is_pos in self._targets(y_checked)]
+        self._prior = np.ones(X_checked.shape[1]) if prior is None else np.asarray(prior, dtype=np.float64)
+        if self._prior.shape != (X_checked.shape[1],) or not np.all(self._prior > 0):
+            raise ValueError(f"prior must hold one positive number per feature ({X_checked.shape[1]})")
+        X_bin = presence(X_checked)
+        X_feat = X_bin if self.values == "presence" else X_checked
+        self.C_, self.beta_ = self._choose(X_bin, X_feat, y_checked)
+        fits = [self._fit_one(X_bin, X_feat, is_pos, self.C_) for is_pos in self._targets(y_checked)]
         self.r_ = np.vstack([r for r, _, _ in fits])
         self.svm_coef_ = np.vstack([w for _, w, _ in fits])
         self.coef_ = np.vstack([interpolate(w, self.beta_) * r for r, w, _ in fits])

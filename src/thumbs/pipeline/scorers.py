@@ -80,11 +80,18 @@ class LinearScorer:
     ) -> NDArray[np.float64]:
         """Each present ``(row, column)`` pair's share of its row's score (the pairs distinct, sorted by row)."""
         weights = np.asarray(self.coef[columns], dtype=np.float64)
-        if emphasized is not None and self.emphasis:
-            weights = weights * np.where(emphasized, 1.0 + self.emphasis, 1.0)
-        if self.length_norm:
-            weights = weights / row_norms(rows, n_rows)[rows]
+        if (emphasized is not None and self.emphasis) or self.length_norm:
+            return np.asarray(weights * self.values(rows, n_rows, emphasized), dtype=np.float64)
         return weights
+
+    def values(self, rows: NDArray[np.int64], n_rows: int, emphasized: NDArray[np.bool_] | None) -> NDArray[np.float64]:
+        """What each present pair's weight is multiplied by: 1 or ``1 + emphasis``, over the row's norm."""
+        values = np.ones(len(rows))
+        if emphasized is not None and self.emphasis:
+            values = np.where(emphasized, 1.0 + self.emphasis, 1.0)
+        if self.length_norm:
+            values = values / row_norms(rows, n_rows)[rows]
+        return np.asarray(values, dtype=np.float64)
 
     def present(
         self, documents: Sequence[Sequence[str]] | Sequence[str]
@@ -94,6 +101,20 @@ class LinearScorer:
             return self.index.present_emphasized(documents)
         rows, columns = self.index.present(documents)
         return rows, columns, None
+
+    def values_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> Any:
+        """The matrix the weights multiply (a SciPy CSR matrix): what a scorer like this one is trained on.
+
+        Each document's row holds, for each n-gram present, ``1`` or ``1 + emphasis``,
+        divided by the row's norm under ``length_norm``; so ``values_matrix(d) @ coef +
+        intercept == scores(d)``. Training only (it imports SciPy).
+        """
+        import scipy.sparse as sp
+
+        rows, columns, emphasized = self.present(documents)
+        values = self.values(rows, len(documents), emphasized)
+        indptr = np.searchsorted(rows, np.arange(len(documents) + 1))
+        return sp.csr_matrix((values, columns, indptr), shape=(len(documents), self.index.n_features))
 
     def total(
         self,

@@ -28,7 +28,9 @@ from collections.abc import Sequence
 from thumbs.text.tokens import is_punctuation
 
 #: Words after which a sentence turns to what the writer means (the clause after them is emphasized).
-TURN_WORDS = frozenset({"but", "however", "yet", "though", "although", "nevertheless", "nonetheless", "still"})
+TURN_WORDS = frozenset(
+    {"but", "however", "yet", "though", "although", "nevertheless", "nonetheless", "still", "instead"}
+)
 #: The characters a sentence-ending token is made of (".", "!", "?!", "...").
 SENTENCE_END_CHARACTERS = frozenset(".!?")
 

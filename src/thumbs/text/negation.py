@@ -39,6 +39,9 @@ CONTRAST_WORDS = frozenset(
 NOT_NEGATING_NEXT = frozenset({"only", "just", "doubt", "wonder"})
 
 NEGATION_PREFIX = "NOT_"
+#: The negation rules a model's features were made with, as its file records them: 0 none; 1 the scope runs
+#: to the next punctuation (thumbs 0.1); 2 the rules above (thumbs 0.2).
+NO_NEGATION, NEGATION_TO_PUNCTUATION, NEGATION_RULES = 0, 1, 2
 
 
 def ends_scope(token: str) -> bool:
@@ -46,12 +49,18 @@ def ends_scope(token: str) -> bool:
     return token in CONTRAST_WORDS or is_punctuation(token)
 
 
-def mark_negation(tokens: Sequence[str]) -> list[str]:
+def mark_negation(tokens: Sequence[str], rules: int = NEGATION_RULES) -> list[str]:
     """Prefix ``NOT_`` to each word in a negation word's scope (see the module's rules).
 
-    Punctuation is any token without a letter or digit.
-    :meth:`thumbs.features.index.NgramIndex.token_ids` applies the same rules to token ids.
+    Punctuation is any token without a letter or digit. ``rules=1`` is thumbs 0.1's scope (to the
+    next punctuation, nothing else), kept to reproduce it. :meth:`thumbs.features.index.NgramIndex.token_ids`
+    applies the same rules to token ids.
+
+    >>> mark_negation(["not", "good", "but", "fine"], rules=NEGATION_TO_PUNCTUATION)
+    ['not', 'NOT_good', 'NOT_but', 'NOT_fine']
     """
+    if rules == NEGATION_TO_PUNCTUATION:
+        return _to_punctuation(tokens)
     marked: list[str] = []
     append = marked.append
     negating = False
@@ -68,4 +77,20 @@ def mark_negation(tokens: Sequence[str]) -> list[str]:
         else:
             append(token)
             negating = opens
+    return marked
+
+
+def _to_punctuation(tokens: Sequence[str]) -> list[str]:
+    """thumbs 0.1's rule: every word after a negation word, up to the next punctuation, is negated."""
+    marked: list[str] = []
+    negating = False
+    for token in tokens:
+        if is_punctuation(token):
+            negating = False
+            marked.append(token)
+        elif negating:
+            marked.append(NEGATION_PREFIX + token)
+        else:
+            marked.append(token)
+            negating = token in NEGATION_WORDS
     return marked
