@@ -19,14 +19,18 @@ import scipy.sparse as sp
 
 from thumbs.corpora import Document
 from thumbs.errors import ThumbsError
-from thumbs.evaluation.predictions import ModelWatch, PredictionCollector
+from thumbs.evaluation.metrics import expected_calibration_error
+from thumbs.evaluation.predictions import FoldPredictions, ModelWatch, PredictionCollector, top_ngrams
 from thumbs.evaluation.protocols import EvaluationProtocol, TrainTestProtocol
 from thumbs.evaluation.results import ResultRow
 from thumbs.features.vectorizer import NgramVectorizer
 from thumbs.learn.recipes import Recipe
+from thumbs.pipeline.scorers import LinearScorer
 
 #: Reports what an evaluation is doing, one line at a time.
 ProgressCallback = Callable[[str], None]
+#: Trains a saved-form model from token lists and whether each is of the second class.
+ScorerTrainer = Callable[[Sequence[Sequence[str]], np.ndarray], LinearScorer]
 
 
 def _restrict_to_training_vocabulary(
@@ -121,6 +125,56 @@ def evaluate_full(
             watch.finish()
         rows.append(summarize(recipe.name, accuracies, seconds, len(documents)))
     return rows
+
+
+def cross_validate_scorer(
+    name: str,
+    train: ScorerTrainer,
+    documents: Sequence[Sequence[str]],
+    labels: np.ndarray,
+    protocol: EvaluationProtocol,
+    collector: PredictionCollector | None = None,
+) -> ResultRow:
+    """A row for a trainer of :class:`~thumbs.pipeline.scorers.LinearScorer`, trained and tested split by split.
+
+    Each split trains ``train`` on the training documents alone (whatever it chooses, it
+    chooses there) and tests the scorer it returns, as a model file would hold it: a test
+    document is positive (``labels``' second value, sorted) when its score is above 0. The row's
+    ``ece`` is that of the scorer's probability. ``collector`` gets each split's predictions and
+    strongest n-grams, and the last split's scorer as a label function.
+    """
+    classes = tuple(str(c) for c in np.unique(labels))
+    if len(classes) != 2:
+        raise ThumbsError(f"{name} is trained on two labels; found {len(classes)}: {', '.join(classes)}")
+    as_label = np.array(classes)
+    start = time.perf_counter()
+    accuracies: list[float] = []
+    errors: list[float] = []
+    scorer: LinearScorer | None = None
+    for train_rows, test_rows in protocol.splits(labels):
+        is_second = labels[train_rows] == classes[1]
+        scorer = train([documents[i] for i in train_rows], is_second)
+        scores = scorer.scores([documents[i] for i in test_rows])
+        probability = np.asarray(scorer.probability(scores), dtype=np.float64)
+        truth = labels[test_rows] == classes[1]
+        accuracies.append(float(np.mean((scores > 0) == truth)))
+        errors.append(expected_calibration_error(probability, truth))
+        if collector is not None:
+            collector.add(
+                FoldPredictions(
+                    name,
+                    classes,
+                    labels[test_rows],
+                    as_label[(scores > 0).astype(int)],
+                    scores,
+                    probability,
+                    ngrams=top_ngrams(scorer.coef, classes, scorer.index.feature_names, collector.top_ngrams),
+                )
+            )
+    if collector is not None and scorer is not None:
+        last = scorer
+        collector.predictor(name, lambda texts: list(as_label[(last.scores(list(texts)) > 0).astype(int)]))
+    return summarize(name, accuracies, time.perf_counter() - start, len(documents), ece=float(np.mean(errors)))
 
 
 def labels_of(documents: Sequence[Document]) -> np.ndarray:
