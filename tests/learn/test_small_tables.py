@@ -64,7 +64,7 @@ def test_enough_of_each_label_searches_c_and_beta(tmp_path: Path, base: Model) -
         ),
     )
     model, _ = train_table(table, text_column="text", label_column="label", base=base)
-    assert model.manifest["settings"]["search"] == "C and beta by 3-fold CV"
+    assert model.manifest["settings"]["search"] == "C by 3-fold CV"
     assert model.predict(["great film", "awful film"]) == ["positive", "negative"]
 
 

@@ -81,7 +81,9 @@ def _evaluate(
     for name in trained:
         if progress:
             progress(f"{name}: the trained model")
-        row, note = evaluate_model(name, dataset, documents, protocol, jobs, collector, allow_trained_data)
+        row, note = evaluate_model(
+            name, dataset, documents, protocol, jobs, collector, allow_trained_data, data_dir=data_dir
+        )
         model_rows.append(row)
         notes.append(note)
     if not recipes:

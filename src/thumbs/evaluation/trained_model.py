@@ -255,7 +255,9 @@ def evaluate_stars_recipe(
     Labels must be two values, one positive and one negative; every document needs a rating.
     With ``collector``, each fold's predictions are kept there too.
     """
-    from thumbs.learn.training import positive_labels, train_verdict
+    from thumbs.learn.training import base_sentence_polarity, positive_labels, train_verdict
+
+    sentence_polarity = base_sentence_polarity(load_model())  # as `thumbs train --data` takes the default model's
 
     start = time.perf_counter()
     is_positive = positive_labels([str(d.label) for d in documents])
@@ -265,7 +267,9 @@ def evaluate_stars_recipe(
     errors: list[float] = []
     predicted = np.zeros(len(documents))
     for train, test in protocol.splits(is_positive):
-        verdict, stars, _ = train_verdict([tokens[i] for i in train], is_positive[train], ratings[train])
+        verdict, stars, _ = train_verdict(
+            [tokens[i] for i in train], is_positive[train], ratings[train], sentence_polarity=sentence_polarity
+        )
         assert stars is not None
         scores, probability, predicted[test] = rate(verdict, stars, [tokens[i] for i in test])
         accuracies.append(float(np.mean((scores > 0) == is_positive[test])))

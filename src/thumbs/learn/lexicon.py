@@ -132,3 +132,17 @@ def lexicon_prior(ngrams: Sequence[str], lexicon: Mapping[str, float], other: fl
         if any(word.removeprefix(NEGATION_PREFIX) in opinion for word in gram.split(NGRAM_JOINER)):
             prior[i] = 1.0
     return prior
+
+
+def lexicon_weights(lexicon: Mapping[str, float]) -> dict[str, float]:
+    """Unigram weights from an opinion lexicon: a word weighs its valence, the word in a negation's scope the opposite.
+
+    Words that are not one token of thumbs' tokenizer (``"can't"``, ``":)"``) are left out:
+    no sentence's features could hold them.
+    """
+    weights: dict[str, float] = {}
+    for word, valence in lexicon.items():
+        if tokenize(word) == [word] and not word.startswith(NEGATION_PREFIX):
+            weights[word] = float(valence)
+            weights[NEGATION_PREFIX + word] = -float(valence)
+    return weights

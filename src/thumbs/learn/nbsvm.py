@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,16 @@ def _scale_columns(X_bin: sp.csr_matrix, r: NDArray[np.float64]) -> sp.csr_matri
     scaled = X_bin.copy()
     scaled.data = r[X_bin.indices]
     return scaled
+
+
+@dataclass
+class _Fit:
+    """One binary SVM of an NBSVM: ``r`` (times the prior), its weights ``w``, bias ``b``, transferred vectors' weights."""
+
+    r: NDArray[np.float64]
+    w: NDArray[np.float64]
+    b: float
+    transfer: NDArray[np.float64]
 
 
 #: Values ``beta="auto"`` chooses from.
@@ -171,14 +182,20 @@ class NBSVM(LinearClassifier):
         """Presence (the paper's features), or with ``values="given"`` the matrix as it is."""
         return X if self.values == "given" else super()._features(X)
 
-    def _fit_one(
-        self, X_bin: sp.csr_matrix, X_feat: sp.csr_matrix, is_pos: NDArray[np.bool_], C: float
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-        """One binary NBSVM before interpolation: returns ``r`` (times the prior), ``w``, ``b``."""
+    def _fit_one(self, X_bin: sp.csr_matrix, X_feat: sp.csr_matrix, is_pos: NDArray[np.bool_], C: float) -> _Fit:
+        """One binary NBSVM before interpolation."""
         r = log_count_ratio(X_bin, is_pos, float(self.alpha)) * self._prior
         scaled = _scale_columns(X_bin, r) if X_feat is X_bin else X_feat @ sp.diags(r)
+        if len(self._transfer):  # one more column per transferred weight vector: its sum over the row
+            scaled = sp.hstack([scaled, sp.csr_matrix(np.asarray(X_feat @ self._transfer.T))])
         svc = fit_linear_svc(scaled.tocsr(), is_pos.astype(np.intp), C=C, random_state=self.random_state)
-        return r, np.asarray(svc.coef_, dtype=np.float64).ravel(), float(svc.intercept_[0])
+        w = np.asarray(svc.coef_, dtype=np.float64).ravel()
+        n = len(r)
+        return _Fit(r, w[:n], float(svc.intercept_[0]), w[n:])
+
+    def _coef(self, fit: _Fit, beta: float) -> NDArray[np.float64]:
+        """The weights of one fit in the original feature space, transferred vectors folded in."""
+        return np.asarray(interpolate(fit.w, beta) * fit.r + fit.transfer @ self._transfer, dtype=np.float64)
 
     def _targets(self, y: NDArray[Any]) -> list[NDArray[np.bool_]]:
         if len(self.classes_) == 2:
@@ -202,8 +219,8 @@ class NBSVM(LinearClassifier):
                 fold_feat = fold_bin if X_feat is X_bin else X_feat[train]
                 fits = [self._fit_one(fold_bin, fold_feat, is_pos[train], C) for is_pos in self._targets(y)]
                 for j, beta in enumerate(beta_grid):
-                    coef = np.vstack([interpolate(w, beta) * r for r, w, _ in fits])
-                    scores = np.asarray(X_feat[test] @ coef.T) + np.array([b for _, _, b in fits])
+                    coef = np.vstack([self._coef(fit, beta) for fit in fits])
+                    scores = np.asarray(X_feat[test] @ coef.T) + np.array([fit.b for fit in fits])
                     if len(self.classes_) == 2:
                         held_out[i, j, test] = scores[:, 0]
                         predicted = self.classes_[(scores[:, 0] > 0).astype(np.intp)]
@@ -215,7 +232,13 @@ class NBSVM(LinearClassifier):
             self.cv_decision_ = held_out[best_c, best_beta]
         return float(c_grid[best_c]), float(beta_grid[best_beta])
 
-    def fit(self, X: ArrayLike | sp.spmatrix, y: ArrayLike, prior: ArrayLike | None = None) -> NBSVM:
+    def fit(
+        self,
+        X: ArrayLike | sp.spmatrix,
+        y: ArrayLike,
+        prior: ArrayLike | None = None,
+        transfer: ArrayLike | None = None,
+    ) -> NBSVM:
         """Fit ``r``, the SVM(s) and the Platt calibration; returns ``self``.
 
         ``prior`` (one positive number per feature, default all 1) multiplies
@@ -223,6 +246,13 @@ class NBSVM(LinearClassifier):
         prior squared, so a feature with prior 1 may take a weight that one with
         prior 0.7 pays twice as much for. It is how a general opinion lexicon
         (:mod:`thumbs.learn.lexicon`) favours opinion words over plot words.
+
+        ``transfer`` (shape ``(k, n_features)``) holds weight vectors learned
+        elsewhere, over the same features (an opinion lexicon's valences,
+        another corpus's model): each adds one column, its sum over the row,
+        whose weight the SVM learns, and is then folded into ``coef_``, so the
+        decision stays ``features(X) @ coef_ + intercept_``. ``transfer_weights_``
+        holds what each was given.
 
         Raises :class:`ValueError` on empty input, mismatched lengths, fewer
         than two classes, a prior of the wrong length or not positive, or
@@ -233,14 +263,19 @@ class NBSVM(LinearClassifier):
         self._prior = np.ones(X_checked.shape[1]) if prior is None else np.asarray(prior, dtype=np.float64)
         if self._prior.shape != (X_checked.shape[1],) or not np.all(self._prior > 0):
             raise ValueError(f"prior must hold one positive number per feature ({X_checked.shape[1]})")
+        n_features = X_checked.shape[1]
+        self._transfer = np.zeros((0, n_features)) if transfer is None else np.atleast_2d(np.asarray(transfer, float))
+        if self._transfer.shape[1] != n_features or not np.all(np.isfinite(self._transfer)):
+            raise ValueError(f"transfer must hold finite weight vectors over the {n_features} features")
         X_bin = presence(X_checked)
         X_feat = X_bin if self.values == "presence" else X_checked
         self.C_, self.beta_ = self._choose(X_bin, X_feat, y_checked)
         fits = [self._fit_one(X_bin, X_feat, is_pos, self.C_) for is_pos in self._targets(y_checked)]
-        self.r_ = np.vstack([r for r, _, _ in fits])
-        self.svm_coef_ = np.vstack([w for _, w, _ in fits])
-        self.coef_ = np.vstack([interpolate(w, self.beta_) * r for r, w, _ in fits])
-        self.intercept_ = np.array([b for _, _, b in fits], dtype=np.float64)
+        self.r_ = np.vstack([fit.r for fit in fits])
+        self.svm_coef_ = np.vstack([fit.w for fit in fits])
+        self.coef_ = np.vstack([self._coef(fit, self.beta_) for fit in fits])
+        self.intercept_ = np.array([fit.b for fit in fits], dtype=np.float64)
+        self.transfer_weights_ = np.vstack([fit.transfer for fit in fits])
         self.calibrator_ = fit_platt(
             self,
             X_checked,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from thumbs.errors import ThumbsError
+from thumbs.text.negation import NEGATION_TO_PUNCTUATION, NO_NEGATION
 
 if TYPE_CHECKING:
     from thumbs.features.vectorizer import NgramVectorizer
@@ -54,7 +55,9 @@ class Recipe:
         """A fresh, unfitted vectorizer for this recipe's features."""
         from thumbs.features.vectorizer import NgramVectorizer
 
-        return NgramVectorizer(ngram_range=self.ngram_range, binary=True, negation=self.negation)
+        # the reproductions keep the scope of the papers they reproduce: to the next punctuation
+        negation = NEGATION_TO_PUNCTUATION if self.negation else NO_NEGATION
+        return NgramVectorizer(ngram_range=self.ngram_range, binary=True, negation=negation)
 
     def make_estimator(self) -> Any:
         """A fresh, unfitted estimator of this recipe's kind."""

@@ -42,9 +42,9 @@ from thumbs.errors import ThumbsError
 from thumbs.features.index import NgramIndex
 from thumbs.features.vectorizer import NgramVectorizer
 from thumbs.learn.calibration import fit_platt_slope, presence
-from thumbs.learn.lexicon import lexicon_prior, opinion_lexicon
+from thumbs.learn.lexicon import lexicon_prior, lexicon_weights, opinion_lexicon
 from thumbs.learn.nbsvm import NBSVM
-from thumbs.learn.sentence_models import lexicon_weights, train_polarity, train_subjectivity
+from thumbs.learn.sentence_models import review_prior, train_polarity, train_subjectivity
 from thumbs.learn.stars import StarRegressor
 from thumbs.pipeline.extract import CutSettings
 from thumbs.pipeline.model import Model, build_pipeline, load_model
@@ -86,14 +86,42 @@ class VerdictRecipe:
     length_norm: bool = VERDICT_LENGTH_NORM
     lexicon_prior_other: float = LEXICON_PRIOR_OTHER
     c_grid: tuple[float, ...] = VERDICT_C_GRID
+    lexicon_transfer: bool = True
+    sentence_transfer: bool = False
 
     def scorer(self, tokens: Sequence[Sequence[str]], min_df: int) -> LinearScorer:
-        """An untrained scorer (zero weights) over the n-grams of ``tokens``: its index, emphasis and norm."""
+        """An untrained scorer (zero weights) over the n-grams of ``tokens``: its index, emphasis and norm.
+
+        With ``lexicon_transfer`` every word of the opinion lexicon (and its ``NOT_`` form) is a
+        feature too, seen in the training reviews or not, so that its valence can weigh in.
+        """
         vectorizer = NgramVectorizer(ngram_range=VERDICT_NGRAMS, negation=self.negation, min_df=min_df).fit(tokens)
-        index = _index(vectorizer)
+        vocabulary = dict(vectorizer.vocabulary_)
+        if self.lexicon_transfer:
+            for word in sorted(lexicon_weights(opinion_lexicon())):
+                vocabulary.setdefault(word, len(vocabulary))
+        low, high = vectorizer.ngram_range
+        index = NgramIndex.from_vocabulary(vocabulary, ngram_range=(low, high), negation=self.negation)
         return LinearScorer(
             index, np.zeros(index.n_features), 0.0, emphasis=self.emphasis, length_norm=self.length_norm
         )
+
+    def transfer(self, index: NgramIndex, sentence_polarity: LinearScorer | None) -> np.ndarray | None:
+        """Weight vectors over ``index``'s features learned elsewhere, whose weights the verdict's SVM learns.
+
+        The opinion lexicon's valences (``lexicon_transfer``: a word weighs its valence, in a negation's
+        scope the opposite) and the sentence polarity model's weights (``sentence_transfer``: NBSVM on
+        rt-polarity's snippets, matched n-gram by n-gram). None when there are none.
+        """
+        names = index.feature_names(np.arange(index.n_features))
+        vectors = []
+        if self.lexicon_transfer:
+            vectors.append(_by_name(names, lexicon_weights(opinion_lexicon())))
+        if self.sentence_transfer and sentence_polarity is not None:
+            columns = np.arange(sentence_polarity.index.n_features)
+            weights = dict(zip(sentence_polarity.index.feature_names(columns), sentence_polarity.coef.tolist()))
+            vectors.append(_by_name(names, weights))
+        return np.vstack(vectors) if vectors else None
 
     def prior(self, index: NgramIndex) -> np.ndarray | None:
         """The lexicon prior of each feature of ``index``, or None when it is 1 for all."""
@@ -155,6 +183,11 @@ def texts_sha256(texts: Iterable[str]) -> str:
     return stream_sha256(iter(digests))
 
 
+def _by_name(names: Sequence[str], weights: Mapping[str, float]) -> np.ndarray:
+    """The weight of each named feature (0 where ``weights`` has none)."""
+    return np.array([weights.get(name, 0.0) for name in names], dtype=np.float64)
+
+
 def _index(vectorizer: NgramVectorizer) -> NgramIndex:
     low, high = vectorizer.ngram_range
     return NgramIndex.from_vocabulary(vectorizer.vocabulary_, ngram_range=(low, high), negation=vectorizer.negation)
@@ -172,8 +205,12 @@ def train_verdict(
     ratings: np.ndarray | None,
     progress: Progress | None = None,
     recipe: VerdictRecipe = VerdictRecipe(),
+    sentence_polarity: LinearScorer | None = None,
 ) -> tuple[LinearScorer, StarWeights | None, dict[str, Any]]:
     """The document verdict (NBSVM) and, given ratings, the stars, on token lists.
+
+    ``sentence_polarity`` is the sentence polarity model the verdict takes weights from
+    (:meth:`VerdictRecipe.transfer`); without it, only the lexicon's.
 
     Needs at least one review of each label and at least one word in all. With fewer than
     :data:`MIN_PER_LABEL_FOR_SEARCH` reviews of a label, C and beta are fixed and the slope is
@@ -190,17 +227,19 @@ def train_verdict(
     template = recipe.scorer(tokens, min_df)
     X = template.values_matrix(tokens)
     prior = recipe.prior(template.index)
+    transfer = recipe.transfer(template.index, sentence_polarity)
     labels = np.where(is_positive, "positive", "negative")
     search = fewest >= MIN_PER_LABEL_FOR_SEARCH
     if search:
         say(f"verdict: NBSVM on {X.shape[1]:,} n-grams (C by 3-fold CV)")
-        nbsvm = NBSVM(C="auto", beta=VERDICT_BETA, c_grid=recipe.c_grid, values="given").fit(X, labels, prior=prior)
+        nbsvm = NBSVM(C="auto", beta=VERDICT_BETA, c_grid=recipe.c_grid, values="given")
+        nbsvm.fit(X, labels, prior=prior, transfer=transfer)
         held_out = nbsvm.cv_decision_ if nbsvm.cv_decision_ is not None else nbsvm.decision_function(X)
         calibration = fit_platt_slope(held_out, is_positive)
     else:
         say(f"verdict: NBSVM on {X.shape[1]:,} n-grams (too few reviews to search C: fixed)")
         middle = recipe.c_grid[len(recipe.c_grid) // 2]
-        nbsvm = NBSVM(C=middle, beta=VERDICT_BETA, values="given").fit(X, labels, prior=prior)
+        nbsvm = NBSVM(C=middle, beta=VERDICT_BETA, values="given").fit(X, labels, prior=prior, transfer=transfer)
         calibration = (SMALL_TABLE_SLOPE, 0.0)
     verdict = dataclasses.replace(
         template,
@@ -219,6 +258,9 @@ def train_verdict(
         "emphasis": recipe.emphasis,
         "length_norm": recipe.length_norm,
         "lexicon_prior_other": recipe.lexicon_prior_other,
+        "transfer_weights": nbsvm.transfer_weights_[0].round(4).tolist(),
+        "transferred": (["lexicon"] if recipe.lexicon_transfer else [])
+        + (["sentence_polarity"] if recipe.sentence_transfer and sentence_polarity is not None else []),
     }
     X = presence(X)  # the stars read presence
     stars = None
@@ -272,8 +314,9 @@ def train_model(
     if any(d.rating is None for d in reviews):
         raise ThumbsError("the default recipe needs a rating for every review (for the stars)")
     ratings = np.array([d.rating for d in reviews], dtype=np.float64)
-    verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
-    subjectivity, polarity = train_sentence_models(subj, mr, progress)
+    prior = review_prior(tokens, is_positive)  # aclImdb train's naive Bayes ratios: what polarity is stacked with
+    subjectivity, polarity = train_sentence_models(subj, mr, progress, prior=prior)
+    verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress, sentence_polarity=polarity)
     sets = {"reviews": reviews, "subj": subj, "mr": mr}
     data = {key: documents_sha256(value) for key, value in sets.items()}
     texts = {key: texts_sha256(d.text for d in value) for key, value in sets.items()}
@@ -384,8 +427,10 @@ def train_table(
     if progress:
         progress(f"tokenizing {len(documents):,} reviews")
     tokens = [flatten(s) for s in tokenize_documents([d.text for d in documents], jobs=jobs)]
-    verdict, stars, settings = train_verdict(tokens, is_positive, ratings, progress)
     base = base or load_model()
+    verdict, stars, settings = train_verdict(
+        tokens, is_positive, ratings, progress, sentence_polarity=base_sentence_polarity(base)
+    )
     if stars is None:  # no ratings to learn from (the base model's stars index other features)
         stars = StarWeights(
             np.zeros((2, verdict.index.n_features)), np.array([2.5, 8.5]), np.array([[1.0, 4.0], [7.0, 10.0]])
@@ -402,6 +447,14 @@ def train_table(
         Verdict(verdict) if c.name == "verdict" else Stars(stars) if c.name == "stars" else c for c in base.components
     ]
     return Model(components, manifest), len(table.skipped)
+
+
+def base_sentence_polarity(model: Model) -> LinearScorer | None:
+    """The sentence polarity scorer of ``model`` (what a table's verdict takes weights from), if it has one."""
+    if "sentence_polarity" not in model.pipe_names:
+        return None
+    scorer = getattr(model.get("sentence_polarity"), "scorer", None)
+    return scorer if isinstance(scorer, LinearScorer) else None
 
 
 def _manifest(recipe: str, data: dict[str, str], settings: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
