@@ -11,8 +11,9 @@ A baseline for the shipped default model, as it is today (nothing is trained her
   opinion n-grams / n-grams listed, over all sampled reviews (a review with fewer n-grams than k
   lists what it has). The mean of the per-review shares is reported too.
 * stars: on all 25,000 aclImdb test reviews, ``Model.rate`` (decision value, P(positive), stars)
-  gives each review its stars; a contradiction is a positive review given stars < 5.5 or a negative
-  one given stars > 5.5 (stars are rounded to 0.1, so some sit at 5.5 exactly: counted apart). As a
+  gives each review its verdict and stars; a contradiction is a positive verdict given stars < 5.5 or
+  a negative one given stars > 5.5 (stars at 5.5 exactly are counted apart). Apart from those, the
+  stars on the wrong side of 5.5 for the reviewer's own label (what a wrong verdict gives too); and as a
   check, the accuracy of the verdict (decision value > 0) and of the stars' side of 5.5 (strictly),
   and the stars' MAE and Pearson r against the reviewers' ratings.
 
@@ -144,21 +145,24 @@ def contradictions(labels: Sequence[str], stars: Sequence[float]) -> tuple[int, 
 
 
 def star_checks(model: Model, texts: Sequence[str], labels: Sequence[str], ratings: Sequence[float]) -> dict[str, Any]:
-    """Stars-vs-label contradictions of ``Model.rate`` on ``texts``, and the accuracy, MAE and r as a check."""
+    """Stars-vs-verdict contradictions of ``Model.rate`` on ``texts``, and the accuracy, MAE and r as a check."""
     scores, _, stars = model.rate(texts)
     is_positive = np.array([label == "positive" for label in labels], dtype=bool)
-    positive, negative = contradictions(labels, stars.tolist())
-    mae, r = rating_errors(stars, np.asarray(ratings, dtype=np.float64))
     verdict_positive = scores > 0
+    verdicts = ["positive" if p else "negative" for p in verdict_positive.tolist()]
+    positive, negative = contradictions(verdicts, stars.tolist())
+    wrong_positive, wrong_negative = contradictions(labels, stars.tolist())
+    mae, r = rating_errors(stars, np.asarray(ratings, dtype=np.float64))
     above, below = stars > STARS_MIDPOINT, stars < STARS_MIDPOINT
     return {
         "reviews": len(texts),
-        "contradictions": positive + negative,
-        "positive_below_midpoint": positive,
-        "negative_above_midpoint": negative,
-        "at_midpoint": int(np.sum(~above & ~below)),
         # the verdict (decision value > 0) and the stars on opposite sides of 5.5
-        "verdict_stars_disagree": int(np.sum((verdict_positive & below) | (~verdict_positive & above))),
+        "contradictions": positive + negative,
+        "positive_verdict_below_midpoint": positive,
+        "negative_verdict_above_midpoint": negative,
+        "at_midpoint": int(np.sum(~above & ~below)),
+        # the stars on the other side of 5.5 from the reviewer's own label
+        "against_reviewer_label": wrong_positive + wrong_negative,
         "verdict_accuracy": float(np.mean(verdict_positive == is_positive)) if len(texts) else 0.0,
         # stars strictly on the label's side of 5.5 (a review at 5.5 is on neither)
         "stars_side_accuracy": float(np.mean((is_positive & above) | (~is_positive & below))) if len(texts) else 0.0,
@@ -215,10 +219,10 @@ def report(result: dict[str, Any]) -> str:
         )
     lines += [
         f"stars ({st['reviews']} reviews, Model.rate, {st['seconds']} s):",
-        f"  contradictions: {st['contradictions']} ({st['positive_below_midpoint']} positive with stars < 5.5, "
-        f"{st['negative_above_midpoint']} negative with stars > 5.5)",
+        f"  contradictions: {st['contradictions']} ({st['positive_verdict_below_midpoint']} positive verdicts with "
+        f"stars < 5.5, {st['negative_verdict_above_midpoint']} negative verdicts with stars > 5.5)",
         f"  stars at exactly 5.5 (no side, not counted): {st['at_midpoint']}; "
-        f"verdict and stars on opposite sides: {st['verdict_stars_disagree']}",
+        f"stars on the other side of 5.5 from the reviewer's label: {st['against_reviewer_label']}",
         f"  check: verdict accuracy {st['verdict_accuracy']:.4f}, stars-side accuracy {st['stars_side_accuracy']:.4f}, "
         f"stars MAE {st['stars_mae']:.3f}, Pearson r {st['stars_pearson_r']:.3f}",
     ]

@@ -14,7 +14,7 @@ This script runs the shipped default model (``thumbs.load_model()``, one
 * stars-vs-label contradictions: a positive verdict under 5.5 stars, or a
   negative one over it.
 
-    python benchmarks/phenomena.py [--suite tests/data/phenomena.jsonl] [--json]
+    python benchmarks/phenomena.py [--suite tests/data/phenomena.jsonl] [--model FILE] [--json]
 """
 
 from __future__ import annotations
@@ -121,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--suite", type=Path, default=SUITE, help=f"the suite file (default: {SUITE})")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--model", type=Path, default=None, help="a model file (default: the shipped model)")
     args = parser.parse_args(argv)
-    figures = measure(load_suite(args.suite))
+    figures = measure(load_suite(args.suite), thumbs.load_model(args.model) if args.model else None)
     print(json.dumps(figures, indent=2) if args.json else report(figures))
     return 0
 

@@ -112,8 +112,10 @@ def test_star_checks_count_what_rate_gives(evidence: ModuleType, model: Model) -
     expected = sum(
         (label == "positive" and s < 5.5) or (label == "negative" and s > 5.5) for label, s in zip(LABELS, stars)
     )
-    assert result["reviews"] == 4 and result["contradictions"] == expected
-    assert result["positive_below_midpoint"] + result["negative_above_midpoint"] == expected
+    # the verdict and its stars never disagree: every one is on the verdict's side of 5.5
+    assert result["reviews"] == 4 and result["contradictions"] == 0
+    assert result["positive_verdict_below_midpoint"] == result["negative_verdict_above_midpoint"] == 0
+    assert result["against_reviewer_label"] == expected
     at_midpoint = sum(s == 5.5 for s in stars)
     assert result["at_midpoint"] == at_midpoint
     assert result["stars_side_accuracy"] == pytest.approx(1 - (expected + at_midpoint) / 4)
@@ -122,10 +124,12 @@ def test_star_checks_count_what_rate_gives(evidence: ModuleType, model: Model) -
     )
     assert 0.0 <= result["verdict_accuracy"] <= 1.0 and 0.0 <= result["stars_side_accuracy"] <= 1.0
     assert result["stars_mae"] >= 0.0 and -1.0 <= result["stars_pearson_r"] <= 1.0
-    # flipping every label turns each review on the right side of 5.5 into a contradiction
+    # flipping every reviewer's label puts each review's stars on the other side of that label
     flipped = ["negative" if label == "positive" else "positive" for label in LABELS]
     off_midpoint = sum(s != 5.5 for s in stars)
-    assert evidence.star_checks(model, REVIEWS, flipped, ratings)["contradictions"] == off_midpoint - expected
+    flipped_result = evidence.star_checks(model, REVIEWS, flipped, ratings)
+    assert flipped_result["against_reviewer_label"] == off_midpoint - expected
+    assert flipped_result["contradictions"] == 0
 
 
 def test_the_sample_is_seeded_and_drawn_from_the_reviews_sorted_by_id(evidence: ModuleType) -> None:
@@ -155,10 +159,10 @@ def test_the_report_prints_every_figure(evidence: ModuleType) -> None:
         "stars": {
             "reviews": 4,
             "contradictions": 1,
-            "positive_below_midpoint": 1,
-            "negative_above_midpoint": 0,
+            "positive_verdict_below_midpoint": 1,
+            "negative_verdict_above_midpoint": 0,
             "at_midpoint": 0,
-            "verdict_stars_disagree": 0,
+            "against_reviewer_label": 0,
             "verdict_accuracy": 1.0,
             "stars_side_accuracy": 0.75,
             "stars_mae": 1.2,
