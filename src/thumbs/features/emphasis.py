@@ -23,6 +23,9 @@ from numpy.typing import NDArray
 from thumbs.features.int_sets import ranges
 
 BoolArray = NDArray[np.bool_]
+#: How many tokens back from each review's end :func:`last_words` looks, all reviews at once, before it
+#: looks one review at a time (a review rarely ends in more than two punctuation marks).
+STEPS_BACK = 4
 
 
 def emphasized_positions(word: BoolArray, turn: BoolArray, sentence_end: BoolArray, separator: BoolArray) -> BoolArray:
@@ -45,16 +48,44 @@ def emphasized_positions(word: BoolArray, turn: BoolArray, sentence_end: BoolArr
     # the last sentence: after the review's last sentence end that has a word after it
     review_ends = np.append(np.flatnonzero(separator), size)
     review_starts = np.concatenate([[0], review_ends[:-1] + 1])
-    words = np.flatnonzero(word)
     sentence_ends = np.flatnonzero(sentence_end)
-    if not words.size or not sentence_ends.size:  # no review can have a last sentence apart from itself
+    if not sentence_ends.size:  # no review can have a last sentence apart from itself
         return flags
-    last_word = np.searchsorted(words, review_ends) - 1
-    has_word = last_word >= 0
-    has_word[has_word] = words[last_word[has_word]] >= review_starts[has_word]
-    before = np.searchsorted(sentence_ends, words[np.maximum(last_word, 0)]) - 1
+    last_word = last_words(word, review_starts, review_ends)
+    before = np.searchsorted(sentence_ends, np.maximum(last_word, 0)) - 1
     cut = np.where(before >= 0, sentence_ends[np.maximum(before, 0)], -1)
-    has_cut = has_word & (cut >= review_starts)
+    has_cut = (last_word >= 0) & (cut >= review_starts)
     starts = cut[has_cut] + 1
     flags[ranges(starts, review_ends[has_cut] - starts)] = True
     return flags
+
+
+def last_words(
+    word: BoolArray, starts: NDArray[np.int64], ends: NDArray[np.int64], steps: int = STEPS_BACK
+) -> NDArray[np.int64]:
+    """The position of each review's last word (``starts[i] <= position < ends[i]``), -1 for a review without one.
+
+    A review ends in a word or a few punctuation marks, so stepping back from every
+    end at once a few times finds nearly all of them without listing the batch's
+    words; the few left (a long run of punctuation) are looked up one by one.
+
+    >>> last_words(np.array([1, 0, 0, 1, 1, 0], bool), np.array([0, 3]), np.array([3, 6])).tolist()
+    [0, 4]
+    """
+    position = np.asarray(ends, dtype=np.int64) - 1
+    found = np.full(len(ends), -1, dtype=np.int64)
+    pending = np.flatnonzero(position >= starts)
+    for _ in range(steps):
+        if not pending.size:
+            break
+        at = position[pending]
+        hit = word[at]
+        found[pending[hit]] = at[hit]
+        pending = pending[~hit]
+        position[pending] -= 1
+        pending = pending[position[pending] >= starts[pending]]
+    for review in pending.tolist():
+        words = np.flatnonzero(word[starts[review] : position[review] + 1])
+        if words.size:
+            found[review] = starts[review] + int(words[-1])
+    return found

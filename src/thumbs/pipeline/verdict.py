@@ -62,9 +62,7 @@ class Verdict(ScorerComponent):
         emphasized = None if at_emphasis is None else members(pairs, distinct(doc_keys[at_emphasis]))
         docs, features = np.divmod(pairs, n_features)
         contributions = scorer.contributions(docs, features, n_docs, emphasized)
-        scores = np.asarray(
-            np.bincount(docs, weights=contributions, minlength=n_docs) + scorer.intercept, dtype=np.float64
-        )
+        scores = scorer.total(docs, features, n_docs, emphasized)  # summed as the labels' path sums them
         # distinct (sentence, feature): each sentence's share
         pair_sentences, pair_columns = np.divmod(distinct(sentence_of * n_features + columns), n_features)
         pair_docs = np.searchsorted(doc_ends, sentence_ends[pair_sentences] - 1, side="right")
