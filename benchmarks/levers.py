@@ -48,7 +48,7 @@ from thumbs.text.negation import NEGATION_TO_PUNCTUATION
 RECIPE_0_1 = VerdictRecipe(
     negation=NEGATION_TO_PUNCTUATION,
     emphasis=0.0,
-    length_norm=False,
+    length_norm=0.0,
     lexicon_prior_other=1.0,
     c_grid=(0.03, 0.1, 0.3, 1.0),
     lexicon_transfer=False,
@@ -62,7 +62,7 @@ def _with(base: VerdictRecipe, **changes: object) -> VerdictRecipe:
 
 _RULES_2 = _with(RECIPE_0_1, negation=2)
 _EMPHASIS = _with(_RULES_2, emphasis=0.5)
-_NORM = _with(_EMPHASIS, length_norm=True, c_grid=VerdictRecipe().c_grid)
+_NORM = _with(_EMPHASIS, length_norm=VerdictRecipe().length_norm, c_grid=VerdictRecipe().c_grid)
 _PRIOR = _with(_NORM, lexicon_prior_other=VerdictRecipe().lexicon_prior_other)
 #: Each lever added to the recipe before it, in order; the last is the default model's recipe.
 LEVERS: tuple[tuple[str, VerdictRecipe], ...] = (

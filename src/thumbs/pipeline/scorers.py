@@ -4,8 +4,10 @@ A :class:`LinearScorer` is an :class:`~thumbs.features.index.NgramIndex` plus on
 weight per feature, an intercept, a calibration slope, an emphasis weight (an
 n-gram that starts where :mod:`thumbs.text.emphasis` puts the verdict counts
 ``1 + emphasis`` times; 0 for scorers without one), and whether a document's sum
-is divided by the square root of its number of distinct n-grams (``length_norm``:
-a long review's many n-grams do not outvote a short one's); :class:`StarWeights`
+is divided by the square root of its number of distinct n-grams, counted as at least
+``length_norm`` (0: no norm; a long review's many n-grams do not outvote a short
+one's, and a one-line review is not read as surer than the long ones the
+probability was calibrated on); :class:`StarWeights`
 is a fitted :class:`~thumbs.learn.stars.StarRegressor` over the verdict's
 features. Both turn into plain arrays for :mod:`thumbs.pipeline.model_file`.
 """
@@ -60,8 +62,9 @@ class LinearScorer:
 
     An n-gram's value is 1, or ``1 + emphasis`` when it occurs at least once where
     :mod:`thumbs.text.emphasis` puts the verdict; with ``emphasis = 0`` it is presence.
-    ``norm`` is the square root of the number of distinct n-grams present when
-    ``length_norm``, else 1. Each term is an n-gram's exact contribution.
+    ``norm`` is the square root of the number of distinct n-grams present, or of
+    ``length_norm`` when that is larger; 1 when ``length_norm`` is 0. Each term is an
+    n-gram's exact contribution.
     """
 
     index: NgramIndex
@@ -69,7 +72,7 @@ class LinearScorer:
     intercept: float
     calibration: tuple[float, float] = (1.0, 0.0)
     emphasis: float = 0.0
-    length_norm: bool = False
+    length_norm: float = 0.0
 
     def contributions(
         self,
@@ -90,7 +93,7 @@ class LinearScorer:
         if emphasized is not None and self.emphasis:
             values = np.where(emphasized, 1.0 + self.emphasis, 1.0)
         if self.length_norm:
-            values = values / row_norms(rows, n_rows)[rows]
+            values = values / row_norms(rows, n_rows, self.length_norm)[rows]
         return np.asarray(values, dtype=np.float64)
 
     def present(
@@ -133,7 +136,7 @@ class LinearScorer:
             np.multiply(weights, 1.0 + self.emphasis, out=weights, where=emphasized)
         sums = np.asarray(np.bincount(rows, weights=weights, minlength=n_rows), dtype=np.float64)
         if self.length_norm:
-            sums /= row_norms(rows, n_rows)
+            sums /= row_norms(rows, n_rows, self.length_norm)
         return np.asarray(sums + self.intercept, dtype=np.float64)
 
     def scores(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> NDArray[np.float64]:
@@ -165,7 +168,7 @@ class LinearScorer:
         """Plain arrays for a model file: the index's, ``coef`` (float32) and ``scalars``.
 
         ``scalars`` holds the intercept, the calibration's a and b, the emphasis weight and
-        ``length_norm`` as 0 or 1 (files made before 0.2 hold the first three: no emphasis, no norm).
+        ``length_norm`` (files made before 0.2 hold the first three: no emphasis, no norm).
         """
         arrays = dict(self.index.to_arrays())
         arrays["coef"] = self.coef.astype(np.float32)
@@ -178,18 +181,21 @@ class LinearScorer:
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> LinearScorer:
         """Rebuild a scorer saved by :meth:`to_arrays`."""
         intercept, a, b, *rest = (float(v) for v in arrays["scalars"])
-        emphasis, length_norm = (rest[0], bool(rest[1])) if len(rest) >= 2 else (0.0, False)
+        emphasis, length_norm = (rest[0], rest[1]) if len(rest) >= 2 else (0.0, 0.0)
         coef = arrays["coef"].astype(np.float64)
         return cls(NgramIndex.from_arrays(arrays), coef, intercept, (a, b), emphasis, length_norm)
 
 
-def row_norms(rows: NDArray[np.int64], n_rows: int) -> NDArray[np.float64]:
-    """The square root of each row's number of distinct features (1 for an empty row), from its pairs' rows.
+def row_norms(rows: NDArray[np.int64], n_rows: int, floor: float = 1.0) -> NDArray[np.float64]:
+    """The square root of each row's number of distinct features, counted as at least ``floor`` (and 1).
 
     >>> row_norms(np.array([0, 0, 0, 0, 2]), 3).tolist()
     [2.0, 1.0, 1.0]
+    >>> row_norms(np.array([0, 0, 0, 0, 2]), 3, floor=9.0).tolist()
+    [3.0, 3.0, 3.0]
     """
-    return np.sqrt(np.maximum(np.bincount(rows, minlength=n_rows), 1).astype(np.float64))
+    counts = np.bincount(rows, minlength=n_rows).astype(np.float64)
+    return np.asarray(np.sqrt(np.maximum(counts, max(float(floor), 1.0))), dtype=np.float64)
 
 
 @dataclass
