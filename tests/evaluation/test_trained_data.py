@@ -116,12 +116,15 @@ def test_the_table_view_marks_the_row_and_json_carries_the_field(
 
 
 def test_the_shipped_manifest_is_checked_on_the_corpora(require_corpus: Callable[[str], Path]) -> None:
-    """The default model's manifest (no texts checksums) still names subj and aclImdb train when given them."""
+    """The default model's manifest names subj and aclImdb train when given them, in order or reordered."""
     data_dir = require_corpus("subj")
     manifest = load_model().manifest
-    assert "texts" not in manifest  # the shipped file predates them: documents_sha256 does the work
+    # the shipped file records both checksums of each training set: in order (data) and the texts alone
+    assert set(manifest["data"]) == set(manifest["texts"]) == {"imdb-train", "mr", "subj"}
     subj = load_corpus("subj", data_dir)
     assert trained_on(manifest, subj) == "subj"
+    assert trained_on({"texts": manifest["texts"]}, subj[::-1]) == "subj"  # reordered: the texts checksum
+    assert trained_on({"data": manifest["data"]}, subj[::-1]) is None  # which the ordered one alone misses
     assert trained_on(manifest, subj[:-1]) is None
     imdb = load_corpus("imdb", require_corpus("imdb"), splits=("train",))
     as_tested = [dataclasses.replace(d, split=None) for d in imdb]  # what a table export of train/ would be
