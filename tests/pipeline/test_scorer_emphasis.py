@@ -144,7 +144,7 @@ def test_a_file_with_three_scalars_loads_without_emphasis_or_norm() -> None:
     arrays = _scorer(0.5, True).to_arrays()
     arrays["scalars"] = arrays["scalars"][:3]
     old = LinearScorer.from_arrays(arrays)
-    assert old.emphasis == 0.0 and old.length_norm is False
+    assert old.emphasis == 0.0 and not old.length_norm
     assert np.allclose(old.scores(TEXTS), _scorer(0.0, False).scores(TEXTS), rtol=0, atol=1e-12)
 
 
