@@ -9,8 +9,8 @@ would be built as a string only to be looked up and thrown away.
 * each token of the vocabulary gets an id (one dictionary lookup per token, or
   for a batch of texts a chunk memo over their bytes, :mod:`thumbs.features.chunk_memo`);
 * negation scope (:func:`thumbs.text.negation.mark_negation`) is applied to the ids with
-  NumPy: a token in a negation word's scope is replaced by the id of its ``NOT_``
-  form (model files made before 0.2 keep their rule: scope to the next punctuation);
+  NumPy (:mod:`thumbs.features.negation_scope`): a token in a negation word's scope is replaced
+  by the id of its ``NOT_`` form (model files made before 0.2 keep their rule: scope to the next punctuation);
 * an n-gram is saved as the integer ``((a * U) + b) * U + c`` of its token ids
   (``U`` is the number of tokens), and found by the integer ``column of its
   first n - 1 tokens * U + id of its last`` in a hash table
@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 from thumbs.features.chunk_memo import ChunkMemo
 from thumbs.features.emphasis import emphasized_positions
 from thumbs.features.hash_tables import KeyTable
-from thumbs.features.int_sets import distinct, members, ranges
+from thumbs.features.int_sets import distinct, members
+from thumbs.features.negation_scope import NegationScope
 from thumbs.features.ngrams import NGRAM_JOINER
 from thumbs.text.emphasis import TURN_WORDS, is_sentence_end
 from thumbs.text.lowered import lowered_utf8
@@ -167,8 +168,6 @@ class NgramIndex:
         self._token_id[DOCUMENT_SEPARATOR] = n
         size = n + 5
         self._is_punctuation = np.zeros(size, dtype=bool)
-        self._is_negator = np.zeros(size, dtype=bool)
-        self._negated = np.full(size, -1, dtype=np.int64)
         # most tokens start with a letter or digit: only the others can be punctuation
         self._is_punctuation[:n] = [not token[:1].isalnum() and is_punctuation(token) for token in self.tokens]
         self._is_punctuation[[n, n + 2, n + 4]] = True
@@ -178,18 +177,7 @@ class NgramIndex:
         self._is_sentence_end[n + 4] = True
         self._is_turn = np.zeros(size, dtype=bool)
         self._is_turn[[self._token_id[w] for w in TURN_WORDS if w in self._token_id]] = True
-        ends_scope = self._is_punctuation.copy()
-        self._keeps_open = np.zeros(size, dtype=bool)  # "only" after "not": no scope opens (rules 2)
-        if self.negation == NEGATION_RULES:
-            ends_scope[[self._token_id[w] for w in CONTRAST_WORDS if w in self._token_id]] = True
-            self._keeps_open[[self._token_id[w] for w in NOT_NEGATING_NEXT if w in self._token_id]] = True
-        self._is_negator[[self._token_id[word] for word in NEGATION_WORDS if word in self._token_id]] = True
-        for i, token in enumerate(self.tokens):
-            if token.startswith(NEGATION_PREFIX):
-                self._negated[self._token_id[token[len(NEGATION_PREFIX) :]]] = i
-        self._is_negator[n + 3] = True
-        # 1 for what ends a scope, 2 for a negation word (no token is both): one gather finds both
-        self._kind = ends_scope.astype(np.int8) + 2 * self._is_negator.astype(np.int8)
+        self._scope = NegationScope(self.tokens, self._token_id, self._is_punctuation, [n + 3], self.negation)
         self._unigram_column = np.full(size, -1, dtype=np.int64)
         if len(self.keys[0]):
             self._unigram_column[self.keys[0]] = self.columns[0]
@@ -229,53 +217,10 @@ class NgramIndex:
             ids[i] = self._unknown_id(tokens[int(i)])
         return ids
 
-    def _negate(self, ids: IntArray) -> IntArray:
-        """Apply negation scope to raw ids, in place, by the index's rules (see :data:`NEGATION_RULES`).
-
-        Negation words and scope ends are a few tokens in ten, so this works on
-        their positions. Between two scope ends, the negation words that open a
-        scope take turns: the first opens one, the second is negated and closes
-        it, the third opens again (rules 2); under rules 1 a negation word inside
-        an earlier one's scope is itself negated and the scope runs on to the end.
-        """
-        kind = self._kind[ids]
-        marks = np.flatnonzero(kind)
-        kinds = kind[marks]
-        negators = marks[kinds == 2]
-        if not negators.size:
-            return ids
-        breaks = marks[kinds == 1]
-        if self.negation == NEGATION_RULES:
-            after = negators + 1
-            opens = ~self._keeps_open[ids[np.minimum(after, len(ids) - 1)]] | (after == len(ids))
-            negators = negators[opens]
-            if not negators.size:
-                return ids
-        segment = np.searchsorted(breaks, negators)
-        ends = np.append(breaks, len(ids))[segment]
-        first = np.ones(len(negators), dtype=bool)
-        np.not_equal(segment[1:], segment[:-1], out=first[1:])
-        if self.negation == NEGATION_RULES:
-            group_start = np.flatnonzero(first)
-            rank = np.arange(len(negators)) - np.repeat(group_start, np.diff(np.append(group_start, len(negators))))
-            opening = rank % 2 == 0
-            closer = np.flatnonzero(opening) + 1  # the next negation word of the same stretch closes the scope
-            closed = np.zeros(len(closer), dtype=bool)
-            inside = closer < len(negators)
-            closed[inside] = ~first[closer[inside]]
-            starts = negators[opening] + 1
-            stops = np.where(closed, negators[np.minimum(closer, len(negators) - 1)] + 1, ends[opening])
-        else:
-            starts = negators[first] + 1
-            stops = ends[first]
-        scope = ranges(starts, stops - starts)
-        ids[scope] = self._negated[ids[scope]]
-        return ids
-
     def _finish(self, ids: IntArray) -> IntArray:
         """Apply negation scope to raw ids; pseudo-ids become -1."""
         if self.negation:
-            ids = self._negate(ids)
+            ids = self._scope.apply(ids)
         ids[ids >= len(self.tokens)] = -1
         return ids
 
@@ -395,7 +340,7 @@ class NgramIndex:
         ids, ends = self._raw_text_ids(texts)
         at = self.emphasized(ids) if emphasis else None
         if self.negation:
-            self._negate(ids)
+            self._scope.apply(ids)
         columns, starts = self._columns_of_ids(ids)
         row_of_token = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
         return self._distinct_pairs(row_of_token[starts], columns, len(texts), None if at is None else at[starts])
