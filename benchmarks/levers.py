@@ -1,7 +1,7 @@
 """What each lever of the 0.2 verdict is worth: a development split of aclImdb train, and polarity v2.0.
 
-The verdict of the default model is trained by :func:`thumbs.learn.training.train_verdict`
-under a :class:`~thumbs.learn.training.VerdictRecipe`. This script trains it under a series
+The verdict of the default model is trained by :func:`thumbs.learn.verdict.train_verdict`
+under a :class:`~thumbs.learn.verdict.VerdictRecipe`. This script trains it under a series
 of recipes, each adding one lever to the one before (from thumbs 0.1's recipe to 0.2's),
 then a few variants that were measured and not kept, and prints for each:
 
@@ -39,7 +39,8 @@ from evidence import has_opinion_word, load_lexicon  # benchmarks/evidence.py, b
 from thumbs.corpora import load_corpus
 from thumbs.learn.nbsvm import NBSVM
 from thumbs.learn.sentence_models import review_prior
-from thumbs.learn.training import VERDICT_BETA, VerdictRecipe, train_sentence_models, train_verdict
+from thumbs.learn.training import train_sentence_models
+from thumbs.learn.verdict import VERDICT_BETA, VerdictRecipe, train_verdict
 from thumbs.pipeline.scorers import LinearScorer
 from thumbs.text.documents import flatten, tokenize_documents
 from thumbs.text.negation import NEGATION_TO_PUNCTUATION
@@ -48,7 +49,7 @@ from thumbs.text.negation import NEGATION_TO_PUNCTUATION
 RECIPE_0_1 = VerdictRecipe(
     negation=NEGATION_TO_PUNCTUATION,
     emphasis=0.0,
-    length_norm=0.0,
+    length_norm=False,
     lexicon_prior_other=1.0,
     c_grid=(0.03, 0.1, 0.3, 1.0),
     lexicon_transfer=False,
@@ -203,7 +204,7 @@ def self_training(
     confident = np.flatnonzero(np.abs(decision) > SELF_TRAINING_MARGIN)
     student_tokens = fit_tokens + [unsup_tokens[i] for i in confident]
     student_truth = np.concatenate([fit_truth, decision[confident] > 0])
-    template = recipe.scorer(student_tokens, min_df=2)
+    template = recipe.with_floor(recipe.scorer(student_tokens, min_df=2), student_tokens)
     X = template.values_matrix(student_tokens)
     labels = np.where(student_truth, "positive", "negative")
     transfer = recipe.transfer(template.index, polarity_model)

@@ -10,13 +10,12 @@ from tests.helpers.table_files import write_csv
 from tests.helpers.tiny_model import tiny_model
 from thumbs.errors import ThumbsError
 from thumbs.learn.training import (
-    MIN_PER_LABEL_FOR_SEARCH,
-    SMALL_TABLE_SLOPE,
     documents_sha256,
     positive_labels,
     texts_sha256,
     train_table,
 )
+from thumbs.learn.verdict import MIN_PER_LABEL_FOR_SEARCH, SMALL_TABLE_SLOPE
 from thumbs.pipeline.model import Model, load_model
 
 

@@ -255,7 +255,8 @@ def evaluate_stars_recipe(
     Labels must be two values, one positive and one negative; every document needs a rating.
     With ``collector``, each fold's predictions are kept there too.
     """
-    from thumbs.learn.training import base_sentence_polarity, positive_labels, train_verdict
+    from thumbs.learn.training import base_sentence_polarity, positive_labels
+    from thumbs.learn.verdict import train_verdict
 
     sentence_polarity = base_sentence_polarity(load_model())  # as `thumbs train --data` takes the default model's
 
