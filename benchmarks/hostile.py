@@ -252,9 +252,11 @@ def memory_mib(server: subprocess.Popen[bytes]) -> float:
 Attack = Callable[[int, float, dict[str, int]], Awaitable[None]]
 
 
-def _attack(attack: Attack, port: int, deadline: float, results: Any) -> None:
-    """The attacker process: run ``attack`` until ``deadline``, then report what it saw."""
+def _attack(attack: Attack, port: int, seconds: float, ready: Any, results: Any) -> None:
+    """The attacker process: say it is ready, run ``attack`` for ``seconds``, then report what it saw."""
     seen: dict[str, int] = {}
+    deadline = time.monotonic() + seconds
+    ready.set()
     try:
         asyncio.run(asyncio.wait_for(attack(port, deadline, seen), max(1.0, deadline - time.monotonic() + 20)))
     except TimeoutError:
@@ -275,14 +277,18 @@ def run_phase(
         await asyncio.wait_for(ordinary(url, bodies, args.clients, deadline, tally), args.phase_seconds + 30)
         return time.monotonic() - started
 
-    deadline = time.monotonic() + args.phase_seconds
     # The attack runs in a process of its own, so that its work does not delay the ordinary clients' loop.
+    # The phase starts once that process has started (a spawned interpreter's imports take a while on a
+    # busy core): a short phase would otherwise end before the attack began.
     context = multiprocessing.get_context("spawn")
     results: Any = context.Queue()
     attacker = None
     if attack is not None:
-        attacker = context.Process(target=_attack, args=(attack, port, deadline, results), daemon=True)
+        ready = context.Event()
+        attacker = context.Process(target=_attack, args=(attack, port, args.phase_seconds, ready, results), daemon=True)
         attacker.start()
+        ready.wait(STARTUP_SECONDS)
+    deadline = time.monotonic() + args.phase_seconds
     elapsed = asyncio.run(clients(deadline))
     if attacker is not None:
         try:
