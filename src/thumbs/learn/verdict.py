@@ -47,8 +47,9 @@ VERDICT_EMPHASIS = 0.5
 VERDICT_LENGTH_NORM = True
 #: A row counts as at least as many n-grams as this percentile of the training reviews hold (about 100 for
 #: aclImdb train), so a one-line review is scored on the scale the probability was calibrated on instead of
-#: being read as surer than any review it was trained on; its label does not change (a positive number
-#: divides its whole score). On a table of short texts the floor is low and the norm is the plain one.
+#: being read as surer than any review it was trained on. The norm divides the n-grams' sum, not the bias,
+#: so a higher floor pulls a short review's score toward the bias; on a table of short texts the floor is
+#: low and the norm is the plain one.
 NORM_FLOOR_PERCENTILE = 1.0
 #: The prior of an n-gram without a word of the opinion lexicon (1 for one with): the share of opinion words
 #: among the top-5 evidence n-grams rises from 0.57 to 0.67 on the development split, polarity v2.0 gains
