@@ -17,6 +17,8 @@ batch of thousands of reviews costs a few array passes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -35,23 +37,38 @@ def emphasized_positions(word: BoolArray, turn: BoolArray, sentence_end: BoolArr
     word; ``sentence_end``: a sentence-ending token; ``separator``: the end of a
     review (the stream's end is one too). See :func:`thumbs.text.emphasis.emphasized`.
     """
-    size = len(word)
+    return emphasized_at(
+        len(word), np.flatnonzero(turn), np.flatnonzero(sentence_end), np.flatnonzero(separator), word.__getitem__
+    )
+
+
+def emphasized_at(
+    size: int,
+    turns: NDArray[np.int64],
+    sentence_ends: NDArray[np.int64],
+    separators: NDArray[np.int64],
+    word_at: Callable[[NDArray[np.int64]], BoolArray],
+) -> BoolArray:
+    """:func:`emphasized_positions` from the positions of the few tokens that matter, and ``word_at(positions)``.
+
+    A batch's turn words, sentence ends and separators are a few tokens in ten, and
+    whether a token is a word is asked only near each review's end: nothing here
+    makes an array of every token's kind but the flags themselves.
+    """
     flags = np.zeros(size, dtype=bool)
     if not size:
         return flags
-    stops = np.flatnonzero(sentence_end | separator)
-    turns = np.flatnonzero(turn)
+    stops = np.union1d(sentence_ends, separators)
     if turns.size:  # after a turn word, up to the next sentence end or review end
         ends = np.append(stops, size)[np.searchsorted(stops, turns)]
         flags[ranges(turns + 1, ends - turns - 1)] = True
         flags[turns] = False  # a turn word in a turned clause is not itself emphasized
     # the last sentence: after the review's last sentence end that has a word after it
-    review_ends = np.append(np.flatnonzero(separator), size)
-    review_starts = np.concatenate([[0], review_ends[:-1] + 1])
-    sentence_ends = np.flatnonzero(sentence_end)
     if not sentence_ends.size:  # no review can have a last sentence apart from itself
         return flags
-    last_word = last_words(word, review_starts, review_ends)
+    review_ends = np.append(separators, size)
+    review_starts = np.concatenate([[0], review_ends[:-1] + 1])
+    last_word = last_words(word_at, review_starts, review_ends)
     before = np.searchsorted(sentence_ends, np.maximum(last_word, 0)) - 1
     cut = np.where(before >= 0, sentence_ends[np.maximum(before, 0)], -1)
     has_cut = (last_word >= 0) & (cut >= review_starts)
@@ -61,7 +78,10 @@ def emphasized_positions(word: BoolArray, turn: BoolArray, sentence_end: BoolArr
 
 
 def last_words(
-    word: BoolArray, starts: NDArray[np.int64], ends: NDArray[np.int64], steps: int = STEPS_BACK
+    word_at: Callable[[NDArray[np.int64]], BoolArray],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    steps: int = STEPS_BACK,
 ) -> NDArray[np.int64]:
     """The position of each review's last word (``starts[i] <= position < ends[i]``), -1 for a review without one.
 
@@ -69,7 +89,8 @@ def last_words(
     end at once a few times finds nearly all of them without listing the batch's
     words; the few left (a long run of punctuation) are looked up one by one.
 
-    >>> last_words(np.array([1, 0, 0, 1, 1, 0], bool), np.array([0, 3]), np.array([3, 6])).tolist()
+    >>> word = np.array([1, 0, 0, 1, 1, 0], bool)
+    >>> last_words(word.__getitem__, np.array([0, 3]), np.array([3, 6])).tolist()
     [0, 4]
     """
     position = np.asarray(ends, dtype=np.int64) - 1
@@ -79,13 +100,13 @@ def last_words(
         if not pending.size:
             break
         at = position[pending]
-        hit = word[at]
+        hit = np.asarray(word_at(at), dtype=bool)
         found[pending[hit]] = at[hit]
         pending = pending[~hit]
         position[pending] -= 1
         pending = pending[position[pending] >= starts[pending]]
     for review in pending.tolist():
-        words = np.flatnonzero(word[starts[review] : position[review] + 1])
+        words = np.flatnonzero(word_at(np.arange(starts[review], position[review] + 1)))
         if words.size:
             found[review] = starts[review] + int(words[-1])
     return found

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 from thumbs.features.chunk_memo import ChunkMemo
-from thumbs.features.emphasis import emphasized_positions
+from thumbs.features.emphasis import emphasized_at
 from thumbs.features.hash_tables import KeyTable
 from thumbs.features.int_sets import distinct, members
 from thumbs.features.negation_scope import NegationScope
@@ -77,6 +77,9 @@ CHUNK_MEMO_SIZE = 500_000
 #: Words the negation rules of 2 and emphasis (:mod:`thumbs.text.emphasis`) look for, kept in every new
 #: index's tokens so that a text's ids say what they are even where training never saw them.
 RULE_WORDS = CONTRAST_WORDS | NOT_NEGATING_NEXT | TURN_WORDS
+
+#: What :meth:`NgramIndex.emphasized` marks a token as (0: anything else).
+TURN, SENTENCE_END, SEPARATOR = 1, 2, 3
 
 #: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
 #: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
@@ -175,8 +178,10 @@ class NgramIndex:
         self._is_sentence_end = np.zeros(size, dtype=bool)
         self._is_sentence_end[:n] = [is_sentence_end(token) for token in self.tokens]
         self._is_sentence_end[n + 4] = True
-        self._is_turn = np.zeros(size, dtype=bool)
-        self._is_turn[[self._token_id[w] for w in TURN_WORDS if w in self._token_id]] = True
+        self._emphasis_kind = np.zeros(size, dtype=np.int8)
+        self._emphasis_kind[self._is_sentence_end] = SENTENCE_END
+        self._emphasis_kind[[self._token_id[w] for w in TURN_WORDS if w in self._token_id]] = TURN
+        self._emphasis_kind[n] = SEPARATOR
         self._scope = NegationScope(self.tokens, self._token_id, self._is_punctuation, [n + 3], self.negation)
         self._unigram_column = np.full(size, -1, dtype=np.int64)
         if len(self.keys[0]):
@@ -283,11 +288,15 @@ class NgramIndex:
         The rules are :mod:`thumbs.text.emphasis`'s, worked out by
         :func:`thumbs.features.emphasis.emphasized_positions`.
         """
-        return emphasized_positions(
-            self._is_word[raw_ids],
-            self._is_turn[raw_ids],
-            self._is_sentence_end[raw_ids],
-            raw_ids == len(self.tokens),
+        kind = self._emphasis_kind[raw_ids]  # one gather; only turn words, sentence ends and separators are marked
+        marks = np.flatnonzero(kind)
+        kinds = kind[marks]
+        return emphasized_at(
+            len(raw_ids),
+            marks[kinds == TURN],
+            marks[kinds == SENTENCE_END],
+            marks[kinds == SEPARATOR],
+            lambda positions: self._is_word[raw_ids[positions]],
         )
 
     def emphasized_occurrences(self, tokens: Sequence[str]) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
