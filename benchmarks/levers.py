@@ -207,9 +207,10 @@ def self_training(
     template = recipe.with_floor(recipe.scorer(student_tokens, min_df=2), student_tokens)
     X = template.values_matrix(student_tokens)
     labels = np.where(student_truth, "positive", "negative")
-    transfer = recipe.transfer(template.index, polarity_model)
+    names = template.index.feature_names(np.arange(template.index.n_features))
+    transfer = recipe.transfer(names, polarity_model)
     nbsvm = NBSVM(C=settings["C"], beta=VERDICT_BETA, values="given")
-    nbsvm.fit(X, labels, prior=recipe.prior(template.index), transfer=transfer)
+    nbsvm.fit(X, labels, prior=recipe.prior(names), transfer=transfer)
     student = LinearScorer(
         template.index, nbsvm.coef_[0], float(nbsvm.intercept_[0]), (1.0, 0.0), template.emphasis, template.length_norm
     )

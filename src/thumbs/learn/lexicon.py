@@ -26,10 +26,12 @@ are kept (the lexicons' emoticons and multi-word entries are not tokens of thumb
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,11 +112,15 @@ def _package_file(package: str, *parts: str) -> str:
     return Path(next(iter(spec.submodule_search_locations)), *parts).read_text(encoding="utf-8")
 
 
-def opinion_lexicon() -> dict[str, float]:
-    """VADER's and TextBlob's opinion words from the installed packages, merged (valences -1..+1)."""
+@functools.cache
+def opinion_lexicon() -> Mapping[str, float]:
+    """VADER's and TextBlob's opinion words from the installed packages, merged (valences -1..+1).
+
+    Read once per process (training asks for it several times) and read-only.
+    """
     vader = _package_file("vaderSentiment", "vader_lexicon.txt")
     textblob = _package_file("textblob", "en", "en-sentiment.xml")
-    return merge(parse_vader(vader.splitlines()), parse_textblob(textblob))
+    return MappingProxyType(merge(parse_vader(vader.splitlines()), parse_textblob(textblob)))
 
 
 def lexicon_prior(ngrams: Sequence[str], lexicon: Mapping[str, float], other: float) -> NDArray[np.float64]:

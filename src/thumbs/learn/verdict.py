@@ -103,14 +103,13 @@ class VerdictRecipe:
         floor = float(np.percentile(counts, NORM_FLOOR_PERCENTILE)) if len(counts) else 1.0
         return dataclasses.replace(scorer, length_norm=max(floor, 1.0))
 
-    def transfer(self, index: NgramIndex, sentence_polarity: LinearScorer | None) -> np.ndarray | None:
-        """Weight vectors over ``index``'s features learned elsewhere, whose weights the verdict's SVM learns.
+    def transfer(self, names: Sequence[str], sentence_polarity: LinearScorer | None) -> np.ndarray | None:
+        """Weight vectors over the features ``names`` learned elsewhere, whose weights the verdict's SVM learns.
 
         The opinion lexicon's valences (``lexicon_transfer``: a word weighs its valence, in a negation's
         scope the opposite) and the sentence polarity model's weights (``sentence_transfer``: NBSVM on
         rt-polarity's snippets, matched n-gram by n-gram). None when there are none.
         """
-        names = index.feature_names(np.arange(index.n_features))
         vectors = []
         if self.lexicon_transfer:
             vectors.append(_by_name(names, lexicon_weights(opinion_lexicon())))
@@ -120,11 +119,10 @@ class VerdictRecipe:
             vectors.append(_by_name(names, weights))
         return np.vstack(vectors) if vectors else None
 
-    def prior(self, index: NgramIndex) -> np.ndarray | None:
-        """The lexicon prior of each feature of ``index``, or None when it is 1 for all."""
+    def prior(self, names: Sequence[str]) -> np.ndarray | None:
+        """The lexicon prior of each feature (named ``names``), or None when it is 1 for all."""
         if self.lexicon_prior_other == 1.0:
             return None
-        names = index.feature_names(np.arange(index.n_features))
         return lexicon_prior(names, opinion_lexicon(), self.lexicon_prior_other)
 
 
@@ -182,8 +180,9 @@ def train_verdict(
     min_df = VERDICT_MIN_DF if len(tokens) >= 1000 else 1
     template = recipe.with_floor(recipe.scorer(tokens, min_df), tokens)
     X = template.values_matrix(tokens)
-    prior = recipe.prior(template.index)
-    transfer = recipe.transfer(template.index, sentence_polarity)
+    names = template.index.feature_names(np.arange(template.index.n_features))  # once: a million n-grams
+    prior = recipe.prior(names)
+    transfer = recipe.transfer(names, sentence_polarity)
     labels = np.where(is_positive, "positive", "negative")
     search = fewest >= MIN_PER_LABEL_FOR_SEARCH
     if search:
