@@ -35,7 +35,8 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,20 @@ TURN, SENTENCE_END, SEPARATOR = 1, 2, 3
 #: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
 #: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
 TEXT_BATCH_CHARS = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class PresentBatch:
+    """The distinct features present in ``size`` documents from ``first`` on (:meth:`NgramIndex.present_batches`).
+
+    ``rows`` count from 0 within the batch; ``emphasized`` is None unless emphasis was asked for.
+    """
+
+    first: int
+    size: int
+    rows: IntArray
+    columns: IntArray
+    emphasized: NDArray[np.bool_] | None
 
 
 class NgramIndex:
@@ -325,14 +340,30 @@ class NgramIndex:
     def _present(
         self, documents: Sequence[Sequence[str]] | Sequence[str], emphasis: bool
     ) -> tuple[IntArray, IntArray, NDArray[np.bool_] | None]:
-        if documents and isinstance(documents[0], str):
+        parts = list(self.present_batches(documents, emphasis))
+        rows = np.concatenate([part.rows + part.first for part in parts])
+        columns = np.concatenate([part.columns for part in parts])
+        flags = np.concatenate([part.emphasized for part in parts if part.emphasized is not None]) if emphasis else None
+        return rows, columns, flags
+
+    def present_batches(
+        self, documents: Sequence[Sequence[str]] | Sequence[str], emphasis: bool = False
+    ) -> Iterator[PresentBatch]:
+        """:meth:`present` (with ``emphasis``, :meth:`present_emphasized`), a batch of documents at a time.
+
+        Texts go in batches of about ``TEXT_BATCH_CHARS`` characters, token lists in one:
+        a caller that only sums per document (the labels' path) never joins the batches'
+        arrays, which are the size of all the features present.
+        """
+        if not documents:
+            return
+        if isinstance(documents[0], str):
             ends = np.cumsum(np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
             cuts = np.searchsorted(ends, np.arange(TEXT_BATCH_CHARS, ends[-1], TEXT_BATCH_CHARS), side="right")
             bounds = [0, *distinct(cuts[(cuts > 0) & (cuts < len(documents))]).tolist(), len(documents)]
-            parts = [self._present_texts(documents[a:b], emphasis) for a, b in pairwise(bounds)]  # type: ignore[arg-type]
-            rows = np.concatenate([part[0] + a for a, part in zip(bounds, parts)])
-            flags = np.concatenate([part[2] for part in parts if part[2] is not None]) if emphasis else None
-            return rows, np.concatenate([part[1] for part in parts]), flags
+            for a, b in pairwise(bounds):
+                yield PresentBatch(a, b - a, *self._present_texts(documents[a:b], emphasis))  # type: ignore[arg-type]
+            return
         stream = list(chain.from_iterable(chain(doc, (DOCUMENT_SEPARATOR,)) for doc in documents))
         raw = self._raw_ids(stream)
         at = self.emphasized(raw) if emphasis else None
@@ -340,7 +371,9 @@ class NgramIndex:
         lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
         columns, starts = self._columns_of_ids(ids)
         rows = np.searchsorted(np.cumsum(lengths), starts, side="right")
-        return self._distinct_pairs(rows, columns, len(documents), None if at is None else at[starts])
+        yield PresentBatch(
+            0, len(documents), *self._distinct_pairs(rows, columns, len(documents), None if at is None else at[starts])
+        )
 
     def _present_texts(
         self, texts: Sequence[str], emphasis: bool

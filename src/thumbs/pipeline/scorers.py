@@ -143,8 +143,8 @@ class LinearScorer:
         """Decision values of token lists (or texts), one per document."""
         if len(documents) == 0:
             return np.zeros(0)
-        rows, columns, emphasized = self.present(documents)
-        return self.total(rows, columns, len(documents), emphasized)
+        batches = self.index.present_batches(documents, emphasis=bool(self.emphasis))
+        return np.concatenate([self.total(b.rows, b.columns, b.size, b.emphasized) for b in batches])
 
     def sentence_scores(self, sentences: Sequence[Sequence[str]]) -> NDArray[np.float64]:
         """Decision values of one review's sentences (token lists), without building a matrix."""

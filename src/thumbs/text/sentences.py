@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from thumbs.text.normalize import normalize
-from thumbs.text.tokens import line_spans
+from thumbs.text.tokens import line_tokens
 
 #: Words whose following period is an abbreviation's, not a sentence's end.
 TITLE_ABBREVIATIONS = frozenset(
@@ -32,6 +32,9 @@ OPENING_BRACKETS = frozenset({"(", "[", "{"})
 CLOSING_BRACKETS = frozenset({")", "]", "}"})
 
 QUOTES = frozenset({'"', "'"})
+
+#: The tokens at which a line's walk (:func:`_sentence_bounds`) can change state.
+_BOUNDARY_MARKS = SENTENCE_FINAL | OPENING_BRACKETS | CLOSING_BRACKETS
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +77,19 @@ def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
 
     After sentence-final punctuation the sentence still takes more final marks
     ("?!"), closing brackets, and a quote that closes one it opened. Punctuation
-    inside brackets ends nothing.
+    inside brackets ends nothing. Only brackets and final marks can change
+    anything, so the walk jumps from one of them to the next.
     """
+    marks = [k for k, token in enumerate(tokens) if token in _BOUNDARY_MARKS]
     start = 0
-    i = 0
     n = len(tokens)
     depth = 0  # open brackets: "( what ? )" does not end a sentence inside them
-    while i < n:
+    following = 0  # the first of marks not yet walked past
+    while following < len(marks):
+        i = marks[following]
+        following += 1
+        if i < start:  # taken into the sentence before, after its end
+            continue
         depth += (tokens[i] in OPENING_BRACKETS) - (tokens[i] in CLOSING_BRACKETS)
         if depth <= 0 and _ends_sentence(tokens, i):
             depth = 0
@@ -93,8 +102,6 @@ def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
                 i += 1
             yield start, i
             start = i
-        else:
-            i += 1
     if start < n:
         yield start, n
 
@@ -111,12 +118,9 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     offset = 0
     for line_text in normalized.split("\n"):
-        line = line_spans(line_text, offset)
+        tokens, starts, ends = line_tokens(line_text, offset)
         offset += len(line_text) + 1
-        if not line:
-            continue
-        tokens = [token for token, _, _ in line]
         for first, last in _sentence_bounds(tokens):
-            start, end = line[first][1], line[last - 1][2]
+            start, end = starts[first], ends[last - 1]
             sentences.append(Sentence(normalized[start:end], tuple(tokens[first:last]), start, end))
     return sentences

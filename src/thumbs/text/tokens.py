@@ -12,6 +12,8 @@ space-joined tokens again gives the same tokens.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from thumbs.text.normalize import normalize
 
@@ -28,6 +30,12 @@ TOKEN_PATTERN = re.compile(r"""(?:https?://|www\.)[^\s"<>]+|'(?:s|re|ve|ll|d|m)\
 
 #: Starts of a URL token (never split at its apostrophes).
 URL_STARTS = ("http://", "https://", "www.")
+
+#: The pattern as one group: ``split`` on it keeps the tokens, between the gaps.
+_TOKEN_SPLITTER = re.compile(f"({TOKEN_PATTERN.pattern})")
+
+#: What a token needs to be respelled (:func:`_respell`): an apostrophe, or two periods.
+_RESPELLED = re.compile(r"'|\.\.")
 
 CLITIC_SUFFIX = re.compile(r"^(.+?)('(?:s|re|ve|ll|d|m))$")
 
@@ -49,25 +57,44 @@ def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
     return [(word, start, end)]
 
 
-def line_spans(line: str, offset: int) -> list[tuple[str, int, int]]:
-    """(lowercase token, start, end) of one line of normalized text; offsets into the whole text.
+def line_tokens(line: str, offset: int) -> tuple[list[str], list[int], list[int]]:
+    """The lowercase tokens of one line of normalized text, their starts and their ends.
 
-    The kind of a match is read off its first character (cheaper than the
-    pattern's named groups): only words with an apostrophe go to
-    :func:`_split_word`, and ``..``-runs become ``...``.
+    Offsets are into the whole text (``offset`` is where the line starts). One
+    ``split`` on the pattern gives the tokens and the gaps between them, whose
+    lengths, summed, give every offset: no match object or tuple per token. Only
+    words with an apostrophe then go to :func:`_split_word`, and ``..``-runs become ``...``.
     """
-    spans: list[tuple[str, int, int]] = []
-    append = spans.append
-    for match in TOKEN_PATTERN.finditer(line.lower()):
-        token = match.group()
-        start = match.start() + offset
-        if "'" in token and token[0] != "'" and not token.startswith(URL_STARTS):
-            spans.extend(_split_word(token, start))
-        elif token[0] == "." and len(token) > 1:
-            append(("...", start, start + len(token)))
-        else:
-            append((token, start, start + len(token)))
-    return spans
+    lowered = line.lower()
+    parts = _TOKEN_SPLITTER.split(lowered)  # gap, token, gap, token, ..., gap
+    bounds = list(accumulate(map(len, parts), initial=offset))
+    tokens, starts, ends = parts[1::2], bounds[1::2], bounds[2::2]
+    if "'" in lowered or ".." in lowered:
+        _respell(tokens, starts, ends, lowered, offset)
+    return tokens, starts, ends
+
+
+def _respell(tokens: list[str], starts: list[int], ends: list[int], lowered: str, offset: int) -> None:
+    """Split clitics off the words with an apostrophe, and make ``..``-runs ``...``, in place.
+
+    Only the tokens that hold an apostrophe or a ``..`` are looked at (found by their
+    characters' offsets), from the last, so that splicing keeps the earlier positions.
+    """
+    held = {bisect_right(starts, offset + match.start()) - 1 for match in _RESPELLED.finditer(lowered)}
+    for k in sorted(held, reverse=True):
+        token = tokens[k]
+        if token.startswith(".."):
+            tokens[k] = "..."
+        elif "'" in token and token[0] != "'" and not token.startswith(URL_STARTS):
+            pieces = _split_word(token, starts[k])
+            tokens[k : k + 1] = [piece for piece, _, _ in pieces]
+            starts[k : k + 1] = [start for _, start, _ in pieces]
+            ends[k : k + 1] = [end for _, _, end in pieces]
+
+
+def line_spans(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """(lowercase token, start, end) of one line of normalized text: :func:`line_tokens`, zipped."""
+    return list(zip(*line_tokens(line, offset)))
 
 
 def tokenize(text: str) -> list[str]:
