@@ -41,6 +41,7 @@ def test_public_api_is_pinned() -> None:
         "Evidence",
         "Model",
         "NgramEvidence",
+        "Phrase",
         "SentenceAnalysis",
         "ThumbsError",
         "__version__",

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 #: The version; pyproject.toml reads it from here (one place), and no lookup of package
 #: metadata slows ``import thumbs``.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from thumbs.errors import ThumbsError
-from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, SentenceAnalysis
+from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, Phrase, SentenceAnalysis
 from thumbs.pipeline.model import Model, load_model
 
 
@@ -30,6 +30,7 @@ __all__ = [
     "Evidence",
     "Model",
     "NgramEvidence",
+    "Phrase",
     "SentenceAnalysis",
     "ThumbsError",
     "__version__",

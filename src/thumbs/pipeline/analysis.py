@@ -15,16 +15,28 @@ Fields of :class:`Analysis` (JSON names):
     estimated rating on IMDb's 1-10 scale, one decimal;
 ``score``
     the polarity model's decision value (positive means positive);
+``coverage``
+    the share of the review's words (tokens with a letter or digit) that the
+    verdict model has a weight for: how much of the review it could read;
+``warnings``
+    one-line notes on what makes the verdict less sure than its probability
+    says (few or no known words, not English, very short, a rating written in
+    the text that disagrees with the verdict); empty when there is nothing to say;
 ``sentences``
-    each sentence with ``text``, ``subjectivity`` (P(opinion rather than
-    plot)), ``polarity`` (its own score from -1, negative, to +1, positive,
+    each sentence with ``text``, ``start`` and ``end`` (its offsets in the text
+    as the caller gave it), ``subjectivity`` (P(opinion rather than plot)), ``polarity`` (its own score from -1, negative, to +1, positive,
     by the sentence polarity model), ``in_extract`` (kept by the Pang & Lee
     minimum cut) and ``contribution`` (its share of ``score``);
 ``evidence``
-    ``bias``, the ``ngrams`` and the ``sentences`` (``index``, ``text``) that
-    pushed the verdict most, each with its signed ``contribution``; the
-    contributions of *all* n-grams (or of all sentences) plus ``bias`` add up
-    to ``score``;
+    ``bias``; the ``phrases`` of the review that pushed the verdict most, each
+    with its ``text`` as written in the review, its ``spans`` (``[start, end]``
+    offsets in the text as given: ``text[start:end]`` gives the words back), the
+    ``sentence`` it is in (an index into ``sentences``), its signed
+    ``contribution`` and the model's internal ``features`` behind it; the
+    ``ngrams`` (those internal features, strongest first) and the ``sentences``
+    (``index``, ``text``) that pushed it most. The contributions of *all*
+    phrases (or of all n-grams, or of all sentences) plus ``bias`` add up to
+    ``score``;
 ``error``
     null, or one line saying why this review could not be analyzed (then the
     other fields are null): a reason of :func:`thumbs.text.review.review_problem`
@@ -44,14 +56,16 @@ ROW_COLUMNS: tuple[str, ...] = (
     "probability",
     "stars",
     "score",
+    "coverage",
     "n_sentences",
     "extract",
     "top_positive",
     "top_negative",
+    "warnings",
     "error",
 )
-#: How many n-grams of each sign the flat row lists.
-ROW_NGRAMS = 5
+#: How many phrases of each sign the flat row lists.
+ROW_PHRASES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +77,8 @@ class SentenceAnalysis:
     polarity: float
     in_extract: bool
     contribution: float
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +87,25 @@ class NgramEvidence:
 
     ngram: str
     contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words of the review that pushed the verdict together, and their signed share of the decision score.
+
+    A phrase is the overlapping or adjacent occurrences of n-grams whose weights have one
+    sign, within one sentence. ``text`` is as the review writes it; ``spans`` are the
+    ``(start, end)`` offsets in the text as given of its stretches of words (one, unless
+    markup the analysis drops stands between them), so ``text[start:end]`` gives each
+    back. ``features`` are the model's internal n-grams behind it; an n-gram that occurs
+    in several places gives each place an equal part of its contribution.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    sentence: int
+    contribution: float
+    features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +124,7 @@ class Evidence:
     bias: float
     ngrams: tuple[NgramEvidence, ...]
     sentences: tuple[SentenceEvidence, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +139,8 @@ class Analysis:
     sentences: tuple[SentenceAnalysis, ...] = ()
     evidence: Evidence | None = None
     error: str | None = None
+    coverage: float | None = None
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def failed(cls, id: str | None, error: str) -> Analysis:
@@ -126,6 +164,8 @@ class Analysis:
             "sentences": [
                 {
                     "text": s.text,
+                    "start": s.start,
+                    "end": s.end,
                     "subjectivity": s.subjectivity,
                     "polarity": s.polarity,
                     "in_extract": s.in_extract,
@@ -137,6 +177,16 @@ class Analysis:
             if evidence is None
             else {
                 "bias": evidence.bias,
+                "phrases": [
+                    {
+                        "text": p.text,
+                        "spans": [list(span) for span in p.spans],
+                        "sentence": p.sentence,
+                        "contribution": p.contribution,
+                        "features": list(p.features),
+                    }
+                    for p in evidence.phrases
+                ],
                 "ngrams": [{"ngram": e.ngram, "contribution": e.contribution} for e in evidence.ngrams],
                 "sentences": [
                     {"index": e.index, "text": e.text, "contribution": e.contribution} for e in evidence.sentences
@@ -153,25 +203,29 @@ class Analysis:
             "probability": self.probability,
             "stars": self.stars,
             "score": self.score,
+            "coverage": self.coverage,
+            "warnings": list(self.warnings),
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     def to_row(self) -> dict[str, Any]:
-        """Flat values for :data:`ROW_COLUMNS` (CSV / Parquet)."""
-        ngrams = self.evidence.ngrams if self.evidence else ()
-        positive = [e.ngram for e in ngrams if e.contribution > 0][:ROW_NGRAMS]
-        negative = [e.ngram for e in ngrams if e.contribution < 0][:ROW_NGRAMS]
+        """Flat values for :data:`ROW_COLUMNS` (CSV / Parquet): the phrases as written, ``; ``-joined."""
+        phrases = self.evidence.phrases if self.evidence else ()
+        positive = [p.text for p in phrases if p.contribution > 0][:ROW_PHRASES]
+        negative = [p.text for p in phrases if p.contribution < 0][:ROW_PHRASES]
         ok = self.error is None
+        verdict = self._verdict()
         return {
-            **self._verdict(),
+            **{key: verdict[key] for key in ("id", "label", "probability", "stars", "score", "coverage")},
             "n_sentences": len(self.sentences) if ok else None,
             "extract": " ".join(s.text for s in self.extract) if ok else None,
             "top_positive": "; ".join(positive) if ok else None,
             "top_negative": "; ".join(negative) if ok else None,
+            "warnings": "; ".join(self.warnings) if ok else None,
             "error": self.error,
         }
 
 
-__all__ = ["ROW_COLUMNS", "Analysis", "Evidence", "NgramEvidence", "SentenceAnalysis", "SentenceEvidence"]
+__all__ = ["ROW_COLUMNS", "Analysis", "Evidence", "NgramEvidence", "Phrase", "SentenceAnalysis", "SentenceEvidence"]

@@ -46,6 +46,9 @@ class VerdictFindings:
     weights: NDArray[np.float64]
     bounds: NDArray[np.int64]
     shares: NDArray[np.float64]
+    #: Per review: its words (tokens with a letter or digit), and how many of them have a unigram weight.
+    words: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    known: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def features(self, d: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """The distinct features of review ``d`` and their weights."""
@@ -76,6 +79,8 @@ class Reviews:
     verdict: VerdictFindings | None = None
     evidence: list[Evidence] | None = None
     stars: NDArray[np.float64] | None = None
+    coverage: NDArray[np.float64] | None = None
+    warnings: list[tuple[str, ...]] | None = None
 
     def keep(self, positions: list[int], sentences: list[list[Sentence]]) -> None:
         """Set the readable reviews (caller positions) and their sentences."""
@@ -125,6 +130,8 @@ class Reviews:
                 for s, p, q, m, c in zip(sentences, subjectivity, polarity, in_extract, shares)
             ),
             evidence=None if self.evidence is None else self.evidence[d],
+            coverage=None if self.coverage is None else round(float(self.coverage[d]), 4),
+            warnings=() if self.warnings is None else self.warnings[d],
         )
 
 
