@@ -109,19 +109,22 @@ def analyze(
     if chosen is OutputFormat.terminal:
         from rich.console import Console
 
-        from thumbs.present.terminal import print_analysis
+        from thumbs.present.terminal import print_analysis, run_summary
 
         console = Console()
-        failed = 0
+        n = failed = warned = 0
         for record in records:
             if record.error is not None:
                 result = model.error_result(record.id, record.error)
             else:
                 result = model.analyze(record.text or "", id=record.id)
+            n += 1
             failed += result.error is not None
-            print_analysis(result, console)
+            warned += bool(result.warnings)
+            print_analysis(result, console, text=record.text)
+        if n > 1 or failed or warned:
+            typer.echo(run_summary(n, failed=failed, warned=warned), err=True)
         if failed:
-            typer.echo(f"{failed} review(s) could not be analyzed", err=True)
             raise typer.Exit(EXIT_SOME_FAILED)
         return
     try:
