@@ -40,7 +40,9 @@ TABLE = [
     ("r1", "An awful, lazy sequel. The jokes fall flat and the ending is a mess."),
 ]
 #: Keys of every ``--json`` line.
-JSON_KEYS = {"id", "label", "probability", "stars", "score", "sentences", "evidence", "error"}
+JSON_KEYS = {"id", "label", "probability", "stars", "score", "coverage", "warnings", "sentences", "evidence", "error"}
+#: Too short and not English: the kind of review the verdict warns about.
+GUESSWORK = "Xqzt vlorp gnarfle."
 #: Seconds a single ``thumbs analyze`` run may take before the test fails.
 RUN_TIMEOUT = 120
 
@@ -122,6 +124,20 @@ def test_terminal_view_of_files(tmp_path: Path) -> None:
     assert good < bad
     assert "POSITIVE" in run.stdout[good:bad] and "NEGATIVE" in run.stdout[bad:]
     assert run.stdout.count("/10") >= 2
+
+
+def test_terminal_run_ends_with_a_count_of_reviews_with_warnings(tmp_path: Path) -> None:
+    for name, review in [("good.txt", POSITIVE), ("odd.txt", GUESSWORK), ("bad.txt", NEGATIVE), ("empty.txt", "")]:
+        (tmp_path / name).write_text(review, encoding="utf-8")
+    files = ["good.txt", "odd.txt", "bad.txt", "empty.txt"]
+    as_json = thumbs(*files, "--json", "--jobs", "1", cwd=tmp_path)
+    warned = sum(bool(r["warnings"]) for r in json_lines(as_json.stdout))
+    run = thumbs(*files, "--jobs", "1", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    with_warnings = f", {warned} with warnings" if warned else ""
+    assert one_line(run.stderr) == f"4 reviews{with_warnings}, 1 could not be analyzed"
+    assert run.stdout.count("⚠ ") == sum(len(r["warnings"]) for r in json_lines(as_json.stdout))
+    assert "empty.txt: error:" in run.stdout
 
 
 def test_json_on_a_folder_is_one_line_per_file(tmp_path: Path) -> None:
