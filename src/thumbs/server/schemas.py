@@ -20,6 +20,67 @@ MAX_BATCH_REVIEWS = 1000
 #: Longest id accepted, in characters.
 MAX_ID_CHARS = 256
 
+#: The text of :data:`ANALYSIS_EXAMPLE` (the offsets in it count code points, as Python's ``str`` does).
+EXAMPLE_TEXT = "The acting was wonderful, but the plot was a mess. I didn't like the ending at all."
+#: One result as the API sends it, for the OpenAPI document: every field of the 0.2 contract
+#: (:mod:`thumbs.pipeline.analysis`), written by hand; ``text[start:end]`` of each sentence and
+#: of each phrase's spans gives their words back (``tests/server/test_web.py`` checks both, and
+#: that its keys are those of a real result).
+ANALYSIS_EXAMPLE: dict[str, Any] = {
+    "id": "r1",
+    "label": "negative",
+    "probability": 0.19,
+    "stars": 3.4,
+    "score": -0.54,
+    "coverage": 1.0,
+    "warnings": [],
+    "sentences": [
+        {
+            "text": "The acting was wonderful, but the plot was a mess.",
+            "start": 0,
+            "end": 50,
+            "subjectivity": 0.91,
+            "polarity": -0.35,
+            "in_extract": True,
+            "contribution": -0.05,
+        },
+        {
+            "text": "I didn't like the ending at all.",
+            "start": 51,
+            "end": 83,
+            "subjectivity": 0.87,
+            "polarity": -0.72,
+            "in_extract": True,
+            "contribution": -0.41,
+        },
+    ],
+    "evidence": {
+        "bias": -0.08,
+        "phrases": [
+            {
+                "text": "didn't like",
+                "spans": [[53, 64]],
+                "sentence": 1,
+                "contribution": -0.41,
+                "features": ["did n't", "NOT_like"],
+            },
+            {"text": "a mess", "spans": [[43, 49]], "sentence": 0, "contribution": -0.37, "features": ["a mess"]},
+            {"text": "wonderful", "spans": [[15, 24]], "sentence": 0, "contribution": 0.32, "features": ["wonderful"]},
+        ],
+        "ngrams": [
+            {"ngram": "a mess", "contribution": -0.37},
+            {"ngram": "wonderful", "contribution": 0.32},
+            {"ngram": "did n't", "contribution": -0.23},
+            {"ngram": "NOT_like", "contribution": -0.18},
+        ],
+        "sentences": [
+            {"index": 1, "text": "I didn't like the ending at all.", "contribution": -0.41},
+            {"index": 0, "text": "The acting was wonderful, but the plot was a mess.", "contribution": -0.05},
+        ],
+    },
+    "error": None,
+}
+
 
 class Review(BaseModel):
     """One review to analyze: its text and, optionally, your id for it (echoed back)."""
@@ -82,6 +143,8 @@ class Batch(BaseModel):
 class BatchResults(BaseModel):
     """The analyses of a batch, in input order. A review that cannot be analyzed has ``error`` set."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"results": [ANALYSIS_EXAMPLE]}]})
+
     results: list[Analysis]
 
 
@@ -102,4 +165,14 @@ class Problem(BaseModel):
     )
 
 
-__all__ = ["MAX_BATCH_REVIEWS", "Batch", "BatchResults", "BatchReview", "Health", "Problem", "Review"]
+__all__ = [
+    "ANALYSIS_EXAMPLE",
+    "EXAMPLE_TEXT",
+    "MAX_BATCH_REVIEWS",
+    "Batch",
+    "BatchResults",
+    "BatchReview",
+    "Health",
+    "Problem",
+    "Review",
+]

@@ -186,8 +186,10 @@ async function analyzeReview() {
   try {
     const result = await api("/v1/analyze", { text });
     if (result.error) throw new ApiError(200, result.error);
-    showAnalysis(result);
-    say(analyzeStatus, `Verdict: ${result.label}, ${result.stars.toFixed(1)} out of 10 stars.`);
+    showAnalysis(result, text); // the offsets are into this text, exactly as sent
+    const warned = (result.warnings || []).length;
+    say(analyzeStatus, `Verdict: ${result.label}, ${result.stars.toFixed(1)} out of 10 stars` +
+      (warned ? `, with ${warned === 1 ? "a warning" : `${warned} warnings`} (above the verdict).` : "."));
   } catch (err) {
     reportError(err, analyzeStatus, analyzeReview);
   } finally {
@@ -196,58 +198,288 @@ async function analyzeReview() {
   }
 }
 
-function showAnalysis(result) {
-  const p = result.probability;
-  const sure = result.label === "positive" ? p : 1 - p;
-  $("#verdict").textContent = result.label.toUpperCase();
-  $("#verdict").dataset.label = result.label;
-  $("#verdict-line").dataset.label = result.label;
+/**
+ * How sure the verdict is, rounded once: the percentage and P(positive) shown are made from the same
+ * whole number, so they always agree (0.19 → "81% sure negative", "P(positive) = 0.19").
+ */
+function certainty(probability, label) {
+  const sure = label === "positive" ? probability : 1 - probability;
+  const percent = Math.round(sure * 100);
+  if (percent >= 100) { // never claim 100% sure
+    return { percent: 99, sure, text: `over 99% sure ${label}`, p: label === "positive" ? "> 0.99" : "< 0.01" };
+  }
+  const p = (label === "positive" ? percent : 100 - percent) / 100;
+  return { percent, sure, text: `${percent}% sure ${label}`, p: `= ${p.toFixed(2)}` };
+}
 
+function showAnalysis(result, text) {
+  const p = result.probability;
+  const label = result.label;
+  const sure = certainty(p, label);
+  $("#verdict").textContent = label.toUpperCase();
+  $("#verdict").dataset.label = label;
+  $("#verdict-line").dataset.label = label;
+
+  renderWarnings(result.warnings || []);
+
+  // The bar is drawn from the verdict's end: negative from the left, positive from the right.
   const meter = $("#meter");
   meter.setAttribute("aria-valuenow", (p * 100).toFixed(1));
-  meter.setAttribute("aria-valuetext", `${Math.round(p * 100)}% probability that the review is positive`);
-  $("#meter-fill").style.width = `${(p * 100).toFixed(1)}%`;
-  $("#meter-fill").dataset.label = result.label;
-  const percent = sure >= 0.995 ? "over 99" : String(Math.round(sure * 100)); // never claim 100% sure
-  $("#probability").textContent = `P(positive) = ${p.toFixed(2)} · ${percent}% sure it is ${result.label}`;
+  meter.setAttribute("aria-valuetext", `${sure.text} (P(positive) ${sure.p})`);
+  const fill = $("#meter-fill");
+  fill.dataset.side = label;
+  fill.style.width = `${(sure.sure * 100).toFixed(1)}%`;
+  $("#meter-fill-label").textContent = `${label} ${sure.percent}%`;
+  $("#probability").textContent = `${sure.text} · P(positive) ${sure.p}`;
+  const coverage = $("#coverage");
+  coverage.hidden = typeof result.coverage !== "number";
+  coverage.textContent = coverage.hidden ? "" :
+    `The model knows ${Math.round(result.coverage * 100)}% of the review's words.`;
 
   $("#stars").setAttribute("aria-label", `${result.stars.toFixed(1)} out of 10 stars`);
   $("#stars").dataset.stars = String(result.stars);
   $("#star-fill").style.width = `${(result.stars / 10) * 100}%`;
   $("#star-value").textContent = `${result.stars.toFixed(1)} / 10`;
 
-  renderSentences(result.sentences);
-  renderEvidence(result.evidence, result.score);
+  const phrases = (result.evidence && result.evidence.phrases) || [];
+  renderReview(text, result.sentences, phrases);
+  renderEvidence(result.evidence, result.score, phrases);
   $("#result").hidden = false;
 }
 
-function renderSentences(sentences) {
-  const box = $("#sentences");
-  box.replaceChildren();
-  sentences.forEach((s, i) => {
-    const kind = polarityKind(s.polarity);
-    const note = `${kind}${s.in_extract ? ", in the extract" : ""}`;
-    const title = `polarity ${signed(s.polarity, 2)} · subjectivity ${s.subjectivity.toFixed(2)}`;
-    const attrs = { class: "sentence", id: `sentence-${i}`, tabindex: "-1", "data-polarity": kind,
-      "data-extract": String(s.in_extract), "--strength": Math.min(1, Math.abs(s.polarity)).toFixed(2),
-      title: title + (s.in_extract ? " · in the extract" : "") };
-    // The colours and the underline, in words for screen readers.
-    box.append(el("span", attrs, s.text, el("span", { class: "visually-hidden", text: ` (${note})` })), " ");
+function renderWarnings(warnings) {
+  $("#warnings").replaceChildren(...warnings.map((warning) => el("li", { text: warning })));
+  $("#warnings-box").hidden = warnings.length === 0;
+}
+
+// --- the review as written, its phrases marked in place --------------------------------------
+
+/**
+ * The UTF-16 offset of each code point of `text`, and of its end. The server's offsets count code
+ * points (Python's str); JavaScript strings count UTF-16 units, and an emoji is two of them.
+ */
+function codePointOffsets(text) {
+  const offsets = [];
+  let unit = 0;
+  for (const character of text) {
+    offsets.push(unit);
+    unit += character.length;
+  }
+  offsets.push(unit);
+  return offsets;
+}
+
+/** Text as nodes: each `<br />` of raw IMDb text a line break, the rest text nodes (never parsed as HTML). */
+function textNodes(text) {
+  const nodes = [];
+  text.split(/(<br\s*\/?>)/i).forEach((part, i) => {
+    if (i % 2) nodes.push(document.createElement("br"));
+    else if (part) nodes.push(part);
   });
+  return nodes;
+}
+
+/** Whether every sentence has offsets inside the text, in order (a server before 0.2 sends none). */
+function offsetsUsable(sentences, length) {
+  let previous = 0;
+  return sentences.every((s) => {
+    const ok = Number.isInteger(s.start) && Number.isInteger(s.end) && previous <= s.start &&
+      s.start <= s.end && s.end <= length && (s.end > s.start || !s.text);
+    previous = s.end;
+    return ok;
+  });
+}
+
+/** Each phrase's stretches of words, by sentence, in reading order; a stretch overlapping one already placed is left out. */
+function phrasePieces(phrases, sentences) {
+  const pieces = [];
+  phrases.forEach((phrase, k) => {
+    (phrase.spans || []).forEach(([start, end], j) => {
+      const sentence = sentences.findIndex((s) => s.start <= start && end <= s.end);
+      if (Number.isInteger(start) && Number.isInteger(end) && start < end && sentence >= 0) {
+        pieces.push({ start, end, phrase: k, first: j === 0, sentence });
+      }
+    });
+  });
+  pieces.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept = [];
+  for (const piece of pieces) {
+    if (!kept.length || piece.start >= kept[kept.length - 1].end) kept.push(piece);
+  }
+  // The phrase is reached by Tab once: at its first stretch shown.
+  const reached = new Set();
+  for (const piece of kept) {
+    piece.focusable = !reached.has(piece.phrase);
+    reached.add(piece.phrase);
+  }
+  return kept;
+}
+
+const direction = (contribution) => (contribution >= 0 ? "positive" : "negative");
+const phraseLabel = (phrase) => `“${phrase.text}”: ${signed(phrase.contribution)} toward ${direction(phrase.contribution)}`;
+
+function sentenceElement(s, i) {
+  const kind = polarityKind(s.polarity);
+  const title = `sentence polarity ${signed(s.polarity, 2)} · subjectivity ${s.subjectivity.toFixed(2)}`;
+  return el("span", { class: "sentence", id: `sentence-${i}`, tabindex: "-1", "data-polarity": kind,
+    "data-extract": String(s.in_extract), "--strength": Math.min(1, Math.abs(s.polarity)).toFixed(2),
+    title: title + (s.in_extract ? " · in the extract" : "") });
+}
+
+/** The colours and the underline of a sentence, in words for screen readers. */
+const sentenceNote = (s) =>
+  el("span", { class: "visually-hidden sr-note", text: ` (${polarityKind(s.polarity)} sentence${s.in_extract ? ", in the extract" : ""})` });
+
+/**
+ * The review exactly as the user sent it: sentences as spans (tinted by polarity, the extract
+ * underlined), phrases as marks inside them, everything between as plain text.
+ */
+function renderReview(text, sentences, phrases) {
+  const box = $("#sentences");
+  hideTip();
+  box.replaceChildren();
+  const at = codePointOffsets(text);
+  const length = at.length - 1;
+  const slice = (start, end) => textNodes(text.slice(at[start], at[end]));
+  if (!offsetsUsable(sentences, length)) { // no offsets: the sentences as the analysis gives them
+    sentences.forEach((s, i) => box.append(sentenceElement(s, i), " "));
+    sentences.forEach((s, i) => $(`#sentence-${i}`).append(s.text, sentenceNote(s)));
+  } else {
+    const pieces = phrasePieces(phrases, sentences);
+    const strongest = Math.max(1e-9, ...phrases.map((p) => Math.abs(p.contribution)));
+    let cursor = 0;
+    sentences.forEach((s, i) => {
+      if (s.start > cursor) box.append(el("span", { class: "gap" }, ...slice(cursor, s.start)));
+      const node = sentenceElement(s, i);
+      let position = s.start;
+      for (const piece of pieces.filter((p) => p.sentence === i)) {
+        if (piece.start > position) node.append(...slice(position, piece.start));
+        node.append(phraseElement(phrases[piece.phrase], piece, strongest, slice(piece.start, piece.end)));
+        position = piece.end;
+      }
+      if (s.end > position) node.append(...slice(position, s.end));
+      node.append(sentenceNote(s));
+      box.append(node);
+      cursor = s.end;
+    });
+    if (cursor < length) box.append(el("span", { class: "gap" }, ...slice(cursor, length)));
+  }
   updateExtractOnly();
 }
+
+function phraseElement(phrase, piece, strongest, nodes) {
+  const strength = Math.abs(phrase.contribution) / strongest;
+  return el("mark", {
+    class: "phrase",
+    "data-phrase": piece.phrase,
+    "data-kind": direction(phrase.contribution),
+    "data-strong": strength >= 0.5 ? "true" : "false",
+    "data-contribution": phrase.contribution,
+    "--strength": strength.toFixed(2),
+    tabindex: piece.focusable ? "0" : null,
+    role: "button",
+    "aria-label": phraseLabel(phrase),
+    "aria-describedby": "phrase-tip",
+    "aria-expanded": "false",
+  }, ...nodes);
+}
+
+// --- the phrase popover: on hover and on keyboard focus; Escape hides it ----------------------
+
+let shownPhrase = null;
+
+function showTip(mark) {
+  const k = Number(mark.dataset.phrase);
+  const phrase = current.phrases[k];
+  if (!phrase) return;
+  const tip = $("#phrase-tip");
+  const kind = direction(phrase.contribution);
+  const count = current.phrases.length;
+  const rank = `${rankWords(k + 1)} of ${count} phrase${count === 1 ? "" : "s"}`;
+  tip.dataset.kind = kind;
+  tip.replaceChildren(
+    el("strong", { class: "value", text: `${signed(phrase.contribution)} toward ${kind}` }),
+    el("span", { class: "tip-phrase", text: `“${phrase.text}”, ${rank}` }),
+    phrase.features && phrase.features.length
+      ? el("span", { class: "tip-features", text: `model features: ${phrase.features.join(" · ")}` })
+      : null,
+  );
+  document.querySelectorAll(".phrase.active").forEach((other) => other.classList.remove("active"));
+  document.querySelectorAll(`.phrase[data-phrase="${k}"]`).forEach((other) => other.classList.add("active"));
+  if (shownPhrase) shownPhrase.setAttribute("aria-expanded", "false");
+  mark.setAttribute("aria-expanded", "true");
+  shownPhrase = mark;
+  tip.hidden = false;
+  // Below the phrase's first line, kept inside the card.
+  const card = tip.offsetParent || document.body;
+  const frame = card.getBoundingClientRect();
+  const line = mark.getClientRects()[0] || mark.getBoundingClientRect();
+  const left = Math.max(8, Math.min(line.left - frame.left, frame.width - tip.offsetWidth - 8));
+  tip.style.left = `${left}px`;
+  tip.style.top = `${line.bottom - frame.top + 6}px`;
+}
+
+function hideTip() {
+  $("#phrase-tip").hidden = true;
+  document.querySelectorAll(".phrase.active").forEach((other) => other.classList.remove("active"));
+  if (shownPhrase) shownPhrase.setAttribute("aria-expanded", "false");
+  shownPhrase = null;
+}
+
+/** "the strongest", "the 2nd strongest", "the 13th strongest". */
+function rankWords(n) {
+  if (n === 1) return "the strongest";
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th";
+  return `the ${n}${suffix} strongest`;
+}
+
+const phraseOf = (node) => (node instanceof Element ? node.closest(".phrase") : null);
+
+function wirePhrases(box) {
+  box.addEventListener("mouseover", (event) => {
+    const mark = phraseOf(event.target);
+    if (mark && mark !== shownPhrase) showTip(mark);
+  });
+  box.addEventListener("mouseout", (event) => {
+    const mark = phraseOf(event.target);
+    if (mark && !mark.contains(event.relatedTarget) && document.activeElement !== mark) hideTip();
+  });
+  box.addEventListener("focusin", (event) => {
+    const mark = phraseOf(event.target);
+    if (mark) showTip(mark);
+  });
+  box.addEventListener("focusout", (event) => {
+    if (phraseOf(event.target) && !phraseOf(event.relatedTarget)) hideTip();
+  });
+  box.addEventListener("click", (event) => {
+    const mark = phraseOf(event.target);
+    if (mark) showTip(mark);
+  });
+  box.addEventListener("keydown", (event) => {
+    const mark = phraseOf(event.target);
+    if (!mark) return;
+    if (event.key === "Escape") hideTip();
+    else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (shownPhrase === mark) hideTip();
+      else showTip(mark);
+    }
+  });
+}
+
+const current = { phrases: [] };
 
 function updateExtractOnly() {
   const only = $("#extract-only").checked;
   $("#sentences").classList.toggle("extract-only", only);
   $("#extract-empty").hidden = !only || document.querySelector('.sentence[data-extract="true"]') !== null;
+  hideTip();
 }
 
-/** Move to a sentence of the review text and make it flash. */
-function showSentence(index) {
-  const target = document.getElementById(`sentence-${index}`);
+/** Move to a sentence (or a phrase) of the review text and make it flash. */
+function showInReview(target, sentence) {
   if (!target) return;
-  if (target.dataset.extract === "false" && $("#extract-only").checked) {
+  if (sentence && sentence.dataset.extract === "false" && $("#extract-only").checked) {
     $("#extract-only").checked = false;
     updateExtractOnly();
   }
@@ -258,25 +490,46 @@ function showSentence(index) {
   target.classList.add("flash");
 }
 
-function renderEvidence(evidence, score) {
-  const ngrams = evidence.ngrams.slice(0, NGRAMS_SHOWN);
-  const largest = Math.max(1e-9, ...ngrams.map((e) => Math.abs(e.contribution)));
+const showSentence = (index) => {
+  const sentence = document.getElementById(`sentence-${index}`);
+  showInReview(sentence, sentence);
+};
+
+function showPhrase(k) {
+  const mark = document.querySelector(`.phrase[data-phrase="${k}"][tabindex="0"]`);
+  showInReview(mark, mark && mark.closest(".sentence"));
+}
+
+function renderEvidence(evidence, score, phrases) {
+  current.phrases = phrases;
+  const shown = phrases.length
+    ? phrases.slice(0, NGRAMS_SHOWN).map((p, k) => ({ text: p.text, contribution: p.contribution, k }))
+    : evidence.ngrams.slice(0, NGRAMS_SHOWN).map((e) => ({ text: e.ngram, contribution: e.contribution, k: null }));
+  const largest = Math.max(1e-9, ...shown.map((e) => Math.abs(e.contribution)));
   $("#ngrams").replaceChildren(
-    ...ngrams.map((e) => el("li", { class: `ngram ${e.contribution >= 0 ? "positive" : "negative"}` },
-      el("span", { class: "ngram-text", text: e.ngram, title: e.ngram }),
-      el("span", { class: "bar", "aria-hidden": "true" },
-        el("span", { class: "bar-fill", "--size": (Math.abs(e.contribution) / largest).toFixed(3) })),
-      el("span", { class: "value", text: signed(e.contribution) }))),
+    ...shown.map((e) => {
+      const inReview = e.k !== null && document.querySelector(`.phrase[data-phrase="${e.k}"]`) !== null;
+      const text = inReview
+        ? el("button", { type: "button", class: "link ngram-text", title: "Show this phrase in the review", text: e.text })
+        : el("span", { class: "ngram-text", text: e.text, title: e.text });
+      if (inReview) text.addEventListener("click", () => showPhrase(e.k));
+      return el("li", { class: `ngram ${direction(e.contribution)}` },
+        text,
+        el("span", { class: "bar", "aria-hidden": "true" },
+          el("span", { class: "bar-fill", "--size": (Math.abs(e.contribution) / largest).toFixed(3) })),
+        el("span", { class: "value", text: signed(e.contribution) }));
+    }),
   );
+  const what = phrases.length ? "phrase" : "n-gram";
   $("#bias").textContent = `Score ${signed(score)} = bias ${signed(evidence.bias)} + the contributions of every ` +
-    "n-gram in the review (positive means positive).";
+    `${what} in the review (positive means positive).`;
   const sentences = evidence.sentences || [];
   $("#evidence-sentences").replaceChildren(
     ...sentences.map((e) => {
       const button = el("button", { type: "button", class: "link", title: "Show this sentence in the review" },
         el("span", { class: "value", text: signed(e.contribution) }), el("span", { text: shorten(e.text, 160) }));
       button.addEventListener("click", () => showSentence(e.index));
-      return el("li", { class: e.contribution >= 0 ? "positive" : "negative" }, button);
+      return el("li", { class: direction(e.contribution) }, button);
     }),
   );
 }
@@ -296,6 +549,7 @@ $("#review-file").addEventListener("change", (event) => {
   event.target.value = "";
 });
 $("#extract-only").addEventListener("change", updateExtractOnly);
+wirePhrases($("#sentences"));
 dropZone($("#review-drop"), loadReviewFile);
 
 // --- tab 2: many reviews ----------------------------------------------------------------------
