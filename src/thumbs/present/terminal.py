@@ -28,7 +28,7 @@ EVIDENCE_SHOWN = 8
 STRONGEST_SHOWN = 3
 #: Characters of a sentence shown in the evidence list, and of a phrase's features.
 SENTENCE_SHOWN = 90
-FEATURES_SHOWN = 40
+FEATURES_SHOWN = 36
 #: What the view shows as one space: a run of whitespace, or of the ``<br />`` tags of IMDb reviews.
 _GAP = re.compile(r"(?:\s|<br\s*/?>)+", re.IGNORECASE)
 
@@ -170,7 +170,7 @@ def _evidence_table(analysis: Analysis) -> Table:
             table.add_row(item.ngram, _signed(item.contribution))
         return table
     table.title = "phrases that weighed most"
-    table.add_column("phrase", min_width=12)
+    table.add_column("phrase", min_width=20)
     table.add_column("contribution", justify="right", no_wrap=True)
     table.add_column("features", style="dim", max_width=FEATURES_SHOWN, overflow="ellipsis", no_wrap=True)
     for phrase in (evidence.phrases if evidence else ())[:EVIDENCE_SHOWN]:
