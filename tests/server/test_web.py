@@ -33,6 +33,7 @@ import pytest
 
 from tests.helpers.serving import free_port, start_serve, stop, wait_healthy
 from thumbs.pipeline.model import Model
+from thumbs.present.terminal import verdict_numbers
 from thumbs.server.schemas import ANALYSIS_EXAMPLE, EXAMPLE_TEXT
 
 try:
@@ -480,7 +481,7 @@ def test_phrases_are_marked_in_the_text_as_sent(page: sync_api.Page) -> None:
     above = warnings.bounding_box()
     verdict = page.locator(".verdict-line").bounding_box()  # the line with the verdict and the stars
     assert above and verdict and above["y"] + above["height"] <= verdict["y"]
-    sync_api.expect(page.get_by_test_id("coverage")).to_have_text("The model knows 60% of the review's words.")
+    sync_api.expect(page.get_by_test_id("coverage")).to_have_text("The model reads 60% of its words.")
 
     # The extract alone: the plot sentence and the text between sentences go.
     page.get_by_label("Show the extract only").check()
@@ -492,27 +493,24 @@ def test_phrases_are_marked_in_the_text_as_sent(page: sync_api.Page) -> None:
     [
         (0.19, "negative", "81% sure negative · P(positive) = 0.19"),
         (0.81, "positive", "81% sure positive · P(positive) = 0.81"),
-        (0.185, "negative", None),  # the percent and P come from one rounding, whichever way it goes
-        (0.8149, "positive", "81% sure positive · P(positive) = 0.81"),
-        (0.9973, "positive", "over 99% sure positive · P(positive) > 0.99"),
-        (0.001, "negative", "over 99% sure negative · P(positive) < 0.01"),
+        (0.815, "positive", "81% sure positive · P(positive) = 0.81"),  # not "0.81 (82% sure)"
+        (0.185, "negative", "82% sure negative · P(positive) = 0.18"),
+        (0.9973, "positive", "99.7% sure positive · P(positive) = 0.997"),
+        (0.001, "negative", "99.9% sure negative · P(positive) = 0.001"),
+        (0.9996, "positive", "over 99.9% sure positive · P(positive) > 0.999"),
     ],
 )
 @e2e
 def test_the_bar_grows_from_the_verdicts_end_and_agrees_with_its_words(
-    page: sync_api.Page, probability: float, label: str, shown: str | None
+    page: sync_api.Page, probability: float, label: str, shown: str
 ) -> None:
     _answer_with(page, _handmade_result(probability, label))
     _analyze_on_page(page, HANDMADE_TEXT)
-    sure = probability if label == "positive" else 1 - probability
-    _assert_bar_from(page, label, sure)
-    text = page.get_by_test_id("probability").inner_text()
-    if shown is not None:
-        assert text == shown
-    match = re.fullmatch(r"(\d+)% sure (\w+) · P\(positive\) = (0\.\d\d)", text)
-    if match:
-        percent, side, p = int(match[1]), match[2], float(match[3])
-        assert side == label and percent == round((p if label == "positive" else 1 - p) * 100)
+    _assert_bar_from(page, label, probability if label == "positive" else 1 - probability)
+    sync_api.expect(page.get_by_test_id("probability")).to_have_text(shown)
+    # The terminal view's numbers, to the character.
+    p, sure = verdict_numbers(probability)
+    assert shown.startswith(f"{sure} sure {label} · P(positive) ") and shown.endswith(p)
     sync_api.expect(page.get_by_test_id("warnings")).to_be_hidden()
 
 

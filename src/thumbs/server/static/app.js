@@ -199,23 +199,35 @@ async function analyzeReview() {
 }
 
 /**
- * How sure the verdict is, rounded once: the percentage and P(positive) shown are made from the same
- * whole number, so they always agree (0.19 → "81% sure negative", "P(positive) = 0.19").
+ * P(positive) and how sure, both from the same rounding, as the terminal view writes them
+ * (present/terminal.py, verdict_numbers): 0.19 → "0.19" and "81%", never "0.19 (82% sure)". Near 0
+ * and 1 a third decimal ("0.998", "99.8%"), and beyond it "> 0.999", "over 99.9%".
  */
-function certainty(probability, label) {
-  const sure = label === "positive" ? probability : 1 - probability;
-  const percent = Math.round(sure * 100);
-  if (percent >= 100) { // never claim 100% sure
-    return { percent: 99, sure, text: `over 99% sure ${label}`, p: label === "positive" ? "> 0.99" : "< 0.01" };
+function verdictNumbers(probability) {
+  for (const digits of [2, 3]) {
+    const shown = probability.toFixed(digits);
+    const scale = 10 ** digits;
+    const units = Math.round(Number(shown) * scale);
+    if ((units > 0 && units < scale) || probability === 0 || probability === 1) {
+      const sure = Math.max(units, scale - units) / 10 ** (digits - 2);
+      return { p: `= ${shown}`, sure: `${sure.toFixed(digits - 2)}%` };
+    }
   }
-  const p = (label === "positive" ? percent : 100 - percent) / 100;
-  return { percent, sure, text: `${percent}% sure ${label}`, p: `= ${p.toFixed(2)}` };
+  return { p: probability > 0.5 ? "> 0.999" : "< 0.001", sure: "over 99.9%" };
+}
+
+/** "reads 96% of its words" (as the terminal view): never 100% unless every word is known, never 0% if one is. */
+function coverageWords(coverage) {
+  let percent = Math.round(coverage * 100);
+  if (coverage < 1) percent = Math.min(percent, 99);
+  if (coverage > 0 && percent === 0) return "reads under 1% of its words";
+  return `reads ${percent}% of its words`;
 }
 
 function showAnalysis(result, text) {
   const p = result.probability;
   const label = result.label;
-  const sure = certainty(p, label);
+  const numbers = verdictNumbers(p);
   $("#verdict").textContent = label.toUpperCase();
   $("#verdict").dataset.label = label;
   $("#verdict-line").dataset.label = label;
@@ -224,17 +236,17 @@ function showAnalysis(result, text) {
 
   // The bar is drawn from the verdict's end: negative from the left, positive from the right.
   const meter = $("#meter");
+  const sure = `${numbers.sure} sure ${label}`;
   meter.setAttribute("aria-valuenow", (p * 100).toFixed(1));
-  meter.setAttribute("aria-valuetext", `${sure.text} (P(positive) ${sure.p})`);
+  meter.setAttribute("aria-valuetext", `${sure} (P(positive) ${numbers.p})`);
   const fill = $("#meter-fill");
   fill.dataset.side = label;
-  fill.style.width = `${(sure.sure * 100).toFixed(1)}%`;
-  $("#meter-fill-label").textContent = `${label} ${sure.percent}%`;
-  $("#probability").textContent = `${sure.text} · P(positive) ${sure.p}`;
+  fill.style.width = `${((label === "positive" ? p : 1 - p) * 100).toFixed(1)}%`;
+  $("#meter-fill-label").textContent = `${label} ${numbers.sure}`;
+  $("#probability").textContent = `${sure} · P(positive) ${numbers.p}`;
   const coverage = $("#coverage");
   coverage.hidden = typeof result.coverage !== "number";
-  coverage.textContent = coverage.hidden ? "" :
-    `The model knows ${Math.round(result.coverage * 100)}% of the review's words.`;
+  coverage.textContent = coverage.hidden ? "" : `The model ${coverageWords(result.coverage)}.`;
 
   $("#stars").setAttribute("aria-label", `${result.stars.toFixed(1)} out of 10 stars`);
   $("#stars").dataset.stars = String(result.stars);
