@@ -7,7 +7,7 @@ import pytest
 from thumbs.text.ratings import Rating, ratings_in
 
 
-def _read(text: str) -> list[tuple[str, float]]:
+def _read(text: str) -> list[tuple[str, float | None]]:
     return [(r.text, r.out_of_ten) for r in ratings_in(text)]
 
 
@@ -30,14 +30,14 @@ def _read(text: str) -> list[tuple[str, float]]:
         ("4 out of 5 stars", [("4 out of 5 stars", 8.0)]),
         ("Four stars out of five.", [("Four stars out of five", 8.0)]),
         ("2 stars out of 4", [("2 stars out of 4", 5.0)]),
-        ("4 stars", [("4 stars", 8.0)]),
-        ("1 star", [("1 star", 2.0)]),
-        ("One star. Avoid.", [("One star", 2.0)]),
-        ("zero stars", [("zero stars", 0.0)]),
-        ("I'd give it 3 1/2 stars", [("3 1/2 stars", 7.0)]),
-        ("three and a half stars", [("three and a half stars", 7.0)]),
-        ("3½ stars", [("3½ stars", 7.0)]),
-        ("ten stars!", [("ten stars", 10.0)]),
+        ("4 stars", [("4 stars", None)]),
+        ("1 star", [("1 star", None)]),
+        ("One star. Avoid.", [("One star", None)]),
+        ("zero stars", [("zero stars", None)]),
+        ("I'd give it 3 1/2 stars", [("3 1/2 stars", None)]),
+        ("three and a half stars", [("three and a half stars", None)]),
+        ("3½ stars", [("3½ stars", None)]),
+        ("ten stars!", [("ten stars", None)]),
         ("★★☆☆☆", [("★★☆☆☆", 4.0)]),
         ("★★★★★★★★☆☆", [("★★★★★★★★☆☆", 8.0)]),
         ("★★★½", [("★★★½", 7.0)]),
@@ -45,7 +45,7 @@ def _read(text: str) -> list[tuple[str, float]]:
         ("i give it 3 / 10 .", [("3 / 10", 3.0)]),  # the corpora's tokenized form
     ],
 )
-def test_reads_a_written_score(text: str, expected: list[tuple[str, float]]) -> None:
+def test_reads_a_written_score(text: str, expected: list[tuple[str, float | None]]) -> None:
     assert _read(text) == expected
 
 
@@ -80,6 +80,23 @@ def test_what_only_looks_like_a_score_is_not_one(text: str) -> None:
     assert ratings_in(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("zero stars", (0.0, 0.0)),
+        ("1 star", (1.0, 2.5)),  # out of 10, 5 or 4: low whatever the scale
+        ("2 stars", (2.0, 5.0)),
+        ("a very generous 4 stars", (4.0, 10.0)),  # IMDb's 4/10 or a critic's 4/4
+        ("7 stars", (7.0, 7.0)),  # only out of 10
+        ("ten stars", (10.0, 10.0)),
+        ("4 out of 5 stars", (8.0, 8.0)),
+    ],
+)
+def test_stars_without_a_scale_are_a_range(text: str, bounds: tuple[float, float]) -> None:
+    (rating,) = ratings_in(text)
+    assert rating.bounds == bounds
+
+
 def test_several_scores_in_order_with_their_places() -> None:
     text = "Acting 8/10, story 2 out of 5; overall ★★★☆☆."
     ratings = ratings_in(text)
@@ -98,4 +115,23 @@ def test_a_score_mid_text_is_found_far_from_the_start() -> None:
 
 def test_text_whose_lower_case_is_longer_keeps_its_offsets() -> None:
     text = "İstanbul scenes aside, 4 stars and 8 out of 10."  # "İ".lower() is two characters
-    assert [(text[r.start : r.end], r.out_of_ten) for r in ratings_in(text)] == [("4 stars", 8.0), ("8 out of 10", 8.0)]
+    assert [(text[r.start : r.end], r.out_of_ten) for r in ratings_in(text)] == [
+        ("4 stars", None),
+        ("8 out of 10", 8.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CANNIBAL FEROX (1+ outta 5 stars) Miserable", [("1+ outta 5 stars", 2.0)]),
+        ("It was 1 and a half out of 5 stars", [("1 and a half out of 5 stars", 3.0)]),
+        ("out of 5 stars he gave it one", []),  # the scale alone is no score
+        ("less than 5 stars", []),
+        ("the only one out of five hundred to survive", []),
+        ("In nine out of ten, you can see the next scene coming", []),
+        ("two stars who rise to the occasion", []),
+    ],
+)
+def test_what_reviews_of_aclimdb_wrote_around_scores(text: str, expected: list[tuple[str, float | None]]) -> None:
+    assert _read(text) == expected

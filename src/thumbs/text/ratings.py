@@ -21,10 +21,11 @@ from dataclasses import dataclass
 #: What a written score may be out of: 4 and 5 (critics' stars), 10 (IMDb's scale) and 100.
 #: Anything else ("2/3", "24/7", "9/11") is a fraction or a date, not a score.
 SCALES = frozenset({4, 5, 10, 100})
-#: "N stars" with no scale is read as out of 5, the usual scale of stars written in a review; a value
-#: above 5 can only be out of 10 (IMDb's own stars). Reading "4 stars" as 4/5 rather than Ebert's 4/4
-#: only ever makes a rating less extreme, so it never makes up a disagreement.
-STAR_SCALE, LONG_STAR_SCALE = 5, 10
+#: What "N stars" with no scale may be out of: critics' 4 (Ebert) and 5, and IMDb's own 10. On aclImdb
+#: all three occur ("a very generous 4 stars" in a negative review is 4/10), so such a score is a range.
+STAR_SCALES = (4, 5, 10)
+#: A run of star symbols with no empty ones ("★★★★") is out of 5 up to five, out of 10 above.
+SYMBOL_SCALE, LONG_SYMBOL_SCALE = 5, 10
 #: Words after "x/y" or "x out of y" that make it a fraction of something, not a score
 #: ("3/4 of the way", "9 out of 10 people").
 FRACTION_FOLLOWERS = frozenset(
@@ -38,6 +39,12 @@ FRACTION_FOLLOWERS = frozenset(
 ACTOR_PRECEDERS = frozenset(
     {"the", "its", "his", "her", "their", "our", "whose", "both", "these", "those", "all", "with", "other"}
 )
+#: Words after "N stars" that make the stars actors ("two stars who rise to the occasion", "two stars of the show").
+ACTOR_FOLLOWERS = frozenset({"of", "who", "whom", "whose", "were", "are", "have", "had", "play", "share"})
+#: Words before "N stars" that make them part of another score or a comparison ("out of 5 stars", "less than 5 stars").
+SCALE_PRECEDERS = frozenset({"of", "outta", "than"})
+#: Words before "x out of y" that make it a frequency ("in nine out of ten").
+FREQUENCY_PRECEDERS = frozenset({"in"})
 #: Words before "x/y" that make it a date ("on 3/10", "since 5/10").
 DATE_PRECEDERS = frozenset({"on", "since", "until", "till", "dated"})
 
@@ -47,19 +54,19 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _WORD = "|".join(sorted((w for w in _NUMBER_WORDS if w != "a hundred"), key=len, reverse=True))
 # a value: 7, 7.5, seven, 3 1/2, 3½, three and a half
-_VALUE = rf"(?P<value>\d{{1,3}}(?:\.\d{{1,2}})?|{_WORD})(?P<half>\s*½|\s+1/2|\s+and\s+a\s+half)?"
+_VALUE = rf"(?P<value>\d{{1,3}}(?:\.\d{{1,2}})?|{_WORD})(?P<half>\s*½|\s+1/2|\s+and\s+a\s+half)?\+?"
 _SCALE = r"(?P<scale>\d{1,3}|four|five|ten|a\s+hundred|hundred)"
 _BEFORE = r"(?<![\w.,/#$£€-])"  # not "#4/10" (a series number) nor "$7.5"
 
 #: "7/10", "7.5 / 10", "4/5 stars"
 _SLASH = re.compile(
-    rf"{_BEFORE}(?P<value>\d{{1,3}}(?:\.\d{{1,2}})?)\s?/\s?(?P<scale>\d{{1,3}})(?![\w/]|\.\d)(?:\s+stars?\b)?",
+    rf"{_BEFORE}(?P<value>\d{{1,3}}(?:\.\d{{1,2}})?) ?/ ?(?P<scale>\d{{1,3}})(?![\w/]|\.\d)(?:\s+stars?\b)?",
     re.IGNORECASE,
 )
 #: "7 out of 10", "four stars out of five", "4 out of 5 stars", "8 out of a possible 10"
 _OUT_OF = re.compile(
-    rf"{_BEFORE}{_VALUE}(?:\s+(?:stars?|points?))?\s+out\s+of\s+(?:a\s+(?:possible|maximum)\s+)?{_SCALE}\b"
-    r"(?:\s+(?:stars?|points?)\b)?",
+    rf"{_BEFORE}{_VALUE}(?:\s+(?:stars?|points?))?\s+(?:out\s+of|outta)\s+(?:a\s+(?:possible|maximum)\s+)?{_SCALE}\b"
+    r"(?!\s+(?:hundred|thousand|million)\b)(?:\s+(?:stars?|points?)\b)?",
     re.IGNORECASE,
 )
 #: "4 stars", "1 star", "three and a half stars" (not "five-star", not "4 stars out of 5": that is _OUT_OF's)
@@ -68,10 +75,10 @@ _STARS = re.compile(rf"{_BEFORE}{_VALUE}\s+(?P<unit>stars?)\b(?!-)", re.IGNORECA
 _SYMBOLS = re.compile(r"[★⭐✭✮✯✩☆½]{2,}")
 _FILLED, _EMPTY = frozenset("★⭐✭✮✯"), frozenset("✩☆")
 _SYMBOL_CHARS = "★⭐✭✮✯✩☆"
-_DIGIT_SLASH = re.compile(r"\d\s?/\s?\d")
 #: Characters either side of "out of" or "star" that hold any rating built on it ("three and a half stars").
 _WINDOW = 40
 _WORD_AFTER = re.compile(r"[ \t]*([^\W\d_]+)")
+_OUT_OF_NEXT = re.compile(r"\s+(?:out\s+of|outta)\b", re.IGNORECASE)
 _FOLLOWER = re.compile(r"[ \t)\]'\"]*([^\W\d_]+)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*$")
 _LINE_OR_SENTENCE_END = re.compile(r"[ \t]*(?:$|[.!?,;)\]\r\n<])")
@@ -79,18 +86,35 @@ _LINE_OR_SENTENCE_END = re.compile(r"[ \t]*(?:$|[.!?,;)\]\r\n<])")
 
 @dataclass(frozen=True, slots=True)
 class Rating:
-    """A score written in a review: ``value`` out of ``scale``, as ``text[start:end]`` writes it."""
+    """A score written in a review: ``value`` out of ``scale``, as ``text[start:end]`` writes it.
+
+    ``scale`` is None where the text does not say it ("4 stars"): then it may be any of
+    :data:`STAR_SCALES` that the value fits in.
+    """
 
     text: str
     value: float
-    scale: int
+    scale: int | None
     start: int
     end: int
 
     @property
-    def out_of_ten(self) -> float:
-        """The score on IMDb's scale of 10 (``value`` out of ``scale``, scaled)."""
-        return round(self.value * 10 / self.scale, 2)
+    def out_of_ten(self) -> float | None:
+        """The score on IMDb's scale of 10 (``value`` out of ``scale``, scaled); None without a scale."""
+        return None if self.scale is None else round(self.value * 10 / self.scale, 2)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The lowest and highest the score can mean out of 10: both :attr:`out_of_ten` when the scale is written.
+
+        >>> Rating("4 stars", 4.0, None, 0, 7).bounds, Rating("1 star", 1.0, None, 0, 6).bounds
+        ((4.0, 10.0), (1.0, 2.5))
+        """
+        if self.scale is not None:
+            score = round(self.value * 10 / self.scale, 2)
+            return score, score
+        readings = [self.value * 10 / scale for scale in STAR_SCALES if self.value <= scale]
+        return round(min(readings), 2), round(max(readings), 2)
 
 
 def ratings_in(text: str) -> list[Rating]:
@@ -101,10 +125,13 @@ def ratings_in(text: str) -> list[Rating]:
     >>> ratings_in("2/3 of the film is filler, and 9 out of 10 people will hate it; seen on 9/11.")
     []
     """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would not match
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     found = [
-        *(_slashes(text) if _DIGIT_SLASH.search(text) else ()),
-        *_out_ofs(text, _windows(text, "out of")),
-        *_stars(text, _windows(text, "star")),
+        *(_slashes(text) if _digit_slash(text) else ()),
+        *_out_ofs(text, [*_windows(lowered, "out of"), *_windows(lowered, "outta")]),
+        *_stars(text, _windows(lowered, "star")),
         *(_symbols(text) if any(symbol in text for symbol in _SYMBOL_CHARS) else ()),
     ]
     found.sort(key=lambda r: (r.start, -r.end))
@@ -115,20 +142,31 @@ def ratings_in(text: str) -> list[Rating]:
     return kept
 
 
-def _windows(text: str, keyword: str) -> list[tuple[int, int]]:
-    """Stretches of ``text`` around each place it says ``keyword`` (any case): where a pattern built on it can match.
+def _windows(lowered: str, keyword: str) -> list[tuple[int, int]]:
+    """Stretches around each place ``lowered`` (a review in lower case) says ``keyword``: where a pattern on it can match.
 
     Most reviews never say "out of" or "star", and the patterns, which begin with a number,
     would otherwise be tried at every character (40 microseconds a review each).
     """
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would not match
-        return [(0, len(text))] if keyword in lowered else []
     windows, at = [], lowered.find(keyword)
     while at >= 0:
-        windows.append((max(0, at - _WINDOW), min(len(text), at + _WINDOW)))
+        windows.append((max(0, at - _WINDOW), min(len(lowered), at + _WINDOW)))
         at = lowered.find(keyword, at + 1)
     return windows
+
+
+def _digit_slash(text: str) -> bool:
+    """Whether a digit stands on both sides of some "/" (one space allowed): cheaper than a regex over the text.
+
+    Most slashes of a review are markup's ("<br />"), a handful a review.
+    """
+    at = text.find("/")
+    while at >= 0:
+        before, after = text[max(0, at - 2) : at].rstrip(" "), text[at + 1 : at + 3].lstrip(" ")
+        if before[-1:].isdigit() and after[:1].isdigit():
+            return True
+        at = text.find("/", at + 1)
+    return False
 
 
 def _slashes(text: str) -> list[Rating]:
@@ -145,7 +183,7 @@ def _slashes(text: str) -> list[Rating]:
 def _out_ofs(text: str, windows: list[tuple[int, int]]) -> list[Rating]:
     ratings = []
     for match in (m for start, end in windows for m in _OUT_OF.finditer(text, start, end)):
-        if _fraction_follows(text, match):
+        if _fraction_follows(text, match) or _word_before(text, match.start()) in FREQUENCY_PRECEDERS:
             continue
         scale = _number(re.sub(r"\s+", " ", match["scale"].lower()))
         rating = _rating(match, _value(match), int(scale))
@@ -163,13 +201,16 @@ def _stars(text: str, windows: list[tuple[int, int]]) -> list[Rating]:
         if match["value"].lower() == "one" and match["unit"].lower() == "stars":
             continue  # "Part one stars ...": a verb
         after = _WORD_AFTER.match(text, match.end())
-        if _word_before(text, match.start()) in ACTOR_PRECEDERS or (after and after.group(1).lower() == "of"):
+        before = _word_before(text, match.start())
+        if before in ACTOR_PRECEDERS or (after and after.group(1).lower() in ACTOR_FOLLOWERS):
             continue  # "the two stars", "two stars of the show": actors
+        if before in SCALE_PRECEDERS:
+            continue  # "1 and a half out of 5 stars", "less than 5 stars": not the score
         if after and after.group(1)[0].isupper():
             continue  # "Part two stars Tom Hanks": a verb
-        if re.match(r"\s+out\s+of\b", text[match.end() :], re.IGNORECASE):
+        if _OUT_OF_NEXT.match(text, match.end()):
             continue  # _OUT_OF reads it with its scale
-        rating = _rating(match, value, STAR_SCALE if value <= STAR_SCALE else LONG_STAR_SCALE)
+        rating = _rating(match, value, None)
         if rating is not None:
             ratings.append(rating)
     return ratings
@@ -183,16 +224,18 @@ def _symbols(text: str) -> list[Rating]:
         if filled + half == 0:
             continue
         value = filled + 0.5 * half
-        scale = filled + empty + half if empty else (STAR_SCALE if value <= STAR_SCALE else LONG_STAR_SCALE)
+        scale = filled + empty + half if empty else (SYMBOL_SCALE if value <= SYMBOL_SCALE else LONG_SYMBOL_SCALE)
         rating = _rating(match, value, scale)
         if rating is not None:
             ratings.append(rating)
     return ratings
 
 
-def _rating(match: re.Match[str], value: float, scale: int) -> Rating | None:
+def _rating(match: re.Match[str], value: float, scale: int | None) -> Rating | None:
     """The rating ``match`` writes, or None when it cannot be a score (an odd scale, or above its scale)."""
-    if scale not in SCALES or not 0 <= value <= scale:
+    if scale is None and not 0 <= value <= max(STAR_SCALES):
+        return None
+    if scale is not None and (scale not in SCALES or not 0 <= value <= scale):
         return None
     return Rating(match.group().strip(), value, scale, match.start(), match.end())
 
