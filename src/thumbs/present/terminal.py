@@ -44,12 +44,13 @@ def verdict_numbers(probability: float) -> tuple[str, str]:
     Rounding the probability and the confidence separately can print ``0.81 (82% sure)``;
     here the confidence is ``max(p, 1 - p)`` of the probability as printed. Near 0 and 1 a
     third decimal is shown rather than a certainty the model does not have
-    (``("0.998", "99.8%")``), and beyond it ``("> 0.999", "over 99.9%")``.
+    (``("0.998", "99.8%")``), and beyond it ``("> 0.999", "over 99.9%")``, for 1.0 too: results
+    round P(positive) to four decimals, and a calibrated probability is never a certainty.
     """
     for digits in (2, 3):
         shown = f"{probability:.{digits}f}"
         units, scale = round(float(shown) * 10**digits), 10**digits
-        if 0 < units < scale or probability in (0.0, 1.0):
+        if 0 < units < scale:
             sure = max(units, scale - units) / 10 ** (digits - 2)
             return shown, f"{sure:.{digits - 2}f}%"
     return ("> 0.999" if probability > 0.5 else "< 0.001"), "over 99.9%"
