@@ -19,8 +19,8 @@ the probability and the warnings say how far to trust it.
 
 Example: with the default model, ``analyze("xyzzy qwerty plugh")`` gives P(positive) = 0.5,
 coverage 0.0 and the warning ``the model knows none of its 3 words, so the verdict is a guess:
-P(positive) is set to 0.5, no idea either way``; ``analyze("Dreadful. 9/10")`` is negative, with
-``the review rates the film 9/10, but the verdict is negative``.
+P(positive) is set to 0.5, no idea either way``; ``analyze("Dreadful, dull and stupid. 9/10")`` is
+negative, with ``the review rates the film 9/10, but the verdict is negative``.
 """
 
 from __future__ import annotations
