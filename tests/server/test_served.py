@@ -189,6 +189,13 @@ def test_page_asks_for_the_key_and_works_under_the_policy(server: tuple[str, int
     # (no 'unsafe-eval') refuses it whenever the answer is not already there on the first poll
     page.get_by_test_id("verdict").filter(has_text=re.compile(r"\S")).wait_for()
     assert page.get_by_test_id("verdict").inner_text().strip().lower().endswith("positive")
+    # The phrases in the text and their popover work under the policy too (styles set through the CSSOM only).
+    phrase = page.locator('.phrase[tabindex="0"]').first
+    phrase.hover()
+    tip = page.get_by_test_id("phrase-tip")
+    tip.wait_for(state="visible")
+    assert re.search(r"[+\u2212]\d\.\d{3} toward (positive|negative)", tip.inner_text())
+    page.get_by_test_id("meter-fill").filter(has_text="positive").wait_for()
     unexpected = [p for p in problems if "401" not in p]  # the first, keyless request's 401 is logged
     assert not unexpected, unexpected
     assert all(url.startswith(base + "/") for url in requested), requested

@@ -222,7 +222,7 @@ def _handmade_result(probability: float = 0.19, label: str = "negative", warning
             HANDMADE_SENTENCES, starts, (0.7, -0.5, -0.8), (True, False, True), (0.6, -0.4, -0.7), strict=True
         )
     ]
-    loved, wonderful = _spans(text, "Loved", "wonderful")
+    loved, the_cast, wonderful, period = _spans(text, "Loved", "the cast", "wonderful", ".")
     a, mess = _spans(text, "a <b>", "mess")
     a[1] = a[0] + 1  # "a", then the markup, then "mess": one phrase, two stretches
     didnt_like, at_all = _spans(text, "didn't like", "at all")
@@ -237,7 +237,10 @@ def _handmade_result(probability: float = 0.19, label: str = "negative", warning
         },
         {"text": "a mess", "spans": [a, mess], "sentence": 1, "contribution": -0.45, "features": ["a mess"]},
         {"text": "Loved", "spans": [loved], "sentence": 0, "contribution": 0.2, "features": ["loved"]},
-        {"text": "at all", "spans": [at_all], "sentence": 2, "contribution": -0.05, "features": ["NOT_all"]},
+        {"text": "at all", "spans": [at_all], "sentence": 2, "contribution": -0.09, "features": ["NOT_all"]},
+        # Too weak (under a tenth of the strongest), or no word: listed, not marked in the text.
+        {"text": "the cast", "spans": [the_cast], "sentence": 0, "contribution": 0.05, "features": ["the cast"]},
+        {"text": ".", "spans": [period], "sentence": 0, "contribution": 0.07, "features": ["."]},
     ]
     return {
         "id": None,
@@ -454,7 +457,7 @@ def test_phrases_are_marked_in_the_text_as_sent(page: sync_api.Page) -> None:
     marks.filter(has_text="wonderful").hover()
     sync_api.expect(tip).to_be_visible()
     sync_api.expect(tip).to_contain_text("+0.610 toward positive")
-    sync_api.expect(tip).to_contain_text("the strongest of 5 phrases")
+    sync_api.expect(tip).to_contain_text("“wonderful”, the strongest phrase")
     page.mouse.move(0, 0)
     sync_api.expect(tip).to_be_hidden()
     focusable.filter(has_text="didn't like").focus()
@@ -466,12 +469,7 @@ def test_phrases_are_marked_in_the_text_as_sent(page: sync_api.Page) -> None:
     # Both stretches of a phrase light up together.
     marks.filter(has_text="mess").hover()
     sync_api.expect(page.locator(".phrase.active")).to_have_count(2)
-    sync_api.expect(tip).to_contain_text("“a mess”")
-
-    # The evidence list names the phrases as written; a click takes the focus to the phrase in the text.
-    assert page.locator("#ngrams li").count() == 5
-    page.locator("#ngrams").get_by_role("button", name="didn't like").click()
-    sync_api.expect(focusable.filter(has_text="didn't like")).to_be_focused()
+    sync_api.expect(tip).to_contain_text("“a mess”, the 3rd strongest phrase")
 
     # Warnings above the verdict, in a status region.
     warnings = page.get_by_test_id("warnings")
@@ -482,6 +480,18 @@ def test_phrases_are_marked_in_the_text_as_sent(page: sync_api.Page) -> None:
     verdict = page.locator(".verdict-line").bounding_box()  # the line with the verdict and the stars
     assert above and verdict and above["y"] + above["height"] <= verdict["y"]
     sync_api.expect(page.get_by_test_id("coverage")).to_have_text("The model reads 60% of its words.")
+
+    # The evidence list names the phrases as written; a click takes the focus to the phrase in the text.
+    assert page.locator("#ngrams li").all_inner_texts()[-2].startswith("the cast")
+    assert page.locator("#ngrams li button").all_inner_texts() == [
+        "wonderful",
+        "didn't like",
+        "a mess",
+        "Loved",
+        "at all",
+    ]
+    page.locator("#ngrams").get_by_role("button", name="didn't like").click()
+    sync_api.expect(focusable.filter(has_text="didn't like")).to_be_focused()
 
     # The extract alone: the plot sentence and the text between sentences go.
     page.get_by_label("Show the extract only").check()
@@ -525,14 +535,20 @@ def test_real_phrases_are_marked_where_the_api_says(page: sync_api.Page, server:
     _analyze_on_page(page, MIXED_REVIEW)
 
     assert _review_as_shown(page) == MIXED_REVIEW
-    stretches = sorted((a, b, k) for k, p in enumerate(phrases) for a, b in p["spans"])
+    strongest = max(abs(p["contribution"]) for p in phrases)
+    shown = [  # the page's rule: a word in it, and at least a tenth of the strongest's push
+        k
+        for k, p in enumerate(phrases)
+        if any(c.isalnum() for c in p["text"]) and abs(p["contribution"]) >= 0.1 * strongest
+    ]
+    stretches = sorted((a, b, k) for k in shown for a, b in phrases[k]["spans"])
     marks = page.locator(".phrase")
     sync_api.expect(marks.first).to_be_visible()
     assert marks.all_inner_texts() == [MIXED_REVIEW[a:b] for a, b, _ in stretches]
     assert [int(m.get_attribute("data-phrase") or -1) for m in marks.all()] == [k for _, _, k in stretches]
 
-    strongest = page.locator('.phrase[data-phrase="0"][tabindex="0"]')
-    strongest.hover()
+    first = page.locator('.phrase[data-phrase="0"][tabindex="0"]')
+    first.hover()
     tip = page.get_by_test_id("phrase-tip")
     sync_api.expect(tip).to_be_visible()
     direction = "positive" if phrases[0]["contribution"] >= 0 else "negative"
@@ -541,7 +557,7 @@ def test_real_phrases_are_marked_where_the_api_says(page: sync_api.Page, server:
     sync_api.expect(tip).to_be_hidden()
     page.locator('.phrase[tabindex="0"]').last.focus()
     sync_api.expect(tip).to_be_visible()
-    assert strongest.get_attribute("aria-label") == (
+    assert first.get_attribute("aria-label") == (
         f"“{phrases[0]['text']}”: {_signed(phrases[0]['contribution'])} toward {direction}"
     )
 

@@ -6,6 +6,8 @@ const $ = (selector) => document.querySelector(selector);
 const KEY_STORE = "thumbs.apiKey";
 const POLARITY_SHOWN = 0.2;        // same threshold as the terminal view (render.py)
 const NGRAMS_SHOWN = 12;
+const PHRASE_MARKED_SHARE = 0.1;   // a phrase is marked in the text when it pushed at least this share of the strongest
+const TIP_FEATURES = 8;            // model features named in a phrase's popover
 const BATCH_MAX_REVIEWS = 1000;    // the server's limit per batch request
 const BATCH_MAX_BYTES = 900_000;   // keep each request well under the server's 1 MB
 const PREVIEW_ROWS = 20;
@@ -327,6 +329,10 @@ function phrasePieces(phrases, sentences) {
   return kept;
 }
 
+/** Whether a phrase is marked in the text: it has a word, and it pushed enough (the weakest would tint every word). */
+const marked = (phrase, strongest) =>
+  /[\p{L}\p{N}]/u.test(phrase.text) && Math.abs(phrase.contribution) >= PHRASE_MARKED_SHARE * strongest;
+
 const direction = (contribution) => (contribution >= 0 ? "positive" : "negative");
 const phraseLabel = (phrase) => `“${phrase.text}”: ${signed(phrase.contribution)} toward ${direction(phrase.contribution)}`;
 
@@ -357,8 +363,8 @@ function renderReview(text, sentences, phrases) {
     sentences.forEach((s, i) => box.append(sentenceElement(s, i), " "));
     sentences.forEach((s, i) => $(`#sentence-${i}`).append(s.text, sentenceNote(s)));
   } else {
-    const pieces = phrasePieces(phrases, sentences);
     const strongest = Math.max(1e-9, ...phrases.map((p) => Math.abs(p.contribution)));
+    const pieces = phrasePieces(phrases.map((p) => (marked(p, strongest) ? p : { ...p, spans: [] })), sentences);
     let cursor = 0;
     sentences.forEach((s, i) => {
       if (s.start > cursor) box.append(el("span", { class: "gap" }, ...slice(cursor, s.start)));
@@ -406,14 +412,14 @@ function showTip(mark) {
   if (!phrase) return;
   const tip = $("#phrase-tip");
   const kind = direction(phrase.contribution);
-  const count = current.phrases.length;
-  const rank = `${rankWords(k + 1)} of ${count} phrase${count === 1 ? "" : "s"}`;
+  const rank = `${rankWords(k + 1)} phrase`;
   tip.dataset.kind = kind;
   tip.replaceChildren(
     el("strong", { class: "value", text: `${signed(phrase.contribution)} toward ${kind}` }),
     el("span", { class: "tip-phrase", text: `“${phrase.text}”, ${rank}` }),
     phrase.features && phrase.features.length
-      ? el("span", { class: "tip-features", text: `model features: ${phrase.features.join(" · ")}` })
+      ? el("span", { class: "tip-features", text: `model features: ${phrase.features.slice(0, TIP_FEATURES).join(" · ")}` +
+          (phrase.features.length > TIP_FEATURES ? ` … and ${phrase.features.length - TIP_FEATURES} more` : "") })
       : null,
   );
   document.querySelectorAll(".phrase.active").forEach((other) => other.classList.remove("active"));
@@ -496,7 +502,8 @@ function showInReview(target, sentence) {
     updateExtractOnly();
   }
   target.focus();
-  target.scrollIntoView({ block: "center", behavior: "smooth" });
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  target.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
   target.classList.remove("flash");
   void target.offsetWidth; // restart the animation
   target.classList.add("flash");
