@@ -482,7 +482,8 @@ def test_phrases_are_marked_in_the_text_as_sent(page: sync_api.Page) -> None:
     sync_api.expect(page.get_by_test_id("coverage")).to_have_text("The model reads 60% of its words.")
 
     # The evidence list names the phrases as written; a click takes the focus to the phrase in the text.
-    assert page.locator("#ngrams li").all_inner_texts()[-2].startswith("the cast")
+    listed = [item.split("\n")[0] for item in page.locator("#ngrams li").all_inner_texts()]
+    assert listed == ["wonderful", "didn't like", "a mess", "Loved", "at all", "the cast"]  # "." is no word
     assert page.locator("#ngrams li button").all_inner_texts() == [
         "wonderful",
         "didn't like",
@@ -638,8 +639,10 @@ def test_screenshots_for_the_docs(browser: sync_api.Browser, server: str) -> Non
             page.set_default_timeout(UI_TIMEOUT)
             page.goto(server + "/")
             _analyze_on_page(page, review)
-            page.locator('.phrase[data-phrase="0"][tabindex="0"]').focus()  # the popover of the strongest phrase
-            sync_api.expect(page.get_by_test_id("phrase-tip")).to_be_visible()
+            page.get_by_label("Review text").evaluate("box => { box.scrollTop = 0; }")
+            if not mobile:  # the popover of the strongest phrase (on a phone it would hide the next card)
+                page.locator('.phrase[data-phrase="0"][tabindex="0"]').focus()
+                sync_api.expect(page.get_by_test_id("phrase-tip")).to_be_visible()
             path = IMAGES / name
             page.screenshot(path=str(path), full_page=True)
             _quantize(path)

@@ -330,8 +330,9 @@ function phrasePieces(phrases, sentences) {
 }
 
 /** Whether a phrase is marked in the text: it has a word, and it pushed enough (the weakest would tint every word). */
+const hasWord = (text) => /[\p{L}\p{N}]/u.test(text);
 const marked = (phrase, strongest) =>
-  /[\p{L}\p{N}]/u.test(phrase.text) && Math.abs(phrase.contribution) >= PHRASE_MARKED_SHARE * strongest;
+  hasWord(phrase.text) && Math.abs(phrase.contribution) >= PHRASE_MARKED_SHARE * strongest;
 
 const direction = (contribution) => (contribution >= 0 ? "positive" : "negative");
 const phraseLabel = (phrase) => `“${phrase.text}”: ${signed(phrase.contribution)} toward ${direction(phrase.contribution)}`;
@@ -522,7 +523,8 @@ function showPhrase(k) {
 function renderEvidence(evidence, score, phrases) {
   current.phrases = phrases;
   const shown = phrases.length
-    ? phrases.slice(0, NGRAMS_SHOWN).map((p, k) => ({ text: p.text, contribution: p.contribution, k }))
+    ? phrases.map((p, k) => ({ text: p.text, contribution: p.contribution, k }))
+      .filter((p) => hasWord(p.text)).slice(0, NGRAMS_SHOWN)
     : evidence.ngrams.slice(0, NGRAMS_SHOWN).map((e) => ({ text: e.ngram, contribution: e.contribution, k: null }));
   const largest = Math.max(1e-9, ...shown.map((e) => Math.abs(e.contribution)));
   $("#ngrams").replaceChildren(
