@@ -32,6 +32,7 @@ import httpx
 import pytest
 
 from tests.helpers.serving import free_port, start_serve, stop, wait_healthy
+from thumbs.pipeline.analysis import ROW_COLUMNS
 from thumbs.pipeline.model import Model
 from thumbs.present.terminal import verdict_numbers
 from thumbs.server.schemas import ANALYSIS_EXAMPLE, EXAMPLE_TEXT
@@ -359,11 +360,15 @@ def test_batch_upload_downloads_csv_in_order(page: sync_api.Page, server: str, t
     info.value.save_as(saved)
 
     rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"), newline="")))
-    assert list(rows[0]) == ["id", "label", "probability", "stars", "score", "extract", "error"]
+    assert tuple(rows[0]) == ROW_COLUMNS  # the columns of thumbs analyze --format csv
     assert [r["id"] for r in rows] == [i for i, _ in BATCH_ROWS]
     assert [r["label"] for r in rows] == [e["label"] for e in expected]
     assert [float(r["probability"]) for r in rows] == pytest.approx([e["probability"] for e in expected])
     assert all(r["error"] == "" for r in rows)
+    assert [r["warnings"] for r in rows] == ["; ".join(e["warnings"]) for e in expected]
+    assert [r["n_sentences"] for r in rows] == [str(len(e["sentences"])) for e in expected]
+    positive = [[p["text"] for p in e["evidence"]["phrases"] if p["contribution"] > 0][:5] for e in expected]
+    assert [r["top_positive"] for r in rows] == ["; ".join(p) for p in positive]
     summary = page.get_by_test_id("batch-summary").inner_text()
     positives = sum(e["label"] == "positive" for e in expected)
     assert f"{positives} positive" in summary.replace("\n", " ")

@@ -12,7 +12,10 @@ const BATCH_MAX_REVIEWS = 1000;    // the server's limit per batch request
 const BATCH_MAX_BYTES = 900_000;   // keep each request well under the server's 1 MB
 const PREVIEW_ROWS = 20;
 const MAX_ID_CHARS = 256;          // the server's longest id
-const OUTPUT_COLUMNS = ["id", "label", "probability", "stars", "score", "extract", "error"];
+// The columns of `thumbs analyze --format csv` (ROW_COLUMNS in pipeline/analysis.py), in its order.
+const OUTPUT_COLUMNS = ["id", "label", "probability", "stars", "score", "coverage", "n_sentences", "extract",
+  "top_positive", "top_negative", "warnings", "error"];
+const ROW_PHRASES = 5;             // phrases of each sign in top_positive / top_negative
 
 // --- small helpers ---------------------------------------------------------------------------
 
@@ -820,7 +823,12 @@ function csvField(value) {
 function resultsCsv(results) {
   const lines = [OUTPUT_COLUMNS.join(",")];
   for (const r of results) {
-    const row = { ...r, extract: r.error ? null : extractOf(r) };
+    const phrases = (r.evidence && r.evidence.phrases) || [];
+    const top = (sign) => phrases.filter((p) => sign * p.contribution > 0).slice(0, ROW_PHRASES).map((p) => p.text).join("; ");
+    const row = r.error ? { ...r, warnings: null } : {
+      ...r, n_sentences: (r.sentences || []).length, extract: extractOf(r),
+      top_positive: top(1), top_negative: top(-1), warnings: (r.warnings || []).join("; "),
+    };
     lines.push(OUTPUT_COLUMNS.map((c) => csvField(row[c])).join(","));
   }
   return lines.join("\r\n") + "\r\n";
