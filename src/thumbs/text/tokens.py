@@ -12,7 +12,7 @@ space-joined tokens again gives the same tokens.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from thumbs.text.normalize import normalize
@@ -60,7 +60,8 @@ def _split_word(word: str, start: int) -> list[tuple[str, int, int]]:
 def line_tokens(line: str, offset: int) -> tuple[list[str], list[int], list[int]]:
     """The lowercase tokens of one line of normalized text, their starts and their ends.
 
-    Offsets are into the whole text (``offset`` is where the line starts). One
+    Offsets are into the whole text (``offset`` is where the line starts), even where a
+    letter's lower case is longer than the letter ("İ"). One
     ``split`` on the pattern gives the tokens and the gaps between them, whose
     lengths, summed, give every offset: no match object or tuple per token. Only
     words with an apostrophe then go to :func:`_split_word`, and ``..``-runs become ``...``.
@@ -71,7 +72,20 @@ def line_tokens(line: str, offset: int) -> tuple[list[str], list[int], list[int]
     tokens, starts, ends = parts[1::2], bounds[1::2], bounds[2::2]
     if "'" in lowered or ".." in lowered:
         _respell(tokens, starts, ends, lowered, offset)
+    if len(lowered) != len(line):  # a letter whose lower case is longer ("İ"): offsets into line, not lowered
+        _unlower(starts, ends, line, offset)
     return tokens, starts, ends
+
+
+def _unlower(starts: list[int], ends: list[int], line: str, offset: int) -> None:
+    """Take offsets into ``line.lower()`` back to offsets into ``line``, in place.
+
+    A token that starts or ends inside a letter's longer lower case ("İ" -> "i" and U+0307) gets
+    the whole letter.
+    """
+    bounds = list(accumulate((len(character.lower()) for character in line), initial=offset))
+    starts[:] = [offset + bisect_right(bounds, start) - 1 for start in starts]
+    ends[:] = [offset + bisect_left(bounds, end) for end in ends]
 
 
 def _respell(tokens: list[str], starts: list[int], ends: list[int], lowered: str, offset: int) -> None:

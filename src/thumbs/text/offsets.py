@@ -1,0 +1,101 @@
+"""Offsets in the text as the user gave it, of the tokens and sentences found in its normalized form.
+
+:func:`thumbs.text.sentences.split_sentences` gives offsets into :func:`thumbs.text.normalize.normalize`'s
+output, whose tags are gone, entities unescaped and dashes spaced. To show or mark the words in the text
+as given (a phrase's evidence, a sentence in a report), :class:`TextOffsets` takes those offsets back:
+
+>>> from thumbs.text.sentences import split_sentences
+>>> text = "Didn&#39;t <i>like</i> it&hellip;"
+>>> offsets = TextOffsets(text)
+>>> sentence = split_sentences(text)[0]
+>>> [text[start:end] for start, end in offsets.token_spans(sentence)]
+['Did', 'n&#39;t', 'like', 'it', '&hellip;']
+
+The map is made when first asked for, once per text, and only when some step of normalizing can change
+an offset: a plain ASCII review (no tag, entity, LaTeX quote, spaced ellipsis, carriage return, tab or
+double space) maps every offset to itself, and costs nothing more.
+"""
+
+from __future__ import annotations
+
+from thumbs.text.normalize import keeps_offsets, normalize, normalize_with_origins
+from thumbs.text.sentences import Sentence
+from thumbs.text.tokens import line_tokens
+
+
+class TextOffsets:
+    """Where the pieces of normalize(text) came from in text (the text as the user gave it).
+
+    A span it gives holds every character that its piece of the normalized text came from, and
+    never a tag or anything else normalizing dropped: "didn't" gives ``Did`` and ``n't``, ``&amp;``
+    is the span of ``&``, ``—`` of ``--``, a letter and its combining accent of the composed letter.
+    Where one character became several tokens (``½``: ``1``, ``⁄``, ``2``), each has its span.
+    """
+
+    __slots__ = ("text", "_normalized", "_low", "_high", "_mapped")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._normalized: str | None = None
+        self._low: list[int] | None = None  # None: the identity
+        self._high: list[int] | None = None
+        self._mapped = False
+
+    @property
+    def normalized(self) -> str:
+        """``normalize(text)``, computed once."""
+        if self._normalized is None:
+            self._normalized = normalize(self.text)
+        return self._normalized
+
+    def _map(self) -> bool:
+        """Make the map if it is not made; whether it is the identity."""
+        if not self._mapped:
+            self._mapped = True
+            if not keeps_offsets(self.text):
+                normalized, origins = normalize_with_origins(self.text)
+                if self._normalized is None:
+                    self._normalized = normalized
+                if origins is not None:
+                    self._low, self._high = origins.tolist()
+        return self._low is None
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """Normalized offsets [start, end) -> the offsets in ``text`` of the characters they came from.
+
+        An empty stretch maps to an empty one where its position came from.
+        """
+        if self._map() or self._low is None or self._high is None:
+            return start, end
+        if start >= end:
+            at = self._low[start] if start < len(self._low) else len(self.text)
+            return at, at
+        return self._low[start], self._high[end - 1]
+
+    def token_spans(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """One (start, end) in ``text`` per token of ``sentence.tokens``, in order.
+
+        ``sentence`` is one of ``split_sentences(text)``; only its own text is tokenized again.
+        """
+        tokens, starts, ends = line_tokens(sentence.text, sentence.start)
+        if len(tokens) != len(sentence.tokens):  # not known to happen: find its tokens in its line
+            starts, ends = self._line_offsets(sentence)
+        if self._map() or self._low is None or self._high is None:
+            return list(zip(starts, ends))
+        if self.normalized[sentence.start : sentence.end] != sentence.text:
+            raise ValueError(f"not a sentence of this text: {sentence.text!r}")
+        low, high = self._low, self._high
+        return [(low[start], high[end - 1]) for start, end in zip(starts, ends)]
+
+    def sentence_span(self, sentence: Sentence) -> tuple[int, int]:
+        """(start, end) in ``text`` of the whole sentence."""
+        return self.original(sentence.start, sentence.end)
+
+    def _line_offsets(self, sentence: Sentence) -> tuple[list[int], list[int]]:
+        """The normalized offsets of ``sentence``'s tokens, from the tokens of its whole line."""
+        normalized = self.normalized
+        begin = normalized.rfind("\n", 0, sentence.start) + 1
+        stop = normalized.find("\n", sentence.start)
+        _, starts, ends = line_tokens(normalized[begin : len(normalized) if stop < 0 else stop], begin)
+        kept = [(a, b) for a, b in zip(starts, ends) if a >= sentence.start and b <= sentence.end]
+        return [a for a, _ in kept], [b for _, b in kept]
