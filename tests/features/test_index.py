@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import thumbs.features.index
+import thumbs.features.presence
 from thumbs.corpora import load_corpus
 from thumbs.features.chunk_memo import ChunkMemo
 from thumbs.features.hash_tables import KeyTable, PairTable
@@ -197,7 +198,7 @@ def test_present_cuts_texts_into_batches(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = [*TRAIN, *TEST] * 7
     expected = index.present([tokenize(t) for t in texts])
     for size in (1, 30, 100, 10_000):
-        monkeypatch.setattr(thumbs.features.index, "TEXT_BATCH_CHARS", size)
+        monkeypatch.setattr(thumbs.features.presence, "TEXT_BATCH_CHARS", size)
         rows, columns = index.present(texts)
         assert np.array_equal(rows, expected[0]) and np.array_equal(columns, expected[1])
 

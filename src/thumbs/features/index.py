@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,12 +48,12 @@ if TYPE_CHECKING:
 
 from thumbs.features.chunk_memo import ChunkMemo
 from thumbs.features.emphasis import emphasized_at
+from thumbs.features.feature_names import FeatureNames
 from thumbs.features.hash_tables import KeyTable
-from thumbs.features.int_sets import distinct, members
 from thumbs.features.negation_scope import NegationScope
 from thumbs.features.ngrams import NGRAM_JOINER
+from thumbs.features.presence import PresentBatch, present_batches
 from thumbs.text.emphasis import TURN_WORDS, is_sentence_end
-from thumbs.text.lowered import lowered_utf8
 from thumbs.text.negation import (
     CONTRAST_WORDS,
     NEGATION_PREFIX,
@@ -63,7 +63,7 @@ from thumbs.text.negation import (
     NO_NEGATION,
     NOT_NEGATING_NEXT,
 )
-from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation, tokenize
+from thumbs.text.tokens import CHUNK_SEPARATOR, is_punctuation
 
 #: Stands between the documents of a batch: a token no text can produce.
 DOCUMENT_SEPARATOR = CHUNK_SEPARATOR
@@ -82,23 +82,21 @@ RULE_WORDS = CONTRAST_WORDS | NOT_NEGATING_NEXT | TURN_WORDS
 #: What :meth:`NgramIndex.emphasized` marks a token as (0: anything else).
 TURN, SENTENCE_END, SEPARATOR = 1, 2, 3
 
-#: Characters of text scored together by :meth:`NgramIndex.present`: enough to make the
-#: per-batch NumPy calls cheap, few enough that a batch's arrays stay in the CPU's cache.
-TEXT_BATCH_CHARS = 500_000
-
 
 @dataclass(frozen=True, slots=True)
-class PresentBatch:
-    """The distinct features present in ``size`` documents from ``first`` on (:meth:`NgramIndex.present_batches`).
+class StreamOccurrences:
+    """Feature occurrences in a token stream (:meth:`NgramIndex.stream_occurrences`), and its words.
 
-    ``rows`` count from 0 within the batch; ``emphasized`` is None unless emphasis was asked for.
+    ``columns``/``starts``: each feature n-gram occurring and the position it starts at;
+    ``emphasized``: whether that position is emphasized (None without emphasis);
+    ``words``/``known``: per token, a word, and a word with a unigram weight.
     """
 
-    first: int
-    size: int
-    rows: IntArray
     columns: IntArray
+    starts: IntArray
     emphasized: NDArray[np.bool_] | None
+    words: NDArray[np.bool_]
+    known: NDArray[np.bool_]
 
 
 class NgramIndex:
@@ -221,6 +219,7 @@ class NgramIndex:
         for order, (keys, columns) in enumerate(zip(self.keys, self.columns), start=1):
             self._column_order[columns] = order
             self._column_key[columns] = keys
+        self._names = FeatureNames(self.tokens, self._column_order, self._column_key)
 
     # --- tokens -> ids --------------------------------------------------------------
 
@@ -247,21 +246,6 @@ class NgramIndex:
     def token_ids(self, tokens: Sequence[str]) -> IntArray:
         """Ids of ``tokens`` after negation marking; -1 where a token is unknown."""
         return self._finish(self._raw_ids(tokens))
-
-    def _raw_text_ids(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        """Raw ids of the tokens of several texts, a separator after each, and where each text ends.
-
-        The ids :meth:`_raw_ids` gives :func:`thumbs.text.tokens.tokenize` of each text, found chunk
-        by chunk with a memo (:class:`~thumbs.features.chunk_memo.ChunkMemo`): most chunks of a
-        review ("the", "film,", "isn't") have been seen before.
-        """
-        data = lowered_utf8(texts)
-        if data is not None:
-            ids = self._chunks.ids(data)
-            return ids, np.flatnonzero(ids == len(self.tokens)) + 1
-        # a text holds a NUL, which reads as a separator: go text by text
-        each = [self._raw_ids([*tokenize(text), DOCUMENT_SEPARATOR]) for text in texts]
-        return np.concatenate(each), np.cumsum([len(ids) for ids in each])
 
     # --- ids -> columns ---------------------------------------------------------------
 
@@ -321,6 +305,39 @@ class NgramIndex:
         columns, starts = self._columns_of_ids(self._finish(raw))
         return columns, starts, flags[starts]
 
+    def stream_occurrences(self, raw: IntArray, emphasis: bool) -> StreamOccurrences:
+        """:meth:`emphasized_occurrences` (or :meth:`occurrences`) of raw ids, and which tokens are words and known ones.
+
+        What a full analysis reads of a batch's token stream (raw ids from :meth:`raw_ids`,
+        :attr:`separator_id` between its parts): every feature occurrence, and for each token
+        whether it is a word (has a letter or digit) and whether it is a word with a unigram
+        column (after negation marking): the model's coverage of the text. ``raw`` is used up.
+        """
+        flags = self.emphasized(raw) if emphasis else None
+        words = self._is_word[raw]
+        ids = self._finish(raw)
+        columns, starts = self._columns_of_ids(ids)
+        known = words & (self._unigram_column[np.maximum(ids, 0)] >= 0) & (ids >= 0)
+        return StreamOccurrences(columns, starts, None if flags is None else flags[starts], words, known)
+
+    def raw_ids(self, tokens: Sequence[str]) -> IntArray:
+        """The ids of ``tokens`` before negation marking; unknown tokens get pseudo-ids by kind."""
+        return self._raw_ids(tokens)
+
+    @property
+    def separator_id(self) -> int:
+        """The raw id of :data:`DOCUMENT_SEPARATOR`, which parts of a stream are joined with."""
+        return len(self.tokens)
+
+    @property
+    def max_order(self) -> int:
+        """The longest n-grams' order (3 for uni- to trigrams)."""
+        return len(self.keys)
+
+    def orders(self, columns: IntArray) -> IntArray:
+        """The n-gram order (number of tokens) of each column."""
+        return self._column_order[columns]
+
     def present(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> tuple[IntArray, IntArray]:
         """``(rows, columns)``: each distinct feature present in each document (texts or token lists).
 
@@ -351,58 +368,9 @@ class NgramIndex:
     ) -> Iterator[PresentBatch]:
         """:meth:`present` (with ``emphasis``, :meth:`present_emphasized`), a batch of documents at a time.
 
-        Texts go in batches of about ``TEXT_BATCH_CHARS`` characters, token lists in one:
-        a caller that only sums per document (the labels' path) never joins the batches'
-        arrays, which are the size of all the features present.
+        See :func:`thumbs.features.presence.present_batches`.
         """
-        if not documents:
-            return
-        if isinstance(documents[0], str):
-            ends = np.cumsum(np.fromiter(map(len, documents), dtype=np.int64, count=len(documents)))
-            cuts = np.searchsorted(ends, np.arange(TEXT_BATCH_CHARS, ends[-1], TEXT_BATCH_CHARS), side="right")
-            bounds = [0, *distinct(cuts[(cuts > 0) & (cuts < len(documents))]).tolist(), len(documents)]
-            for a, b in pairwise(bounds):
-                yield PresentBatch(a, b - a, *self._present_texts(documents[a:b], emphasis))  # type: ignore[arg-type]
-            return
-        stream = list(chain.from_iterable(chain(doc, (DOCUMENT_SEPARATOR,)) for doc in documents))
-        raw = self._raw_ids(stream)
-        at = self.emphasized(raw) if emphasis else None
-        ids = self._finish(raw)
-        lengths = np.fromiter((len(doc) + 1 for doc in documents), dtype=np.int64, count=len(documents))
-        columns, starts = self._columns_of_ids(ids)
-        rows = np.searchsorted(np.cumsum(lengths), starts, side="right")
-        yield PresentBatch(
-            0, len(documents), *self._distinct_pairs(rows, columns, len(documents), None if at is None else at[starts])
-        )
-
-    def _present_texts(
-        self, texts: Sequence[str], emphasis: bool
-    ) -> tuple[IntArray, IntArray, NDArray[np.bool_] | None]:
-        """:meth:`_present` of a batch of texts (pseudo-ids are left as they are, see :meth:`_columns_of_ids`)."""
-        ids, ends = self._raw_text_ids(texts)
-        at = self.emphasized(ids) if emphasis else None
-        if self.negation:
-            self._scope.apply(ids)
-        columns, starts = self._columns_of_ids(ids)
-        row_of_token = np.repeat(np.arange(len(ends)), np.diff(ends, prepend=0))
-        return self._distinct_pairs(row_of_token[starts], columns, len(texts), None if at is None else at[starts])
-
-    def _distinct_pairs(
-        self, rows: IntArray, columns: IntArray, n_rows: int, flags: NDArray[np.bool_] | None = None
-    ) -> tuple[IntArray, IntArray, NDArray[np.bool_] | None]:
-        """The distinct ``(row, column)`` pairs (rows below ``n_rows``), sorted by row, then column.
-
-        Sorted as one integer each, in 32 bits when they fit (a batch of texts
-        nearly always does): half the memory to sort. With ``flags`` (one per
-        occurrence), also whether any occurrence of each pair is flagged.
-        """
-        keys = rows * self.n_features + columns
-        if n_rows * self.n_features < 2**31:
-            keys = keys.astype(np.int32)
-        pairs = distinct(keys)
-        pair_flags = None if flags is None else members(pairs, distinct(keys[flags]))
-        pair_rows, pair_columns = np.divmod(pairs.astype(np.int64), self.n_features)
-        return pair_rows, pair_columns, pair_flags
+        return present_batches(self, documents, emphasis)
 
     def presence_matrix(self, documents: Sequence[Sequence[str]] | Sequence[str]) -> sp.csr_matrix:
         """Binary presence matrix of token lists (or of texts), as the vectorizer would give it."""
@@ -415,17 +383,8 @@ class NgramIndex:
     # --- names and storage -----------------------------------------------------------
 
     def feature_names(self, columns: Sequence[int] | IntArray) -> list[str]:
-        """The n-gram string of each column, as the vectorizer names it."""
-        n = len(self.tokens)
-        names = []
-        for column in np.asarray(columns, dtype=np.int64):
-            order, key = int(self._column_order[column]), int(self._column_key[column])
-            parts = []
-            for _ in range(order):
-                key, token = divmod(key, n)
-                parts.append(self.tokens[token])
-            names.append(NGRAM_JOINER.join(reversed(parts)))
-        return names
+        """The n-gram string of each column, as the vectorizer names it (remembered: :class:`FeatureNames`)."""
+        return self._names(columns)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Plain arrays (no objects) that :meth:`from_arrays` turns back into this index."""
