@@ -27,7 +27,7 @@ class ScorerComponent(BaseComponent):
 
     def sentence_probabilities(self, reviews: Reviews) -> NDArray[np.float64]:
         """The calibrated probability of every sentence of the batch, in one pass."""
-        return np.asarray(self.scorer.probability(self.scorer.sentence_scores(reviews.sentence_tokens())))
+        return np.asarray(self.scorer.probability(self.scorer.sentence_scores(reviews.token_codes())))
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return self.scorer.to_arrays()

@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from thumbs.features.index import DOCUMENT_SEPARATOR, NgramIndex
+from thumbs.features.index import NgramIndex
 from thumbs.features.int_sets import distinct, members
+from thumbs.features.token_codes import TokenCodes, token_codes
 
 #: The middle of the 1-10 star scale: a positive verdict's stars are above it, a negative one's below.
 STARS_MIDDLE = 5.5
@@ -146,19 +147,18 @@ class LinearScorer:
         batches = self.index.present_batches(documents, emphasis=bool(self.emphasis))
         return np.concatenate([self.total(b.rows, b.columns, b.size, b.emphasized) for b in batches])
 
-    def sentence_scores(self, sentences: Sequence[Sequence[str]]) -> NDArray[np.float64]:
-        """Decision values of one review's sentences (token lists), without building a matrix."""
-        stream = [token for sentence in sentences for token in (*sentence, DOCUMENT_SEPARATOR)]
-        if self.emphasis:
-            columns, starts, flags = self.index.emphasized_occurrences(stream)
-        else:
-            (columns, starts), flags = self.index.occurrences(stream), None
-        row_of = np.searchsorted(np.cumsum([len(s) + 1 for s in sentences]), starts, side="right")
-        keys = row_of * self.index.n_features + columns
+    def sentence_scores(self, sentences: Sequence[Sequence[str]] | TokenCodes) -> NDArray[np.float64]:
+        """Decision values of sentences (token lists, or a batch's :class:`TokenCodes`), without building a matrix."""
+        codes = sentences if isinstance(sentences, TokenCodes) else token_codes(sentences)
+        index = self.index
+        raw = codes.stream(index.raw_ids(codes.vocabulary), index.separator_id)
+        found = index.stream_occurrences(raw, emphasis=bool(self.emphasis))
+        row_of = np.searchsorted(np.cumsum(codes.lengths + 1), found.starts, side="right")
+        keys = row_of * index.n_features + found.columns
         present = distinct(keys)  # presence: once per sentence
-        emphasized = None if flags is None else members(present, distinct(keys[flags]))
-        rows, features = np.divmod(present, self.index.n_features)
-        return self.total(rows, features, len(sentences), emphasized)
+        emphasized = None if found.emphasized is None else members(present, distinct(keys[found.emphasized]))
+        rows, features = np.divmod(present, index.n_features)
+        return self.total(rows, features, len(codes.lengths), emphasized)
 
     def probability(self, scores: NDArray[np.float64] | float) -> Any:
         a, b = self.calibration
