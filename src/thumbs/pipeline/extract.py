@@ -15,8 +15,9 @@ tie-breaking; docs/architecture.md derives why they agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, ClassVar, Final, Literal
 
 import numpy as np
@@ -138,6 +139,94 @@ def banded_min_cut(sub_prob: ArrayLike, settings: CutSettings = CutSettings()) -
     return np.array(labels, dtype=bool)
 
 
+@lru_cache(maxsize=64)
+def _association_tables(window: int, settings: CutSettings) -> tuple[NDArray[np.int64], ...]:
+    """Per reach ``r = 0 .. window``: the association paid for appending label 0 or 1 after each state.
+
+    Entry ``[state, label]`` sums the capacity to each of the ``r`` sentences before whose
+    label (bit ``d - 1`` of the state) differs from ``label``: what :func:`banded_min_cut`
+    adds up state by state, worked out once per ``(window, settings)``.
+    """
+    weights = np.array([association_capacity(d, settings.decay, settings.strength) for d in range(1, window + 1)])
+    states = np.arange(1 << window)
+    bits = (states[:, None] >> np.arange(window)[None, :]) & 1  # [state, d - 1]
+    tables = []
+    for reach in range(window + 1):
+        near = np.arange(window) < reach
+        tables.append(
+            np.stack([((bits != label) & near) @ weights for label in (0, 1)], axis=1).astype(np.int64)
+            if window
+            else np.zeros((1, 2), dtype=np.int64)
+        )
+    return tuple(tables)
+
+
+def banded_min_cuts(
+    probabilities: Sequence[ArrayLike], settings: CutSettings = CutSettings()
+) -> list[NDArray[np.bool_]]:
+    """:func:`banded_min_cut` of many reviews at once: the same masks, one NumPy step per sentence position.
+
+    Reviews are grouped by their window (``min(threshold, n - 1)``, so a short review keeps
+    the state space, and so the ties, :func:`banded_min_cut` gives it); each group runs the
+    dynamic programme over all its reviews together, the shorter ones standing still once
+    they end. Each state has two possible predecessors (its oldest label dropped), the
+    lower one kept on ties, as the loop over states in order keeps it.
+    """
+    ps = [check_probabilities(p) for p in probabilities]
+    masks: list[NDArray[np.bool_]] = [np.zeros(0, dtype=bool)] * len(ps)
+    groups: dict[int, list[int]] = {}
+    for k, p in enumerate(ps):
+        if p.size:
+            groups.setdefault(max(0, min(int(settings.threshold), p.size - 1)), []).append(k)
+    for window, members in groups.items():
+        if window == 0:
+            for k in members:
+                masks[k] = banded_min_cut(ps[k], settings)
+            continue
+        for k, mask in zip(members, _cut_group([ps[k] for k in members], window, settings)):
+            masks[k] = mask
+    return masks
+
+
+def _cut_group(ps: list[NDArray[np.float64]], window: int, settings: CutSettings) -> list[NDArray[np.bool_]]:
+    """The cuts of reviews that share one ``window`` (>= 1), by one dynamic programme over all of them."""
+    lengths = np.array([p.size for p in ps])
+    longest = int(lengths.max())
+    cost = np.zeros((len(ps), longest))  # paid when a sentence is called objective
+    for k, p in enumerate(ps):
+        cost[k, : p.size] = np.rint(p * CAPACITY_SCALE)
+    scale = (lengths + 1.0)[:, None]  # cost * scale + count: least cost first, then fewest subjective
+    n_states = 1 << window
+    targets = np.arange(n_states)
+    label = targets & 1
+    older = targets >> 1
+    predecessors = (older, older | (1 << (window - 1)))
+    tables = _association_tables(window, settings)
+    best = np.full((len(ps), n_states), np.inf)
+    best[:, 0] = cost[:, 0] * scale[:, 0]
+    best[:, 1] = (CAPACITY_SCALE - cost[:, 0]) * scale[:, 0] + 1
+    back = []
+    for i in range(1, longest):
+        table = tables[min(i, window)]
+        individual = np.where(label == 0, cost[:, i : i + 1] * scale, (CAPACITY_SCALE - cost[:, i : i + 1]) * scale + 1)
+        low = best[:, predecessors[0]] + individual + table[predecessors[0], label] * scale
+        high = best[:, predecessors[1]] + individual + table[predecessors[1], label] * scale
+        higher_wins = high < low
+        came = np.where(higher_wins, predecessors[1], predecessors[0])
+        active = (lengths > i)[:, None]
+        best = np.where(active, np.where(higher_wins, high, low), best)
+        back.append(came)
+    state = np.argmin(best, axis=1)
+    labels = np.zeros((len(ps), longest), dtype=bool)
+    rows = np.arange(len(ps))
+    for i in range(longest - 1, -1, -1):
+        active = lengths > i
+        labels[active, i] = (state[active] & 1).astype(bool)
+        if i > 0:
+            state = np.where(active, back[i - 1][rows, state], state)
+    return [labels[k, :n] for k, n in enumerate(lengths.tolist())]
+
+
 class Extract(BaseComponent):
     """Fill ``in_extract``: the sentences the minimum cut keeps, review by review."""
 
@@ -152,7 +241,7 @@ class Extract(BaseComponent):
 
     def __call__(self, reviews: Reviews) -> None:
         assert reviews.subjectivity is not None
-        parts = [banded_min_cut(reviews.subjectivity[reviews.own(d)], self.cut) for d in range(len(reviews.sentences))]
+        parts = banded_min_cuts([reviews.subjectivity[reviews.own(d)] for d in range(len(reviews.sentences))], self.cut)
         reviews.in_extract = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
     def settings(self) -> dict[str, Any]:
