@@ -99,8 +99,18 @@ def test_bad_records_get_an_error_not_an_exception(model: Model) -> None:
 def test_json_and_row_forms(model: Model) -> None:
     result = model.analyze(GOOD, id="7")
     data = json.loads(result.to_json())
-    assert set(data) == {"id", "label", "probability", "stars", "score", "sentences", "evidence", "error"}
-    assert data["sentences"][0].keys() == {"text", "subjectivity", "polarity", "in_extract", "contribution"}
+    assert set(data) == {
+        *("id", "label", "probability", "stars", "score", "sentences", "evidence", "error", "coverage", "warnings")
+    }
+    assert data["sentences"][0].keys() == {
+        "text",
+        "subjectivity",
+        "polarity",
+        "in_extract",
+        "contribution",
+        "start",
+        "end",
+    }
     row = result.to_row()
     assert tuple(row) == ROW_COLUMNS and row["n_sentences"] == 3
 

@@ -155,8 +155,9 @@ class Analysis:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this analysis (one line of ``thumbs analyze --json``).
 
-        Built field by field: the same dict as :func:`dataclasses.asdict`, which
-        deep-copies every value and took a fifth of an HTTP request's time.
+        Built field by field, in the dataclasses' order: the same dict as
+        :func:`dataclasses.asdict`, which deep-copies every value and took a fifth of an
+        HTTP request's time.
         """
         evidence = self.evidence
         return {
@@ -164,12 +165,12 @@ class Analysis:
             "sentences": [
                 {
                     "text": s.text,
-                    "start": s.start,
-                    "end": s.end,
                     "subjectivity": s.subjectivity,
                     "polarity": s.polarity,
                     "in_extract": s.in_extract,
                     "contribution": s.contribution,
+                    "start": s.start,
+                    "end": s.end,
                 }
                 for s in self.sentences
             ],
@@ -177,6 +178,10 @@ class Analysis:
             if evidence is None
             else {
                 "bias": evidence.bias,
+                "ngrams": [{"ngram": e.ngram, "contribution": e.contribution} for e in evidence.ngrams],
+                "sentences": [
+                    {"index": e.index, "text": e.text, "contribution": e.contribution} for e in evidence.sentences
+                ],
                 "phrases": [
                     {
                         "text": p.text,
@@ -187,12 +192,10 @@ class Analysis:
                     }
                     for p in evidence.phrases
                 ],
-                "ngrams": [{"ngram": e.ngram, "contribution": e.contribution} for e in evidence.ngrams],
-                "sentences": [
-                    {"index": e.index, "text": e.text, "contribution": e.contribution} for e in evidence.sentences
-                ],
             },
             "error": self.error,
+            "coverage": self.coverage,
+            "warnings": list(self.warnings),
         }
 
     def _verdict(self) -> dict[str, Any]:
@@ -203,8 +206,6 @@ class Analysis:
             "probability": self.probability,
             "stars": self.stars,
             "score": self.score,
-            "coverage": self.coverage,
-            "warnings": list(self.warnings),
         }
 
     def to_json(self) -> str:
@@ -216,9 +217,9 @@ class Analysis:
         positive = [p.text for p in phrases if p.contribution > 0][:ROW_PHRASES]
         negative = [p.text for p in phrases if p.contribution < 0][:ROW_PHRASES]
         ok = self.error is None
-        verdict = self._verdict()
         return {
-            **{key: verdict[key] for key in ("id", "label", "probability", "stars", "score", "coverage")},
+            **self._verdict(),
+            "coverage": self.coverage,
             "n_sentences": len(self.sentences) if ok else None,
             "extract": " ".join(s.text for s in self.extract) if ok else None,
             "top_positive": "; ".join(positive) if ok else None,

@@ -22,7 +22,10 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from thumbs.features.token_codes import TokenCodes, token_codes
 from thumbs.pipeline.analysis import Analysis, Evidence, SentenceAnalysis
+from thumbs.pipeline.phrases import PhraseTable
+from thumbs.text.offsets import TextOffsets
 from thumbs.text.sentences import Sentence
 
 #: The two verdicts, by the sign of the decision score.
@@ -49,6 +52,14 @@ class VerdictFindings:
     #: Per review: its words (tokens with a letter or digit), and how many of them have a unigram weight.
     words: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     known: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: The batch's phrases (:mod:`thumbs.pipeline.phrases`), its feature occurrences, and where
+    #: each sentence's tokens start in the batch's token stream.
+    phrases: PhraseTable | None = None
+    #: Every feature occurrence of the batch, sorted by where it starts: starts, ends (exclusive), columns.
+    occurrences: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] = field(
+        default_factory=lambda: (np.zeros(0, dtype=np.int64),) * 3
+    )
+    sentence_starts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def features(self, d: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """The distinct features of review ``d`` and their weights."""
@@ -81,6 +92,8 @@ class Reviews:
     stars: NDArray[np.float64] | None = None
     coverage: NDArray[np.float64] | None = None
     warnings: list[tuple[str, ...]] | None = None
+    _offsets: dict[int, TextOffsets] = field(default_factory=dict)
+    _codes: TokenCodes | None = None
 
     def keep(self, positions: list[int], sentences: list[list[Sentence]]) -> None:
         """Set the readable reviews (caller positions) and their sentences."""
@@ -93,9 +106,24 @@ class Reviews:
         """Whether no review is left to analyze (every one has failed, or none was given)."""
         return len(self.failures) == len(self.texts)
 
+    def offsets(self, d: int) -> TextOffsets:
+        """Where the words of readable review ``d`` are in the text the caller gave (made once, when asked)."""
+        found = self._offsets.get(d)
+        if found is None:
+            from thumbs.text.offsets import TextOffsets
+
+            found = self._offsets[d] = TextOffsets(str(self.texts[self.positions[d]]))
+        return found
+
     def own(self, d: int) -> slice:
         """Review ``d``'s slice of the per-sentence arrays."""
         return slice(int(self.sentence_bounds[d]), int(self.sentence_bounds[d + 1]))
+
+    def token_codes(self) -> TokenCodes:
+        """The tokens of every sentence of every readable review, as codes read once for all models."""
+        if self._codes is None:
+            self._codes = token_codes(self.sentence_tokens())
+        return self._codes
 
     def sentence_tokens(self) -> list[tuple[str, ...]]:
         """The tokens of every sentence of every readable review, in order."""
@@ -119,6 +147,7 @@ class Reviews:
         polarity = _column(self.sentence_polarity, own, n)
         in_extract = _column(self.in_extract, own, n)
         shares = _column(verdict.shares if verdict is not None else None, own, n)
+        offsets = self.offsets(d)
         return Analysis(
             id=id,
             label=None if verdict is None else LABELS[int(verdict.scores[d] > 0)],
@@ -126,7 +155,9 @@ class Reviews:
             stars=None if self.stars is None else float(self.stars[d]),
             score=None if verdict is None else float(verdict.scores[d]),
             sentences=tuple(
-                SentenceAnalysis(s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c))
+                SentenceAnalysis(
+                    s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c), *offsets.sentence_span(s)
+                )
                 for s, p, q, m, c in zip(sentences, subjectivity, polarity, in_extract, shares)
             ),
             evidence=None if self.evidence is None else self.evidence[d],

@@ -12,15 +12,18 @@ its score less the bias.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
 
-from thumbs.features.index import DOCUMENT_SEPARATOR
-from thumbs.features.int_sets import distinct, members, multiplicity
-from thumbs.pipeline.analysis import Evidence, NgramEvidence, SentenceEvidence
+from thumbs.features.int_sets import ranges
+from thumbs.pipeline.analysis import Evidence, NgramEvidence, Phrase, SentenceEvidence
 from thumbs.pipeline.component import Reviews, VerdictFindings
+from thumbs.pipeline.phrases import IntArray, phrase_table, token_contributions
 from thumbs.pipeline.scorer_component import ScorerComponent
+from thumbs.text.tokens import is_punctuation
 
 #: Sentences listed as evidence (every sentence's share is also in ``sentences``).
 EVIDENCE_SENTENCES = 3
@@ -35,40 +38,73 @@ class Verdict(ScorerComponent):
     def __call__(self, reviews: Reviews) -> None:
         findings = self.findings(reviews)
         reviews.verdict = findings
-        reviews.evidence = [self._evidence(reviews, findings, d) for d in range(len(reviews.sentences))]
+        assert findings.phrases is not None
+        listed = findings.phrases.strongest(len(reviews.sentences), reviews.evidence_size)
+        rows = np.concatenate(listed) if listed else np.zeros(0, dtype=np.int64)
+        bounds = np.cumsum([0, *map(len, listed)]).tolist()
+        listing = _Listing(
+            *(findings.phrases.sentence[rows].tolist(), findings.phrases.first[rows].tolist()),
+            findings.phrases.end[rows].tolist(),
+            findings.phrases.contribution[rows].tolist(),
+            self._phrase_features(findings, rows),
+        )
+        reviews.evidence = [
+            self._evidence(reviews, findings, d, listing, range(a, b)) for d, (a, b) in enumerate(pairwise(bounds))
+        ]
 
     def findings(self, reviews: Reviews) -> VerdictFindings:
-        """Scores, probabilities, each review's distinct features and each sentence's share."""
+        """Scores, probabilities, each review's distinct features, each sentence's share, and the phrases."""
         scorer = self.scorer
-        n_features = scorer.index.n_features
+        index = scorer.index
+        n_features = index.n_features
         documents = reviews.sentences
-        lengths = [[len(s.tokens) for s in sentences] for sentences in documents]
-        stream = [t for sentences in documents for t in (*(t for s in sentences for t in s.tokens), DOCUMENT_SEPARATOR)]
-        if scorer.emphasis:
-            columns, starts, at_emphasis = scorer.index.emphasized_occurrences(stream)
-        else:
-            (columns, starts), at_emphasis = scorer.index.occurrences(stream), None
-        doc_ends = np.cumsum([sum(ls) + 1 for ls in lengths])
-        doc_starts = np.concatenate([[0], doc_ends[:-1]])
-        sentence_ends = np.concatenate([start + np.cumsum(ls) for start, ls in zip(doc_starts, lengths)]).astype(
-            np.int64
-        )
+        codes = reviews.token_codes()
+        per_review = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        raw = codes.stream(index.raw_ids(codes.vocabulary), index.separator_id, groups=per_review)
+        n_stream = len(raw)
+        found = index.stream_occurrences(raw, emphasis=bool(scorer.emphasis))
+        columns, starts, at_emphasis = found.columns, found.starts, found.emphasized
+        # a review's sentences run on in the stream, and a separator follows each review
+        review_of_sentence = np.repeat(np.arange(len(documents)), per_review)
+        sentence_ends = np.cumsum(codes.lengths) + review_of_sentence
+        sentence_starts = sentence_ends - codes.lengths
+        tokens_per_review = np.bincount(review_of_sentence, weights=codes.lengths, minlength=len(documents))
+        doc_ends = np.cumsum(tokens_per_review.astype(np.int64) + 1)
+        doc_starts = np.concatenate([[0], doc_ends[:-1]]).astype(np.int64)
         doc_of = np.searchsorted(doc_ends, starts, side="right")
-        sentence_of = np.searchsorted(sentence_ends, starts, side="right")
         n_docs, n_sentences = len(documents), len(sentence_ends)
-        # distinct (review, feature): the evidence and the score
+        # distinct (review, feature) pairs, from one sort of the occurrences: the evidence and the score
         doc_keys = doc_of * n_features + columns
-        pairs = distinct(doc_keys)
-        emphasized = None if at_emphasis is None else members(pairs, distinct(doc_keys[at_emphasis]))
+        by_key = np.argsort(doc_keys)
+        sorted_keys = doc_keys[by_key]
+        opens = np.ones(len(sorted_keys), dtype=bool)
+        np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=opens[1:])
+        heads = np.flatnonzero(opens)
+        pairs = sorted_keys[heads]
+        pair_of = np.empty(len(doc_keys), dtype=np.int64)
+        pair_of[by_key] = np.cumsum(opens) - 1
+        emphasized = None
+        if at_emphasis is not None:
+            emphasized = np.logical_or.reduceat(at_emphasis[by_key], heads) if len(heads) else np.zeros(0, dtype=bool)
         docs, features = np.divmod(pairs, n_features)
         contributions = scorer.contributions(docs, features, n_docs, emphasized)
         scores = scorer.total(docs, features, n_docs, emphasized)  # summed as the labels' path sums them
-        # distinct (sentence, feature): each sentence's share
-        pair_sentences, pair_columns = np.divmod(distinct(sentence_of * n_features + columns), n_features)
-        pair_docs = np.searchsorted(doc_ends, sentence_ends[pair_sentences] - 1, side="right")
-        pair_keys = pair_docs * n_features + pair_columns
-        sentences_with = multiplicity(pair_keys)
-        pair_contributions = contributions[np.searchsorted(pairs, pair_keys)]
+        # each occurrence's equal part of its feature's contribution, each token's share of the parts
+        # covering it: the phrases, and each sentence's share (the sum of its tokens')
+        occurrences_of_pair = np.diff(np.append(heads, len(sorted_keys)))
+        parts = contributions[pair_of] / occurrences_of_pair[pair_of]
+        ends = starts + index.orders(columns)
+        values = token_contributions(n_stream, starts, ends, parts)
+        token_sentence = np.full(n_stream, -1, dtype=np.int64)
+        in_sentence = ranges(sentence_starts, codes.lengths)
+        token_sentence[in_sentence] = np.repeat(np.arange(n_sentences), codes.lengths)
+        phrases = phrase_table(
+            values=values,
+            sentence_of_token=token_sentence,
+            doc_of_token=np.repeat(np.arange(n_docs), tokens_per_review.astype(np.int64) + 1),
+            n_docs=n_docs,
+        )
+        by_start = np.argsort(starts, kind="stable")
         return VerdictFindings(
             scores=scores,
             probability=np.asarray(scorer.probability(scores), dtype=np.float64),
@@ -77,13 +113,20 @@ class Verdict(ScorerComponent):
             weights=contributions,
             bounds=np.searchsorted(docs, np.arange(n_docs + 1)),
             shares=np.asarray(
-                np.bincount(pair_sentences, weights=pair_contributions / sentences_with, minlength=n_sentences),
+                np.bincount(token_sentence[in_sentence], weights=values[in_sentence], minlength=n_sentences),
                 dtype=np.float64,
             ),
+            words=np.add.reduceat(found.words, doc_starts).astype(np.int64),
+            known=np.add.reduceat(found.known, doc_starts).astype(np.int64),
+            phrases=phrases,
+            occurrences=(starts[by_start], ends[by_start], columns[by_start]),
+            sentence_starts=sentence_starts,
         )
 
-    def _evidence(self, reviews: Reviews, findings: VerdictFindings, d: int) -> Evidence:
-        """The n-grams (all, or the ``evidence_size`` strongest) and sentences that pushed review ``d`` most."""
+    def _evidence(
+        self, reviews: Reviews, findings: VerdictFindings, d: int, listing: _Listing, listed: range
+    ) -> Evidence:
+        """The phrases, n-grams (all, or the ``evidence_size`` strongest) and sentences that pushed review ``d`` most."""
         columns, weights = findings.features(d)
         order = np.argsort(-np.abs(weights), kind="stable")
         if reviews.evidence_size is not None:
@@ -96,4 +139,112 @@ class Verdict(ScorerComponent):
             bias=self.scorer.intercept,
             ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
             sentences=tuple(SentenceEvidence(int(i), sentences[i].text, float(shares[i])) for i in strongest),
+            phrases=self._phrases(reviews, findings, d, listing, listed),
         )
+
+    def _phrases(
+        self, reviews: Reviews, findings: VerdictFindings, d: int, listing: _Listing, listed: range
+    ) -> tuple[Phrase, ...]:
+        """Review ``d``'s listed phrases (its items of ``listing``), in the words of its text."""
+        if not listed:
+            return ()
+        offsets = reviews.offsets(d)
+        text = str(reviews.texts[reviews.positions[d]])
+        first_sentence = int(reviews.sentence_bounds[d])
+        sentences = reviews.sentences[d]
+        spans_of: dict[
+            int, list[tuple[int, int]]
+        ] = {}  # token spans, by sentence: a sentence often has several phrases
+        phrases = []
+        for i in listed:
+            s = listing.sentence[i]
+            sentence = sentences[s - first_sentence]
+            base = int(findings.sentence_starts[s])
+            # an n-gram may run into the next sentence: the phrase's words stop at its sentence's end
+            first, end = _trimmed(
+                sentence.tokens, listing.first[i] - base, min(listing.end[i] - base, len(sentence.tokens))
+            )
+            if s not in spans_of:
+                spans_of[s] = _disjoint(offsets.token_spans(sentence))
+            stretches = _stretches(text, spans_of[s][first:end])
+            phrases.append(
+                Phrase(
+                    text=" ".join(text[a:b] for a, b in stretches),
+                    spans=tuple(stretches),
+                    sentence=s - first_sentence,
+                    contribution=listing.contribution[i],
+                    features=listing.features[i],
+                )
+            )
+        return tuple(phrases)
+
+    def _phrase_features(self, findings: VerdictFindings, rows: IntArray) -> list[tuple[str, ...]]:
+        """The distinct internal n-grams that give each phrase of ``rows`` its contribution, in the order they start.
+
+        One pass for the whole batch: the occurrences that start up to ``max_order - 1`` tokens
+        before a phrase, or in it, and end inside it.
+        """
+        table = findings.phrases
+        assert table is not None
+        starts, ends, columns = findings.occurrences
+        first = table.first[rows]
+        low = np.searchsorted(starts, first - (self.scorer.index.max_order - 1))
+        counts = np.searchsorted(starts, table.end[rows]) - low
+        candidates = ranges(low, counts)
+        owner = np.repeat(np.arange(len(rows)), counts)
+        covering = ends[candidates] > first[owner]
+        names = self.scorer.index.feature_names(columns[candidates[covering]])
+        bounds = np.searchsorted(owner[covering], np.arange(len(rows) + 1)).tolist()
+        return [tuple(dict.fromkeys(names[a:b])) for a, b in pairwise(bounds)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """The phrases a batch lists, as plain lists: sentence, first and end token position, contribution, features."""
+
+    sentence: list[int]
+    first: list[int]
+    end: list[int]
+    contribution: list[float]
+    features: list[tuple[str, ...]]
+
+
+def _trimmed(tokens: tuple[str, ...], first: int, end: int) -> tuple[int, int]:
+    """``first:end`` without the punctuation at its edges (kept when the phrase is nothing else)."""
+    a, b = first, end
+    while a < b and not tokens[a][:1].isalnum() and is_punctuation(tokens[a]):
+        a += 1
+    while b > a and not tokens[b - 1][:1].isalnum() and is_punctuation(tokens[b - 1]):
+        b -= 1
+    return (a, b) if a < b else (first, end)
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token spans that share no character: a character that became several tokens ("½" is "1⁄2") goes to the first.
+
+    Phrases are runs of tokens, so with disjoint token spans no two phrases cover one character.
+    """
+    disjoint = []
+    reached = 0
+    for start, end in spans:
+        start = max(start, reached)
+        end = max(end, start)
+        disjoint.append((start, end))
+        reached = end
+    return disjoint
+
+
+def _stretches(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token spans joined into stretches of ``text``, broken only where something other than space stands between.
+
+    Empty spans (tokens whose character an earlier token took, :func:`_disjoint`) add nothing.
+    """
+    stretches: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start == end:
+            continue
+        if stretches and (start == stretches[-1][1] or text[stretches[-1][1] : start].isspace()):
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+    return stretches
