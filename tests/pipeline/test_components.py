@@ -25,7 +25,7 @@ def model() -> Model:
     return tiny_model()
 
 
-def test_the_default_model_runs_the_six_stages_in_order() -> None:
+def test_the_default_model_runs_the_seven_stages_in_order() -> None:
     assert load_model().pipe_names == DEFAULT_PIPELINE
     assert tuple(COMPONENTS) == DEFAULT_PIPELINE
 
@@ -135,3 +135,13 @@ def test_a_new_stage_is_one_class(model: Model) -> None:
     custom = Model([*model.components[:-1], Length()])  # type: ignore[list-item]
     assert custom.analyze(REVIEW).stars == float(len(model.analyze(REVIEW).sentences))
     assert Extract in COMPONENTS.values()
+
+
+def test_a_file_saved_before_caveats_runs_them_after_the_verdict(model: Model, tmp_path: Path) -> None:
+    """Caveats keep nothing in the file: a model saved without them (as 0.1 and early 0.2 files are) gets them."""
+    without = Model([c for c in model.components if c.name != "caveats"], model.manifest)
+    path = tmp_path / "older.thumbs"
+    without.save(path)
+    loaded = load_model(path)
+    assert loaded.pipe_names.index("caveats") == loaded.pipe_names.index("verdict") + 1
+    assert loaded.analyze("xyzzy qwerty plugh").warnings

@@ -8,8 +8,11 @@ that one batch of reviews flows through, as in spaCy:
 3. ``extract``: Pang & Lee's minimum cut over those probabilities;
 4. ``sentence_polarity``: each sentence's own polarity (NBSVM on rt-polarity);
 5. ``verdict``: the review's polarity (NBSVM on uni- to trigrams), its
-   calibrated probability, and every n-gram's and sentence's contribution;
-6. ``stars``: the rating (two ridge regressions mixed by P(positive)).
+   calibrated probability, and the evidence: every phrase's, n-gram's and
+   sentence's contribution;
+6. ``caveats``: the share of the review's words the verdict could read, and the
+   warnings (a guess, not English, very short, a written score that disagrees);
+7. ``stars``: the rating (two ridge regressions mixed by P(positive)).
 
 The CLI, the Python API, the batch engine and the server all call
 :meth:`Model.analyze_batch` (or the label-only :meth:`Model.predict`, which
@@ -20,7 +23,7 @@ Example
 -------
 >>> model = load_model()
 >>> model.pipe_names
-('sentences', 'subjectivity', 'extract', 'sentence_polarity', 'verdict', 'stars')
+('sentences', 'subjectivity', 'extract', 'sentence_polarity', 'verdict', 'caveats', 'stars')
 >>> model.analyze("A moving, beautifully acted film.").label
 'positive'
 """
@@ -37,6 +40,7 @@ from numpy.typing import NDArray
 
 from thumbs.errors import ModelFileError, ThumbsError
 from thumbs.pipeline.analysis import ROW_COLUMNS, Analysis
+from thumbs.pipeline.caveats import Caveats
 from thumbs.pipeline.component import LABELS, Component, Reviews
 from thumbs.pipeline.extract import CutSettings, Extract
 from thumbs.pipeline.model_file import load_model_file, save_model_file
@@ -54,10 +58,14 @@ DEFAULT_MODEL_FILE = "default.thumbs"
 EVIDENCE_SIZE = 10
 #: Every component a model file may name, by name. A new stage is one module and one entry here.
 COMPONENTS: dict[str, type[Component]] = {
-    component.name: component for component in (Sentences, Subjectivity, Extract, SentencePolarity, Verdict, Stars)
+    component.name: component
+    for component in (Sentences, Subjectivity, Extract, SentencePolarity, Verdict, Caveats, Stars)
 }
 #: The order of the default pipeline (and of models saved before the pipeline was listed).
-DEFAULT_PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "stars")
+DEFAULT_PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "caveats", "stars")
+#: Components that keep nothing in the model file and that every model runs: a file saved
+#: before one existed gets it after the component it follows (``caveats`` after ``verdict``).
+STANDING_COMPONENTS = {"caveats": "verdict"}
 
 
 def build_pipeline(
@@ -75,6 +83,7 @@ def build_pipeline(
         Extract(cut),
         SentencePolarity(sentence_polarity),
         Verdict(verdict),
+        Caveats(),
         Stars(stars),
     ]
 
@@ -229,7 +238,7 @@ class Model:
     def from_file(cls, path: str | Path) -> Model:
         """Load a model file, building each component its manifest names."""
         manifest, arrays = load_model_file(path)
-        names = manifest.get("pipeline", DEFAULT_PIPELINE)
+        names = _with_standing(list(manifest.get("pipeline", DEFAULT_PIPELINE)))
         unknown = [name for name in names if name not in COMPONENTS]
         if unknown:
             raise ModelFileError(
@@ -246,6 +255,14 @@ class Model:
 
     def __repr__(self) -> str:
         return f"Model(recipe={self.manifest.get('recipe')!r}, features={self.verdict.index.n_features:,})"
+
+
+def _with_standing(names: list[str]) -> list[str]:
+    """A saved pipeline, with each standing component it lacks put after the one it follows."""
+    for name, after in STANDING_COMPONENTS.items():
+        if name not in names and after in names:
+            names.insert(names.index(after) + 1, name)
+    return names
 
 
 def _prefixed(arrays: Mapping[str, np.ndarray], name: str) -> dict[str, np.ndarray]:
