@@ -120,7 +120,7 @@ def test_plain_text_maps_every_offset_to_itself_without_a_map() -> None:
     assert keeps_offsets(text)
     offsets = TextOffsets(text)
     assert offsets.original(2, 7) == (2, 7)
-    assert offsets._low is None
+    assert offsets._origins is None
     assert normalize_with_origins(text) == (text, None)
     for mark in ["<i>", "&amp;", "``", "''", ". . .", "\r\n", "\t", "  ", "\u2019"]:
         assert not keeps_offsets(f"A {mark} b")

@@ -250,15 +250,15 @@ def _edited(text: str, edits: Sequence[Edit]) -> str:
 class _Tracked:
     """A text being normalized, with the origins of its characters in the text it started as.
 
-    ``low`` and ``high`` stay ``None`` until a step changes a length (most reviews: never).
+    ``spans`` stays ``None`` until a step changes a length (most reviews: never); then it is the
+    ``(2, len(text))`` array that :func:`normalize_with_origins` gives.
     """
 
-    __slots__ = ("text", "low", "high")
+    __slots__ = ("text", "spans")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.low: NDArray[np.intp] | None = None
-        self.high: NDArray[np.intp] | None = None
+        self.spans: NDArray[np.intp] | None = None
 
     def substitute(self, pattern: re.Pattern[str], replacement: str) -> None:
         """Replace every match of ``pattern`` by ``replacement`` (a plain string, no group references)."""
@@ -298,24 +298,36 @@ class _Tracked:
             self._recompose(len(text), units)
 
     def _recompose(self, size: int, units: list[tuple[int, int, int]]) -> None:
-        """Compose the origins with a step that made each unit (start, end, length) ``length`` characters."""
-        low = np.arange(size, dtype=np.intp) if self.low is None else self.low
-        high = low + 1 if self.high is None else self.high
+        """Compose the origins with a step that made each unit (start, end, length) ``length`` characters.
+
+        Each character of the text is repeated as often as the step wrote it: once, or a unit's
+        length for a unit's first character (whose origin is widened to the whole unit's), or
+        never for the rest of a unit.
+        """
+        if self.spans is None:
+            pair = np.empty((2, size), dtype=np.intp)
+            pair[0] = np.arange(size, dtype=np.intp)
+            pair[1] = pair[0] + 1
+        else:
+            pair = self.spans.copy()
         starts, ends, lengths = np.array(units, dtype=np.intp).T
         count = np.ones(size, dtype=np.intp)
-        inside = np.zeros(size + 1, dtype=np.intp)
-        inside[starts + 1] += 1
-        inside[ends] -= 1
-        count[np.cumsum(inside[:size]) > 0] = 0
+        if len(units) <= 16:  # a few slices cost less than the sum below
+            for start, end, _ in units:
+                count[start + 1 : end] = 0
+        else:
+            inside = np.zeros(size + 1, dtype=np.intp)
+            inside[starts + 1] += 1
+            inside[ends] -= 1
+            count[np.cumsum(inside[:size]) > 0] = 0
         count[starts] = lengths
-        last = high.copy()
-        last[starts] = high[ends - 1]
-        self.low, self.high = np.repeat(low, count), np.repeat(last, count)
+        pair[1, starts] = pair[1, ends - 1]
+        self.spans = np.repeat(pair, count, axis=1)
 
     def origins(self) -> NDArray[np.intp] | None:
         """The origins as :func:`normalize_with_origins` gives them."""
-        if self.low is None or self.high is None:
-            return None
-        if len(self.low) != len(self.text):  # a step's edits did not make its result: claim only the whole text
-            return np.array([[0] * len(self.text), [self.high[-1] if len(self.high) else 0] * len(self.text)])
-        return np.stack([self.low, self.high])
+        if self.spans is not None and self.spans.shape[1] != len(self.text):
+            # a step's edits did not make its result (a bug): claim for each character the whole text
+            whole = self.spans[1, -1] if self.spans.shape[1] else 0
+            return np.array([[0] * len(self.text), [whole] * len(self.text)], dtype=np.intp)
+        return self.spans

@@ -18,6 +18,9 @@ double space) maps every offset to itself, and costs nothing more.
 
 from __future__ import annotations
 
+import numpy as np
+from numpy.typing import NDArray
+
 from thumbs.text.normalize import keeps_offsets, normalize, normalize_with_origins
 from thumbs.text.sentences import Sentence
 from thumbs.text.tokens import line_tokens
@@ -32,13 +35,12 @@ class TextOffsets:
     Where one character became several tokens (``½``: ``1``, ``⁄``, ``2``), each has its span.
     """
 
-    __slots__ = ("text", "_normalized", "_low", "_high", "_mapped")
+    __slots__ = ("text", "_normalized", "_origins", "_mapped")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._normalized: str | None = None
-        self._low: list[int] | None = None  # None: the identity
-        self._high: list[int] | None = None
+        self._origins: NDArray[np.intp] | None = None  # None: the identity
         self._mapped = False
 
     @property
@@ -48,29 +50,29 @@ class TextOffsets:
             self._normalized = normalize(self.text)
         return self._normalized
 
-    def _map(self) -> bool:
-        """Make the map if it is not made; whether it is the identity."""
+    def _map(self) -> NDArray[np.intp] | None:
+        """The origins of the normalized text's characters (:func:`normalize_with_origins`), made once."""
         if not self._mapped:
             self._mapped = True
             if not keeps_offsets(self.text):
                 normalized, origins = normalize_with_origins(self.text)
                 if self._normalized is None:
                     self._normalized = normalized
-                if origins is not None:
-                    self._low, self._high = origins.tolist()
-        return self._low is None
+                self._origins = origins
+        return self._origins
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """Normalized offsets [start, end) -> the offsets in ``text`` of the characters they came from.
 
         An empty stretch maps to an empty one where its position came from.
         """
-        if self._map() or self._low is None or self._high is None:
+        origins = self._map()
+        if origins is None:
             return start, end
         if start >= end:
-            at = self._low[start] if start < len(self._low) else len(self.text)
+            at = int(origins[0, start]) if start < origins.shape[1] else len(self.text)
             return at, at
-        return self._low[start], self._high[end - 1]
+        return int(origins[0, start]), int(origins[1, end - 1])
 
     def token_spans(self, sentence: Sentence) -> list[tuple[int, int]]:
         """One (start, end) in ``text`` per token of ``sentence.tokens``, in order.
@@ -80,12 +82,15 @@ class TextOffsets:
         tokens, starts, ends = line_tokens(sentence.text, sentence.start)
         if len(tokens) != len(sentence.tokens):  # not known to happen: find its tokens in its line
             starts, ends = self._line_offsets(sentence)
-        if self._map() or self._low is None or self._high is None:
+        origins = self._map()
+        if origins is None or not ends:
             return list(zip(starts, ends))
         if self.normalized[sentence.start : sentence.end] != sentence.text:
             raise ValueError(f"not a sentence of this text: {sentence.text!r}")
-        low, high = self._low, self._high
-        return [(low[start], high[end - 1]) for start, end in zip(starts, ends)]
+        count = len(ends)  # line_tokens' starts may hold one more: where the line ends
+        low = origins[0, starts[:count]].tolist()
+        high = origins[1, np.subtract(ends, 1)].tolist()
+        return list(zip(low, high))
 
     def sentence_span(self, sentence: Sentence) -> tuple[int, int]:
         """(start, end) in ``text`` of the whole sentence."""
