@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import thumbs
 from tests.helpers.batch_fakes import BOOM, FakeModel, Interrupted, expected_label, wait_until_gone
 from thumbs.batch.engine import BatchSummary, journal_path, run_batch
 from thumbs.batch.sources import Record, read_records
@@ -416,6 +417,18 @@ def test_summary_line_counts_resumed_reviews() -> None:
     summary = BatchSummary(n_records=1000, n_errors=3, n_skipped_resumed=400, output="out.jsonl")
     assert summary.line() == "analyzed 1,000 reviews (400 from an earlier run): 997 ok, 3 failed -> out.jsonl"
     assert BatchSummary(1, 0, 0, "o.csv").line() == "analyzed 1 review: 1 ok, 0 failed -> o.csv"
+
+
+def test_summary_line_counts_results_with_warnings(tmp_path: Path) -> None:
+    assert (
+        BatchSummary(10, 1, 0, "-", n_warnings=2).line()
+        == "analyzed 10 reviews: 9 ok (2 with warnings), 1 failed -> stdout"
+    )
+
+    records = [Record(1, "1", "A moving, beautifully acted film that stayed with me for days after.", None)]
+    records.append(Record(2, "2", "xyzzy qwerty plugh", None))
+    summary = run_batch(thumbs.load_model(), records, output=tmp_path / "out.jsonl")
+    assert summary.n_warnings >= 1 and "with warnings" in summary.line()
 
 
 def test_progress_bar_reports_count_and_rate_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,14 +86,16 @@ class BatchSummary:
     n_errors: int
     n_skipped_resumed: int
     output: str  # "-" for stdout
+    n_warnings: int = 0  # results with at least one warning (their verdict is less sure than it looks)
 
     def line(self) -> str:
-        """One line for the user, e.g. ``analyzed 1,000 reviews: 997 ok, 3 failed -> out.jsonl``."""
+        """One line for the user, e.g. ``analyzed 1,000 reviews: 997 ok (12 with warnings), 3 failed -> out.jsonl``."""
         noun = "review" if self.n_records == 1 else "reviews"
         resumed = f" ({self.n_skipped_resumed:,} from an earlier run)" if self.n_skipped_resumed else ""
         ok = self.n_records - self.n_errors
+        warned = f" ({self.n_warnings:,} with warnings)" if self.n_warnings else ""
         where = "stdout" if self.output == "-" else self.output
-        return f"analyzed {self.n_records:,} {noun}{resumed}: {ok:,} ok, {self.n_errors:,} failed -> {where}"
+        return f"analyzed {self.n_records:,} {noun}{resumed}: {ok:,} ok{warned}, {self.n_errors:,} failed -> {where}"
 
 
 class BatchInterrupted(KeyboardInterrupt):
@@ -114,6 +116,7 @@ class _Tally:
 
     done: int = 0
     errors: int = 0
+    warnings: int = 0
 
 
 # --- analyzing a chunk of records ---------------------------------------------------------
@@ -223,7 +226,7 @@ def run_batch(
         with _interrupts(tally, "-", None):
             drive(writer, tally=tally, progress=progress, total=total)
             writer.finish()
-        return BatchSummary(tally.done, tally.errors, 0, "-")
+        return BatchSummary(tally.done, tally.errors, 0, "-", tally.warnings)
 
     if (target := output).stream:
         return _run_stream(target, fmt, columns, resume, drive, progress, total)
@@ -235,8 +238,8 @@ def run_batch(
         raise ThumbsError(
             f"{target.path} is already complete (there is no {journal.name} to resume): run without --resume"
         )
-    resumed, old_errors = point or (0, 0)
-    tally = _Tally(resumed, old_errors)
+    resumed, old_errors, old_warnings = point or (0, 0, 0)
+    tally = _Tally(resumed, old_errors, old_warnings)
     with _writing(target.path):
         out = open(journal, "a" if point else "w", encoding="utf-8", newline="\n")
     then = f": the finished results are kept in {journal.name}, run the same command with --resume"
@@ -254,7 +257,7 @@ def run_batch(
             drive(write, tally=tally, progress=progress, total=total, done=resumed)
         with _writing(target.path, then):
             publish(journal, target.real, fmt, columns)
-    return BatchSummary(tally.done, tally.errors, resumed, str(target.path))
+    return BatchSummary(tally.done, tally.errors, resumed, str(target.path), tally.warnings)
 
 
 def _run_stream(
@@ -285,7 +288,7 @@ def _run_stream(
         drive(write, tally=tally, progress=progress, total=total)
         with _writing(target.path):
             writer.finish()
-    return BatchSummary(tally.done, tally.errors, 0, str(target.path))
+    return BatchSummary(tally.done, tally.errors, 0, str(target.path), tally.warnings)
 
 
 @contextmanager
@@ -330,15 +333,16 @@ def _drive(
             write(results)
             tally.done += len(results)
             tally.errors += sum(result.get("error") is not None for result in results)
+            tally.warnings += sum(bool(result.get("warnings")) for result in results)
             advance(len(results))
 
 
-def _resume_point(journal: Path, header: dict[str, Any], records: Iterator[Record]) -> tuple[int, int] | None:
-    """(results kept, errors among them) after checking ``journal`` and skipping as many records.
+def _resume_point(journal: Path, header: dict[str, Any], records: Iterator[Record]) -> tuple[int, int, int] | None:
+    """(results kept, errors and results with warnings among them) after checking ``journal`` and skipping as many records.
 
     A torn last line is cut off. None when not even the header line was written.
     """
-    done = errors = 0
+    done = errors = warned = 0
     with open(journal, "r+b") as file:
         first = file.readline()
         if not first.endswith(b"\n"):
@@ -360,8 +364,9 @@ def _resume_point(journal: Path, header: dict[str, Any], records: Iterator[Recor
                     f"is {found}): pass the same inputs, or run without --resume to start over"
                 )
             done, errors, end = done + 1, errors + (result.get("error") is not None), end + len(line)
+            warned += bool(result.get("warnings"))
         file.truncate(end)
-    return done, errors
+    return done, errors, warned
 
 
 def _loads(line: bytes) -> Any:
