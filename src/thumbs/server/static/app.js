@@ -33,7 +33,11 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const signed = (x, digits = 3) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(digits);
+/** "+0.412", "−0.052" (a real minus); what rounds to zero is "+0.000", never "−0.000". */
+function signed(x, digits = 3) {
+  const rounded = Number(x.toFixed(digits));
+  return (rounded >= 0 ? "+" : "−") + Math.abs(rounded).toFixed(digits);
+}
 const shorten = (text, width) => (text.length <= width ? text : text.slice(0, width - 1) + "…");
 const polarityKind = (p) => (p > POLARITY_SHOWN ? "positive" : p < -POLARITY_SHOWN ? "negative" : "neutral");
 const byteLength = (text) => new TextEncoder().encode(text).length;
