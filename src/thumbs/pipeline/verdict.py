@@ -152,9 +152,6 @@ class Verdict(ScorerComponent):
         text = str(reviews.texts[reviews.positions[d]])
         first_sentence = int(reviews.sentence_bounds[d])
         sentences = reviews.sentences[d]
-        spans_of: dict[
-            int, list[tuple[int, int]]
-        ] = {}  # token spans, by sentence: a sentence often has several phrases
         phrases = []
         for i in listed:
             s = listing.sentence[i]
@@ -164,9 +161,9 @@ class Verdict(ScorerComponent):
             first, end = _trimmed(
                 sentence.tokens, listing.first[i] - base, min(listing.end[i] - base, len(sentence.tokens))
             )
-            if s not in spans_of:
-                spans_of[s] = _disjoint(offsets.token_spans(sentence))
-            stretches = _stretches(text, spans_of[s][first:end])
+            before = max(first - 1, 0)  # the token before, whose span the first one's may share
+            spans = offsets.spans(sentence.token_starts[before:end], sentence.token_ends[before:end])
+            stretches = _stretches(text, _disjoint(spans, first - before))
             phrases.append(
                 Phrase(
                     text=" ".join(text[a:b] for a, b in stretches),
@@ -219,18 +216,19 @@ def _trimmed(tokens: tuple[str, ...], first: int, end: int) -> tuple[int, int]:
     return (a, b) if a < b else (first, end)
 
 
-def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Token spans that share no character: a character that became several tokens ("½" is "1⁄2") goes to the first.
+def _disjoint(spans: list[tuple[int, int]], skip: int) -> list[tuple[int, int]]:
+    """``spans[skip:]``, none sharing a character with the span before it (``skip`` is 0 or 1).
 
-    Phrases are runs of tokens, so with disjoint token spans no two phrases cover one character.
+    A character that became several tokens ("½" is "1⁄2") goes to the first of them, so no
+    two phrases cover one character. Token ends never decrease, so the token just before
+    is the only one a token can overlap.
     """
+    reached = spans[skip - 1][1] if skip else 0
     disjoint = []
-    reached = 0
-    for start, end in spans:
-        start = max(start, reached)
-        end = max(end, start)
-        disjoint.append((start, end))
-        reached = end
+    for start, stop in spans[skip:]:
+        start = start if start >= reached else reached
+        disjoint.append((start, stop if stop >= start else start))
+        reached = stop
     return disjoint
 
 

@@ -18,6 +18,8 @@ double space) maps every offset to itself, and costs nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -77,11 +79,15 @@ class TextOffsets:
     def token_spans(self, sentence: Sentence) -> list[tuple[int, int]]:
         """One (start, end) in ``text`` per token of ``sentence.tokens``, in order.
 
-        ``sentence`` is one of ``split_sentences(text)``; only its own text is tokenized again.
+        ``sentence`` is one of ``split_sentences(text)``, which keeps its tokens' offsets (a
+        sentence made otherwise has only its own text tokenized again).
         """
-        tokens, starts, ends = line_tokens(sentence.text, sentence.start)
-        if len(tokens) != len(sentence.tokens):  # not known to happen: find its tokens in its line
-            starts, ends = self._line_offsets(sentence)
+        if len(sentence.token_starts) == len(sentence.tokens):  # kept by split_sentences
+            starts, ends = list(sentence.token_starts), list(sentence.token_ends)
+        else:
+            tokens, starts, ends = line_tokens(sentence.text, sentence.start)
+            if len(tokens) != len(sentence.tokens):  # not known to happen: find its tokens in its line
+                starts, ends = self._line_offsets(sentence)
         origins = self._map()
         if origins is None or not ends:
             return list(zip(starts, ends))
@@ -91,6 +97,18 @@ class TextOffsets:
         low = origins[0, starts[:count]].tolist()
         high = origins[1, np.subtract(ends, 1)].tolist()
         return list(zip(low, high))
+
+    def spans(self, starts: Sequence[int], ends: Sequence[int]) -> list[tuple[int, int]]:
+        """Normalized spans ``[starts[i], ends[i])`` (each non-empty) -> their spans in ``text``.
+
+        For a few tokens at a time (a phrase's): no sentence is tokenized again, and each
+        offset is read from the map on its own.
+        """
+        origins = self._map()
+        if origins is None:
+            return list(zip(starts, ends))
+        low, high = origins[0], origins[1]
+        return [(int(low[a]), int(high[b - 1])) for a, b in zip(starts, ends)]
 
     def sentence_span(self, sentence: Sentence) -> tuple[int, int]:
         """(start, end) in ``text`` of the whole sentence."""

@@ -11,7 +11,7 @@ the corpus form has none.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from thumbs.text.normalize import normalize
 from thumbs.text.tokens import line_tokens
@@ -43,13 +43,17 @@ class Sentence:
 
     ``text`` is the sentence as it reads in the normalized review (original case,
     tags removed); ``tokens`` are its canonical lowercase tokens; ``start`` and
-    ``end`` are character offsets into :func:`normalize`'s output.
+    ``end`` are character offsets into :func:`normalize`'s output, and so are
+    ``token_starts`` and ``token_ends``, one per token (kept from the split, so that
+    finding a token in the text never tokenizes the sentence again).
     """
 
     text: str
     tokens: tuple[str, ...]
     start: int
     end: int
+    token_starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    token_ends: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
 
 def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
@@ -122,5 +126,14 @@ def split_sentences(text: str) -> list[Sentence]:
         offset += len(line_text) + 1
         for first, last in _sentence_bounds(tokens):
             start, end = starts[first], ends[last - 1]
-            sentences.append(Sentence(normalized[start:end], tuple(tokens[first:last]), start, end))
+            sentences.append(
+                Sentence(
+                    normalized[start:end],
+                    tuple(tokens[first:last]),
+                    start,
+                    end,
+                    tuple(starts[first:last]),
+                    tuple(ends[first:last]),
+                )
+            )
     return sentences
