@@ -7,9 +7,9 @@ an n-gram is split equally among the places it occurs (as the sentence shares sp
 and each occurrence's part equally among its tokens; a token's contribution is what the
 occurrences covering it give it. A phrase is then a run of adjacent tokens of one
 sentence whose contributions have one sign. Tokens that weigh little (under
-:data:`QUIET_SHARE` of the review's strongest token) form runs of their own, so that a
-phrase is not stretched over a clause by words that carry almost nothing; those runs are
-phrases too, listed last. Every token is in exactly one phrase, so the phrases'
+:data:`QUIET_SHARE` of the review's strongest token) form runs of their own (again by
+sign), so that a strong phrase is not stretched over a clause by words that carry almost
+nothing; a run of quiet words is a phrase too, and it can add up to a real push. Every token is in exactly one phrase, so the phrases'
 contributions plus the bias are the score, exactly as the n-grams' are, and no two
 phrases overlap: each can be shown in place.
 
@@ -87,7 +87,7 @@ def phrase_table(
     strongest = np.zeros(n_docs)
     np.maximum.at(strongest, doc_of_token, np.abs(values))
     quiet = np.abs(values) < QUIET_SHARE * strongest[doc_of_token]
-    kind = np.where(quiet, 0, np.where(values > 0, 1, -1))
+    kind = np.sign(values).astype(np.int64) * np.where(quiet, 2, 1)  # strong or quiet, by sign
     opens = np.ones(n_tokens, dtype=bool)
     opens[1:] = (kind[1:] != kind[:-1]) | (sentence_of_token[1:] != sentence_of_token[:-1])
     heads = np.flatnonzero(opens)
