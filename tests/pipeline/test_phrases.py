@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import thumbs
 from thumbs import Analysis
 from thumbs.corpora import load_corpus
-from thumbs.pipeline.phrases import phrase_table, token_contributions
+from thumbs.pipeline.phrases import phrase_table, strongest_by_group, token_contributions
 
 REVIEWS = [
     "I didn't love it. The story never grabbed me and I checked my watch twice.",
@@ -140,3 +140,19 @@ def test_phrases_add_up_on_real_reviews(require_corpus: Callable[[str], Path]) -
     model = thumbs.load_model()
     for document, analysis in zip(documents, model.analyze_batch([d.text for d in documents], evidence_size=None)):
         _check_phrases(document.text, analysis)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 0.5, -0.5, 1.0, -2.0, 0.25])), max_size=40),
+    st.sampled_from([None, 1, 2, 3, 10]),
+)
+def test_strongest_by_group_is_a_stable_sort_of_each_group(items: list[tuple[int, float]], size: int | None) -> None:
+    items.sort(key=lambda item: item[0])
+    groups = np.array([g for g, _ in items], dtype=np.int64)
+    values = np.array([v for _, v in items])
+    got = strongest_by_group(values, groups, 6, size)
+    for g in range(6):
+        own = [i for i, (group, _) in enumerate(items) if group == g]
+        expected = sorted(own, key=lambda i: -abs(values[i]))[:size]
+        assert got[g].tolist() == expected

@@ -62,9 +62,31 @@ class PhraseTable:
 
     def strongest(self, n_docs: int, size: int | None) -> list[IntArray]:
         """Per review, the rows of its ``size`` strongest phrases (all with None), largest |contribution| first."""
-        order = np.lexsort((-np.abs(self.contribution), self.doc))
-        bounds = np.searchsorted(self.doc[order], np.arange(n_docs + 1)).tolist()
-        return [order[a : b if size is None else min(b, a + size)] for a, b in pairwise(bounds)]
+        return strongest_by_group(self.contribution, self.doc, n_docs, size)
+
+
+def strongest_by_group(values: FloatArray, groups: IntArray, n_groups: int, size: int | None) -> list[IntArray]:
+    """Per group (``groups`` sorted), the indices of its ``size`` largest ``|values|`` (all with None), largest first.
+
+    Ties keep their order, as a stable sort of each group would. A group longer than
+    ``size`` is cut first at its ``size``-th largest value (a partition, not a sort): the
+    evidence lists ten of a review's hundreds of n-grams.
+
+    >>> [g.tolist() for g in strongest_by_group(np.array([0.1, -0.5, 0.2, 0.3]), np.array([0, 0, 1, 1]), 3, 1)]
+    [[1], [3], []]
+    """
+    keys = -np.abs(values)
+    bounds = np.searchsorted(groups, np.arange(n_groups + 1)).tolist()
+    chosen = []
+    for a, b in pairwise(bounds):
+        own = keys[a:b]
+        if size is not None and b - a > size:
+            cut = np.partition(own, size - 1)[size - 1]
+            candidates = np.flatnonzero(own <= cut)  # every tie with the cut, in order
+            chosen.append(a + candidates[np.argsort(own[candidates], kind="stable")[:size]])
+        else:
+            chosen.append(a + np.argsort(own, kind="stable")[:size])
+    return chosen
 
 
 def token_contributions(n_tokens: int, starts: IntArray, ends: IntArray, parts: FloatArray) -> FloatArray:

@@ -21,7 +21,7 @@ import numpy as np
 from thumbs.features.int_sets import ranges
 from thumbs.pipeline.analysis import Evidence, NgramEvidence, Phrase, SentenceEvidence
 from thumbs.pipeline.component import Reviews, VerdictFindings
-from thumbs.pipeline.phrases import IntArray, phrase_table, token_contributions
+from thumbs.pipeline.phrases import IntArray, phrase_table, strongest_by_group, token_contributions
 from thumbs.pipeline.scorer_component import ScorerComponent
 from thumbs.text.tokens import is_punctuation
 
@@ -48,8 +48,22 @@ class Verdict(ScorerComponent):
             findings.phrases.contribution[rows].tolist(),
             self._phrase_features(findings, rows),
         )
+        n_docs = len(reviews.sentences)
+        ngrams = strongest_by_group(findings.weights, findings.docs, n_docs, reviews.evidence_size)
+        ngram_rows = np.concatenate(ngrams) if ngrams else np.zeros(0, dtype=np.int64)
+        names = self.scorer.index.feature_names(findings.columns[ngram_rows])
+        weights = findings.weights[ngram_rows].tolist()
+        ngram_bounds = np.cumsum([0, *map(len, ngrams)]).tolist()
+        review_of_sentence = np.repeat(np.arange(n_docs), np.diff(reviews.sentence_bounds))
+        strongest = strongest_by_group(findings.shares, review_of_sentence, n_docs, EVIDENCE_SENTENCES)
         reviews.evidence = [
-            self._evidence(reviews, findings, d, listing, range(a, b)) for d, (a, b) in enumerate(pairwise(bounds))
+            Evidence(
+                bias=self.scorer.intercept,
+                ngrams=tuple(map(NgramEvidence, names[a:b], weights[a:b])),
+                sentences=self._strongest_sentences(reviews, findings, d, strongest[d]),
+                phrases=self._phrases(reviews, findings, d, listing, range(*phrase_range)),
+            )
+            for d, ((a, b), phrase_range) in enumerate(zip(pairwise(ngram_bounds), pairwise(bounds)))
         ]
 
     def findings(self, reviews: Reviews) -> VerdictFindings:
@@ -123,23 +137,15 @@ class Verdict(ScorerComponent):
             sentence_starts=sentence_starts,
         )
 
-    def _evidence(
-        self, reviews: Reviews, findings: VerdictFindings, d: int, listing: _Listing, listed: range
-    ) -> Evidence:
-        """The phrases, n-grams (all, or the ``evidence_size`` strongest) and sentences that pushed review ``d`` most."""
-        columns, weights = findings.features(d)
-        order = np.argsort(-np.abs(weights), kind="stable")
-        if reviews.evidence_size is not None:
-            order = order[: reviews.evidence_size]
-        names = self.scorer.index.feature_names(columns[order])
-        shares = findings.shares[reviews.own(d)]
-        strongest = np.argsort(-np.abs(shares), kind="stable")[:EVIDENCE_SENTENCES]
+    def _strongest_sentences(
+        self, reviews: Reviews, findings: VerdictFindings, d: int, rows: IntArray
+    ) -> tuple[SentenceEvidence, ...]:
+        """Review ``d``'s sentences of ``rows`` (batch-wide), by their index in the review."""
+        first = int(reviews.sentence_bounds[d])
         sentences = reviews.sentences[d]
-        return Evidence(
-            bias=self.scorer.intercept,
-            ngrams=tuple(NgramEvidence(n, float(w)) for n, w in zip(names, weights[order])),
-            sentences=tuple(SentenceEvidence(int(i), sentences[i].text, float(shares[i])) for i in strongest),
-            phrases=self._phrases(reviews, findings, d, listing, listed),
+        return tuple(
+            SentenceEvidence(i - first, sentences[i - first].text, share)
+            for i, share in zip(rows.tolist(), findings.shares[rows].tolist())
         )
 
     def _phrases(
