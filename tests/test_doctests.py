@@ -30,6 +30,7 @@ MODULES_WITH_EXAMPLES = frozenset(
         "thumbs.features.ngrams",
         "thumbs.features.presence",
         "thumbs.features.token_codes",
+        "thumbs.features.token_ids",
         "thumbs.features.vectorizer",
         "thumbs.learn",
         "thumbs.learn.base",

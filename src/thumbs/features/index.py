@@ -37,7 +37,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,13 +52,13 @@ from thumbs.features.hash_tables import KeyTable
 from thumbs.features.negation_scope import NegationScope
 from thumbs.features.ngrams import NGRAM_JOINER
 from thumbs.features.presence import PresentBatch, present_batches
+from thumbs.features.token_ids import TokenIds, unknown_kind
 from thumbs.text.emphasis import TURN_WORDS, is_sentence_end
 from thumbs.text.negation import (
     CONTRAST_WORDS,
     NEGATION_PREFIX,
     NEGATION_RULES,
     NEGATION_TO_PUNCTUATION,
-    NEGATION_WORDS,
     NO_NEGATION,
     NOT_NEGATING_NEXT,
 )
@@ -78,7 +77,6 @@ CHUNK_MEMO_SIZE = 500_000
 #: Words the negation rules of 2 and emphasis (:mod:`thumbs.text.emphasis`) look for, kept in every new
 #: index's tokens so that a text's ids say what they are even where training never saw them.
 RULE_WORDS = CONTRAST_WORDS | NOT_NEGATING_NEXT | TURN_WORDS
-
 #: What :meth:`NgramIndex.emphasized` marks a token as (0: anything else).
 TURN, SENTENCE_END, SEPARATOR = 1, 2, 3
 
@@ -212,6 +210,7 @@ class NgramIndex:
             np.concatenate(higher_keys) if higher_keys else np.zeros(0, dtype=np.int64),
             np.concatenate(higher_columns) if higher_columns else np.zeros(0, dtype=np.int64),
         )
+        self._ids = TokenIds(self._token_id, len(self.tokens))
         self._chunks = ChunkMemo(self._token_id, self._unknown_id, CHUNK_MEMO_SIZE)
         # column -> (order, key), to name features
         self._column_order = np.zeros(self.n_features, dtype=np.int64)
@@ -225,16 +224,10 @@ class NgramIndex:
 
     def _unknown_id(self, token: str) -> int:
         """The pseudo-id of a token not in the vocabulary (see :meth:`_compile`)."""
-        n = len(self.tokens)
-        if not token[:1].isalnum() and is_punctuation(token):  # most unknown tokens are rare words
-            return n + 4 if is_sentence_end(token) else n + 2
-        return n + 3 if token in NEGATION_WORDS else n + 1
+        return len(self.tokens) + unknown_kind(token)
 
     def _raw_ids(self, tokens: Sequence[str]) -> IntArray:
-        ids = np.fromiter(map(self._token_id.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-        for i in np.flatnonzero(ids < 0):  # rare: tokens never seen in training
-            ids[i] = self._unknown_id(tokens[int(i)])
-        return ids
+        return self._ids(tokens)
 
     def _finish(self, ids: IntArray) -> IntArray:
         """Apply negation scope to raw ids; pseudo-ids become -1."""
