@@ -30,7 +30,7 @@ POSITIVE = (
     "Easily the best picture I have seen this year."
 )
 NEGATIVE = "A dull, boring mess. The plot is stupid and the acting is awful. A total waste of time."
-KEYS = {"id", "label", "probability", "stars", "score", "sentences", "evidence", "error"}
+KEYS = {"id", "label", "probability", "stars", "score", "coverage", "warnings", "sentences", "evidence", "error"}
 
 
 @pytest.fixture(scope="module")

@@ -134,20 +134,40 @@ class Reviews:
         results: list[Analysis | None] = [None] * len(self.texts)
         for position, problem in self.failures.items():
             results[position] = Analysis.failed(ids[position], problem)
+        columns = self._sentence_columns()
         for d, position in enumerate(self.positions):
-            results[position] = self._analysis(d, ids[position])
+            results[position] = self._analysis(d, ids[position], columns)
         return results  # type: ignore[return-value]  # every position is filled
 
-    def _analysis(self, d: int, id: str | None) -> Analysis:
-        own = self.own(d)
-        sentences = self.sentences[d]
-        n = len(sentences)
+    def _sentence_columns(self) -> tuple[list[float], list[float], list[bool], list[float]]:
+        """Every sentence's subjectivity and polarity (rounded), place in the extract and share, as lists.
+
+        Made once for the batch (zeros where no component filled one): per-sentence NumPy
+        scalars cost more than the numbers themselves.
+        """
+        n = int(self.sentence_bounds[-1])
         verdict = self.verdict
-        subjectivity = _column(self.subjectivity, own, n)
-        polarity = _column(self.sentence_polarity, own, n)
-        in_extract = _column(self.in_extract, own, n)
-        shares = _column(verdict.shares if verdict is not None else None, own, n)
-        offsets = self.offsets(d)
+
+        def column(values: NDArray[Any] | None, digits: int | None = None) -> list[Any]:
+            if values is None:
+                return [0.0] * n
+            return list((np.round(values, digits) if digits is not None else values).tolist())
+
+        return (
+            column(self.subjectivity, 4),
+            column(self.sentence_polarity, 4),
+            [bool(m) for m in column(self.in_extract)],
+            column(None if verdict is None else verdict.shares),
+        )
+
+    def _analysis(
+        self, d: int, id: str | None, columns: tuple[list[float], list[float], list[bool], list[float]]
+    ) -> Analysis:
+        a, b = int(self.sentence_bounds[d]), int(self.sentence_bounds[d + 1])
+        sentences = self.sentences[d]
+        verdict = self.verdict
+        subjectivity, polarity, in_extract, shares = (column[a:b] for column in columns)
+        spans = self.offsets(d).spans([s.start for s in sentences], [s.end for s in sentences])
         return Analysis(
             id=id,
             label=None if verdict is None else LABELS[int(verdict.scores[d] > 0)],
@@ -155,20 +175,13 @@ class Reviews:
             stars=None if self.stars is None else float(self.stars[d]),
             score=None if verdict is None else float(verdict.scores[d]),
             sentences=tuple(
-                SentenceAnalysis(
-                    s.text, round(float(p), 4), round(float(q), 4), bool(m), float(c), *offsets.sentence_span(s)
-                )
-                for s, p, q, m, c in zip(sentences, subjectivity, polarity, in_extract, shares)
+                SentenceAnalysis(s.text, p, q, m, c, start, end)
+                for s, p, q, m, c, (start, end) in zip(sentences, subjectivity, polarity, in_extract, shares, spans)
             ),
             evidence=None if self.evidence is None else self.evidence[d],
             coverage=None if self.coverage is None else round(float(self.coverage[d]), 4),
             warnings=() if self.warnings is None else self.warnings[d],
         )
-
-
-def _column(values: NDArray[Any] | None, own: slice, n: int) -> NDArray[Any]:
-    """A review's slice of a per-sentence array, or zeros where no component filled it."""
-    return np.zeros(n) if values is None else values[own]
 
 
 class Component(Protocol):
