@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from thumbs.text.normalize import normalize
-from thumbs.text.tokens import line_tokens
+from thumbs.text.tokens import line_table
 
 #: Words whose following period is an abbreviation's, not a sentence's end.
 TITLE_ABBREVIATIONS = frozenset(
@@ -76,25 +76,24 @@ def _ends_sentence(tokens: Sequence[str], i: int) -> bool:
     return True
 
 
-def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
-    """Yield (start, end) token ranges of the sentences in one line's tokens.
+def _sentence_ends(tokens: Sequence[str], punctuation: Iterable[int]) -> list[int]:
+    """The token index at which each sentence of one line's tokens ends (the last is ``len(tokens)``).
 
     After sentence-final punctuation the sentence still takes more final marks
     ("?!"), closing brackets, and a quote that closes one it opened. Punctuation
     inside brackets ends nothing. Only brackets and final marks can change
-    anything, so the walk jumps from one of them to the next.
+    anything, so the walk jumps from one of them to the next, among the line's
+    ``punctuation`` (the indices of its punctuation tokens, which the tokenizer knows).
     """
-    marks = [k for k, token in enumerate(tokens) if token in _BOUNDARY_MARKS]
+    sentence_ends: list[int] = []
     start = 0
     n = len(tokens)
     depth = 0  # open brackets: "( what ? )" does not end a sentence inside them
-    following = 0  # the first of marks not yet walked past
-    while following < len(marks):
-        i = marks[following]
-        following += 1
-        if i < start:  # taken into the sentence before, after its end
+    for i in punctuation:
+        token = tokens[i]
+        if i < start or token not in _BOUNDARY_MARKS:  # before: taken into the sentence before
             continue
-        depth += (tokens[i] in OPENING_BRACKETS) - (tokens[i] in CLOSING_BRACKETS)
+        depth += (token in OPENING_BRACKETS) - (token in CLOSING_BRACKETS)
         if depth <= 0 and _ends_sentence(tokens, i):
             depth = 0
             i += 1
@@ -104,10 +103,11 @@ def _sentence_bounds(tokens: Sequence[str]) -> Iterable[tuple[int, int]]:
                 or (tokens[i] in QUOTES and tokens[start:i].count(tokens[i]) % 2 == 1)
             ):
                 i += 1
-            yield start, i
+            sentence_ends.append(i)
             start = i
     if start < n:
-        yield start, n
+        sentence_ends.append(n)
+    return sentence_ends
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -116,24 +116,24 @@ def split_sentences(text: str) -> list[Sentence]:
     A sentence ends at a line break, or after ``.``, ``!`` or ``?`` (see
     :func:`_ends_sentence`); an ellipsis does not end one. Letter case is never
     consulted, so the lowercase corpus form splits like the raw form. Empty lines
-    give no sentence.
+    give no sentence. Each line's tokens and offsets are tuples, so that a sentence's
+    are slices of them (a whole line's: the tuples themselves).
     """
     normalized = normalize(text)
     sentences: list[Sentence] = []
+    append = sentences.append
     offset = 0
     for line_text in normalized.split("\n"):
-        tokens, starts, ends = line_tokens(line_text, offset)
-        offset += len(line_text) + 1
-        for first, last in _sentence_bounds(tokens):
-            start, end = starts[first], ends[last - 1]
-            sentences.append(
-                Sentence(
-                    normalized[start:end],
-                    tuple(tokens[first:last]),
-                    start,
-                    end,
-                    tuple(starts[first:last]),
-                    tuple(ends[first:last]),
+        if line_text:
+            tokens, starts, ends, punctuation = line_table(line_text, offset)
+            first = 0
+            for last in _sentence_ends(tokens, punctuation):
+                start, end = starts[first], ends[last - 1]
+                append(
+                    Sentence(
+                        normalized[start:end], tokens[first:last], start, end, starts[first:last], ends[first:last]
+                    )
                 )
-            )
+                first = last
+        offset += len(line_text) + 1
     return sentences
