@@ -422,7 +422,7 @@ def test_summary_line_counts_resumed_reviews() -> None:
 def test_summary_line_counts_results_with_warnings(tmp_path: Path) -> None:
     assert (
         BatchSummary(10, 1, 0, "-", n_warnings=2).line()
-        == "analyzed 10 reviews: 9 ok (2 with warnings), 1 failed -> stdout"
+        == "analyzed 10 reviews: 9 ok, 1 failed, 2 with warnings -> stdout"
     )
 
     records = [Record(1, "1", "A moving, beautifully acted film that stayed with me for days after.", None)]

@@ -89,13 +89,13 @@ class BatchSummary:
     n_warnings: int = 0  # results with at least one warning (their verdict is less sure than it looks)
 
     def line(self) -> str:
-        """One line for the user, e.g. ``analyzed 1,000 reviews: 997 ok (12 with warnings), 3 failed -> out.jsonl``."""
+        """One line for the user, e.g. ``analyzed 1,000 reviews: 997 ok, 3 failed, 12 with warnings -> out.jsonl``."""
         noun = "review" if self.n_records == 1 else "reviews"
         resumed = f" ({self.n_skipped_resumed:,} from an earlier run)" if self.n_skipped_resumed else ""
         ok = self.n_records - self.n_errors
-        warned = f" ({self.n_warnings:,} with warnings)" if self.n_warnings else ""
+        warned = f", {self.n_warnings:,} with warnings" if self.n_warnings else ""
         where = "stdout" if self.output == "-" else self.output
-        return f"analyzed {self.n_records:,} {noun}{resumed}: {ok:,} ok{warned}, {self.n_errors:,} failed -> {where}"
+        return f"analyzed {self.n_records:,} {noun}{resumed}: {ok:,} ok, {self.n_errors:,} failed{warned} -> {where}"
 
 
 class BatchInterrupted(KeyboardInterrupt):
