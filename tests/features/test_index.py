@@ -315,3 +315,14 @@ def test_real_reviews_read_as_tokenize(require_corpus: Callable[[str], Path]) ->
     polarity = [d.text for d in load_corpus("polarity", require_corpus("polarity"))][::2]
     for texts in (imdb, polarity):
         _assert_texts_read_as_tokenize(index, texts, _index_of_every_ngram(texts, ngram_range=(1, 1)))
+
+
+def test_feature_names_stay_right_when_their_memo_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call that fills the memo past its size names every column it asks for, old ones too."""
+    import thumbs.features.feature_names as feature_names
+
+    monkeypatch.setattr(feature_names, "NAME_MEMO_SIZE", 3)
+    names = feature_names.FeatureNames(["a", "good", "film"], np.array([1, 1, 1, 2]), np.array([0, 1, 2, 5]))
+    assert names([0, 1]) == ["a", "good"]
+    assert names([0, 1, 2, 3]) == ["a", "good", "film", "good film"]
+    assert names([3, 0]) == ["good film", "a"]

@@ -39,7 +39,8 @@ class FeatureNames:
         missing = [column for column in dict.fromkeys(wanted) if column not in memo]
         if missing:
             if len(memo) + len(missing) > NAME_MEMO_SIZE:
-                memo.clear()
+                memo.clear()  # then every column asked for is named anew
+                missing = list(dict.fromkeys(wanted))
             n = len(self.tokens)
             for column, order, key in zip(missing, self.order[missing].tolist(), self.key[missing].tolist()):
                 parts = []
