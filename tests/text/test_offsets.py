@@ -28,6 +28,7 @@ from tests.helpers.tricky_text import TRICKY_PIECES
 from thumbs.text.normalize import (
     LINE_BREAK_TAG,
     OTHER_TAG,
+    SPACED_ELLIPSIS,
     keeps_offsets,
     normalize,
     normalize_with_origins,
@@ -47,8 +48,12 @@ def reads_as(token: str, span: str) -> bool:
     """Whether ``span`` (a token's span in the text as given) reads as ``token`` (see the module's docstring)."""
     if token == "..." and span.count(".") > 1 and set(normalize(span)) <= {".", " "}:
         return True  # a spaced ellipsis that only its text's context joins
-    lowered = normalize(span).lower()
-    return token.casefold() in {lowered.casefold(), *(t.casefold() for t in canonical_tokens(lowered))}
+    # normalize joins ".  .  ." only when its text holds ". " somewhere: read the span both ways
+    readings = {normalize(span).lower(), normalize(SPACED_ELLIPSIS.sub("...", span)).lower()}
+    return any(
+        token.casefold() in {lowered.casefold(), *(t.casefold() for t in canonical_tokens(lowered))}
+        for lowered in readings
+    )
 
 
 def flat(text: str) -> list[str]:
@@ -237,3 +242,12 @@ def test_many_random_reviews_round_trip() -> None:
         for sentence in split_sentences(text):
             for token, (a, b) in zip(sentence.tokens, offsets.token_spans(sentence)):
                 assert reads_as(token, text[a:b]), (token, text[a:b])
+
+
+def test_a_url_token_that_ate_a_spaced_ellipsis_reads_back() -> None:
+    """Found by hypothesis: "www..  .  .. ." joins its spaced dots into the URL token only in context."""
+    text = "www..  .  .. ."
+    offsets = TextOffsets(text)
+    for sentence in split_sentences(text):
+        for token, (a, b) in zip(sentence.tokens, offsets.token_spans(sentence)):
+            assert reads_as(token, text[a:b]), (token, text[a:b])
