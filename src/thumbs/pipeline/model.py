@@ -157,15 +157,21 @@ class Model:
         return [LABELS[int(s > 0)] for s in self.verdict.scores(_check_texts(texts, "predict"))]
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        """Calibrated P(positive) for each text (refusing unreadable texts as :meth:`predict` does)."""
+        """Calibrated P(positive) for each text (refusing unreadable texts as :meth:`predict` does).
+
+        The model's own probability: :meth:`analyze` alone also says when it is a guess (``warnings``).
+        """
         scores = self.verdict.scores(_check_texts(texts, "predict_proba"))
         return np.asarray(self.verdict.probability(scores), dtype=np.float64)
 
     def rate(self, texts: Sequence[str]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Decision values, calibrated P(positive) and stars of many texts at once (no sentences).
 
-        The same numbers :meth:`analyze` gives each text, in one vectorized pass; unreadable
-        texts are refused as :meth:`predict` refuses them.
+        The same numbers :meth:`analyze` gives each text, in one vectorized pass, except where
+        the analysis says the verdict is a guess (its ``caveats``: the model knows almost none of
+        the words, or the text is not English): there :meth:`analyze` gives the training prior as
+        P(positive), and this the model's own probability. Unreadable texts are refused as
+        :meth:`predict` refuses them.
         """
         checked = _check_texts(texts, "rate")
         if not checked:
