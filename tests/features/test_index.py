@@ -326,3 +326,37 @@ def test_feature_names_stay_right_when_their_memo_starts_over(monkeypatch: pytes
     assert names([0, 1]) == ["a", "good"]
     assert names([0, 1, 2, 3]) == ["a", "good", "film", "good film"]
     assert names([3, 0]) == ["good film", "a"]
+
+
+def test_feature_names_from_threads_that_start_the_memo_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server shares one model between threads: a memo started over by one never fails another."""
+    import sys
+    import threading
+
+    import thumbs.features.feature_names as feature_names
+
+    monkeypatch.setattr(feature_names, "NAME_MEMO_SIZE", 50)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    tokens = [f"t{i}" for i in range(100)]
+    names = feature_names.FeatureNames(tokens, np.ones(100, dtype=np.int64), np.arange(100))
+    failures: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        try:
+            for _ in range(300):
+                columns = rng.integers(0, 100, 30)
+                assert names(columns) == [f"t{c}" for c in columns]
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert failures == []

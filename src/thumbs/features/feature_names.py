@@ -33,19 +33,30 @@ class FeatureNames:
         self._memo: dict[int, str] = {}
 
     def __call__(self, columns: Sequence[int] | NDArray[np.int64]) -> list[str]:
-        """The name of each column."""
+        """The name of each column.
+
+        Built from a dictionary of this call's own, so that another thread starting the memo
+        over (the server shares one model between threads) never takes a name from under it.
+        """
         memo = self._memo
         wanted = np.asarray(columns, dtype=np.int64).tolist()
-        missing = [column for column in dict.fromkeys(wanted) if column not in memo]
+        names: dict[int, str] = {}
+        missing = []
+        for column in dict.fromkeys(wanted):
+            known = memo.get(column)
+            if known is None:
+                missing.append(column)
+            else:
+                names[column] = known
         if missing:
-            if len(memo) + len(missing) > NAME_MEMO_SIZE:
-                memo.clear()  # then every column asked for is named anew
-                missing = list(dict.fromkeys(wanted))
             n = len(self.tokens)
             for column, order, key in zip(missing, self.order[missing].tolist(), self.key[missing].tolist()):
                 parts = []
                 for _ in range(order):
                     key, token = divmod(key, n)
                     parts.append(self.tokens[token])
-                memo[column] = NGRAM_JOINER.join(reversed(parts))
-        return [memo[column] for column in wanted]
+                names[column] = NGRAM_JOINER.join(reversed(parts))
+            if len(memo) + len(missing) > NAME_MEMO_SIZE:
+                memo.clear()
+            memo.update((column, names[column]) for column in missing)
+        return [names[column] for column in wanted]
