@@ -30,3 +30,17 @@ def test_batched_cut_equals_one_review_at_a_time(
 def test_a_batch_of_no_reviews_and_of_empty_reviews() -> None:
     assert banded_min_cuts([]) == []
     assert [m.tolist() for m in banded_min_cuts([np.zeros(0), np.array([0.9])])] == [[], [True]]
+
+
+def test_one_long_review_is_cut_apart_from_a_batch_of_short_ones() -> None:
+    """A run's longest review is at most twice its shortest: one long review never sets the pace of a batch."""
+    from thumbs.pipeline.extract import LENGTH_RATIO, _runs_of_like_length
+
+    lengths = [5, 6, 30_000, 7, 12, 4, 9]
+    runs = _runs_of_like_length(list(range(len(lengths))), lengths)
+    assert sorted(k for run in runs for k in run) == list(range(len(lengths)))
+    for run in runs:
+        assert max(lengths[k] for k in run) <= LENGTH_RATIO * min(lengths[k] for k in run)
+    assert [2] in runs
+    reviews = [np.full(n, 0.7) for n in lengths]
+    assert [m.tolist() for m in banded_min_cuts(reviews)] == [banded_min_cut(p).tolist() for p in reviews]

@@ -31,6 +31,12 @@ CAPACITY_SCALE: Final[int] = 10_000
 
 Decay = Literal["const", "exp", "inv_square"]
 
+#: Reviews of like length cut together by :func:`banded_min_cuts` (a run's longest at most this
+#: many times its shortest), and the fewest worth a NumPy step per position: below that, one
+#: review at a time in plain Python is faster (a single review of 30,000 sentences: 0.25 s against 0.5 s).
+LENGTH_RATIO = 2
+MIN_BATCHED_REVIEWS = 4
+
 #: Decay functions ``f(d)`` of the distance ``d >= 1`` between two sentences (Pang & Lee 2004, section 2.2).
 DECAYS: Final[dict[str, str]] = {
     "const": "f(d) = 1",
@@ -167,7 +173,8 @@ def banded_min_cuts(
     """:func:`banded_min_cut` of many reviews at once: the same masks, one NumPy step per sentence position.
 
     Reviews are grouped by their window (``min(threshold, n - 1)``, so a short review keeps
-    the state space, and so the ties, :func:`banded_min_cut` gives it); each group runs the
+    the state space, and so the ties, :func:`banded_min_cut` gives it) and then by length
+    (:func:`_runs_of_like_length`); each run of at least :data:`MIN_BATCHED_REVIEWS` runs the
     dynamic programme over all its reviews together, the shorter ones standing still once
     they end. Each state has two possible predecessors (its oldest label dropped), the
     lower one kept on ties, as the loop over states in order keeps it.
@@ -179,13 +186,31 @@ def banded_min_cuts(
         if p.size:
             groups.setdefault(max(0, min(int(settings.threshold), p.size - 1)), []).append(k)
     for window, members in groups.items():
-        if window == 0:
-            for k in members:
-                masks[k] = banded_min_cut(ps[k], settings)
-            continue
-        for k, mask in zip(members, _cut_group([ps[k] for k in members], window, settings)):
-            masks[k] = mask
+        for run in _runs_of_like_length(members, [ps[k].size for k in members]) if window else [members]:
+            if window == 0 or len(run) < MIN_BATCHED_REVIEWS:
+                for k in run:
+                    masks[k] = banded_min_cut(ps[k], settings)
+                continue
+            for k, mask in zip(run, _cut_group([ps[k] for k in run], window, settings)):
+                masks[k] = mask
     return masks
+
+
+def _runs_of_like_length(members: list[int], lengths: list[int]) -> list[list[int]]:
+    """``members`` by length, in runs whose longest is at most twice their shortest.
+
+    The programme steps through every position of a run's longest review for every review
+    of the run, so a run costs at most twice its sentences: one long review never makes a
+    whole batch pay for its length.
+    """
+    runs: list[list[int]] = []
+    shortest = 0
+    for k, n in sorted(zip(members, lengths), key=lambda pair: pair[1]):
+        if not runs or n > LENGTH_RATIO * shortest:
+            runs.append([])
+            shortest = n
+        runs[-1].append(k)
+    return runs
 
 
 def _cut_group(ps: list[NDArray[np.float64]], window: int, settings: CutSettings) -> list[NDArray[np.bool_]]:
