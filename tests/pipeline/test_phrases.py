@@ -30,6 +30,8 @@ REVIEWS = [
     "i did n't like it . `` great '' , they said . it was n't .",
     "Dull &amp; lifeless.\r\nA waste of <i>two</i> hours. 2/10",
     "The actors 🎬 were superb, the plot was thin. Café scenes were lovely.",
+    "½ star. Dreadful. 1/10",
+    "A ¼ of it was great, ½bad, ¾ good.",
 ]
 #: What the tokenizer writes that a reader never should see in a phrase.
 INTERNAL_MARKS = ("NOT_",)
@@ -47,7 +49,7 @@ def _check_phrases(text: str, analysis: Analysis) -> None:
     covered: list[tuple[int, int]] = []
     for phrase in phrases:
         assert phrase.contribution != 0
-        assert phrase.text == " ".join(text[a:b] for a, b in phrase.spans)
+        assert phrase.spans and phrase.text == " ".join(text[a:b] for a, b in phrase.spans)
         assert not any(mark in phrase.text for mark in INTERNAL_MARKS), phrase.text
         sentence = analysis.sentences[phrase.sentence]
         for a, b in phrase.spans:
@@ -103,7 +105,9 @@ def test_json_and_row_carry_phrases() -> None:
 WORDS = ["good", "bad", "not", "film", "great", "boring", "but", "the", "acting", "never", "I", "didn't", "love"]
 PIECES = st.one_of(
     st.sampled_from(WORDS),
-    st.sampled_from([".", ",", "!", "<br />", "&amp;", "“", "”", "’", "…", "\r\n", "  ", "é", "e\u0301", "🎬"]),
+    st.sampled_from(
+        [".", ",", "!", "<br />", "&amp;", "“", "”", "’", "…", "\r\n", "  ", "é", "e\u0301", "🎬", "½", "¾4"]
+    ),
 )
 
 

@@ -99,28 +99,43 @@ def token_contributions(n_tokens: int, starts: IntArray, ends: IntArray, parts: 
 
 
 def phrase_table(
-    *, values: FloatArray, sentence_of_token: IntArray, doc_of_token: IntArray, n_docs: int
+    *,
+    values: FloatArray,
+    sentence_of_token: IntArray,
+    doc_of_token: IntArray,
+    n_docs: int,
+    glued: NDArray[np.bool_] | None = None,
 ) -> PhraseTable:
     """The phrases of a batch's token stream, from each token's contribution (:func:`token_contributions`).
 
     ``sentence_of_token`` is -1 for the separators between reviews (they belong to no phrase).
+    ``glued[i]`` says token ``i`` came from the same character of the text as token ``i - 1``
+    ("½" is "1⁄2"): such tokens stay in one phrase, which then has a place in the text.
     """
     n_tokens = len(values)
+    # units: a token, or tokens glued to the one before; runs are made of units
+    starts_unit = np.ones(n_tokens, dtype=bool) if glued is None else ~glued
+    starts_unit[:1] = True
+    unit_first = np.flatnonzero(starts_unit)
+    unit_of = np.cumsum(starts_unit) - 1
+    unit_values = np.asarray(np.bincount(unit_of, weights=values, minlength=len(unit_first)), dtype=np.float64)
+    unit_doc, unit_sentence = doc_of_token[unit_first], sentence_of_token[unit_first]
     strongest = np.zeros(n_docs)
-    np.maximum.at(strongest, doc_of_token, np.abs(values))
-    quiet = np.abs(values) < QUIET_SHARE * strongest[doc_of_token]
-    kind = np.sign(values).astype(np.int64) * np.where(quiet, 2, 1)  # strong or quiet, by sign
-    opens = np.ones(n_tokens, dtype=bool)
-    opens[1:] = (kind[1:] != kind[:-1]) | (sentence_of_token[1:] != sentence_of_token[:-1])
+    np.maximum.at(strongest, unit_doc, np.abs(unit_values))
+    quiet = np.abs(unit_values) < QUIET_SHARE * strongest[unit_doc]
+    kind = np.sign(unit_values).astype(np.int64) * np.where(quiet, 2, 1)  # strong or quiet, by sign
+    opens = np.ones(len(unit_first), dtype=bool)
+    opens[1:] = (kind[1:] != kind[:-1]) | (unit_sentence[1:] != unit_sentence[:-1])
     heads = np.flatnonzero(opens)
     row = np.cumsum(opens) - 1
-    sums = np.asarray(np.bincount(row, weights=values, minlength=len(heads)), dtype=np.float64)
-    ends_at = np.append(heads[1:], n_tokens)
-    kept = np.flatnonzero((sums != 0) & (sentence_of_token[heads] >= 0))
+    sums = np.asarray(np.bincount(row, weights=unit_values, minlength=len(heads)), dtype=np.float64)
+    first = unit_first[heads]
+    ends_at = np.append(first[1:], n_tokens)
+    kept = np.flatnonzero((sums != 0) & (unit_sentence[heads] >= 0))
     return PhraseTable(
-        doc=doc_of_token[heads[kept]],
-        sentence=sentence_of_token[heads[kept]],
-        first=heads[kept],
+        doc=unit_doc[heads[kept]],
+        sentence=unit_sentence[heads[kept]],
+        first=first[kept],
         end=ends_at[kept],
         contribution=sums[kept],
     )

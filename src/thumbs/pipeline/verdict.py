@@ -13,10 +13,11 @@ its score less the bias.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from thumbs.features.int_sets import ranges
 from thumbs.pipeline.analysis import Evidence, NgramEvidence, Phrase, SentenceEvidence
@@ -117,6 +118,7 @@ class Verdict(ScorerComponent):
             sentence_of_token=token_sentence,
             doc_of_token=np.repeat(np.arange(n_docs), tokens_per_review.astype(np.int64) + 1),
             n_docs=n_docs,
+            glued=self._glued(reviews, doc_starts, n_stream),
         )
         by_start = np.argsort(starts, kind="stable")
         return VerdictFindings(
@@ -136,6 +138,24 @@ class Verdict(ScorerComponent):
             occurrences=(starts[by_start], ends[by_start], columns[by_start]),
             sentence_starts=sentence_starts,
         )
+
+    def _glued(self, reviews: Reviews, doc_starts: IntArray, n_stream: int) -> NDArray[np.bool_] | None:
+        """Which tokens of the stream came from a character of the token before ("½" is "1⁄2"), or None.
+
+        Only reviews that are not ASCII can have such tokens; the others cost a check.
+        """
+        glued = None
+        for d, sentences in enumerate(reviews.sentences):
+            if str(reviews.texts[reviews.positions[d]]).isascii():
+                continue
+            starts = np.fromiter(chain.from_iterable(s.token_starts for s in sentences), dtype=np.int64)
+            ends = np.fromiter(chain.from_iterable(s.token_ends for s in sentences), dtype=np.int64)
+            shared = reviews.offsets(d).shared(starts, ends)
+            if shared is not None:
+                if glued is None:
+                    glued = np.zeros(n_stream, dtype=bool)
+                glued[int(doc_starts[d]) + np.flatnonzero(shared)] = True
+        return glued
 
     def _strongest_sentences(
         self, reviews: Reviews, findings: VerdictFindings, d: int, rows: IntArray

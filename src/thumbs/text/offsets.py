@@ -110,6 +110,22 @@ class TextOffsets:
         low, high = origins[0], origins[1]
         return [(int(low[a]), int(high[b - 1])) for a, b in zip(starts, ends)]
 
+    def shared(self, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> NDArray[np.bool_] | None:
+        """For tokens in order (normalized spans), whether each came from a character of the token before.
+
+        Where NFKC made one character several tokens ("½" is "1⁄2"). None when no token can:
+        the text is ASCII, or no step of :func:`normalize` made one character several.
+        """
+        if self.text.isascii():
+            return None
+        origins = self._map()
+        if origins is None or not len(starts):
+            return None
+        low, high = origins[0, starts], origins[1, ends - 1]
+        shared = np.zeros(len(starts), dtype=bool)
+        shared[1:] = low[1:] < high[:-1]
+        return shared if shared.any() else None
+
     def sentence_span(self, sentence: Sentence) -> tuple[int, int]:
         """(start, end) in ``text`` of the whole sentence."""
         return self.original(sentence.start, sentence.end)
