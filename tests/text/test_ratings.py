@@ -135,3 +135,12 @@ def test_text_whose_lower_case_is_longer_keeps_its_offsets() -> None:
 )
 def test_what_reviews_of_aclimdb_wrote_around_scores(text: str, expected: list[tuple[str, float | None]]) -> None:
     assert _read(text) == expected
+
+
+def test_a_plural_after_a_score_makes_it_a_fraction_of_a_group() -> None:
+    assert ratings_in("Eight out of ten members of the community agreed.") == []
+    assert ratings_in("Four out of five sequels are worse.") == []
+    assert [(r.value, r.scale) for r in ratings_in("7 out of 10 is fair, 2 out of 10 points for the plot.")] == [
+        (7.0, 10),
+        (2.0, 10),
+    ]

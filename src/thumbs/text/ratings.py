@@ -35,6 +35,28 @@ FRACTION_FOLLOWERS = frozenset(
         "jokes", "minutes", "hours", "days", "years", "dollars", "percent", "chance",
     }
 )  # fmt: skip
+#: Plural words after a score that do not make it a fraction: the units of a score, and words that
+#: merely end in "s" ("7 out of 10 is fair", "9/10 plus a bonus").
+SCORE_PLURALS = frozenset(
+    {
+        "stars",
+        "points",
+        "pts",
+        "marks",
+        "is",
+        "was",
+        "has",
+        "as",
+        "this",
+        "its",
+        "his",
+        "us",
+        "yes",
+        "plus",
+        "minus",
+        "thus",
+    }
+)
 #: Words before "N stars" that make the stars actors ("the two stars", "its three stars", "with two stars").
 ACTOR_PRECEDERS = frozenset(
     {"the", "its", "his", "her", "their", "our", "whose", "both", "these", "those", "all", "with", "other"}
@@ -254,9 +276,16 @@ def _word_before(text: str, start: int) -> str:
 
 
 def _fraction_follows(text: str, match: re.Match[str]) -> bool:
-    """Whether the words after ``match`` make it a fraction of something ("2/3 of", "(3/4) of", "9 out of 10 people")."""
+    """Whether the words after ``match`` make it a fraction of something ("2/3 of", "(3/4) of", "9 out of 10 people").
+
+    Besides :data:`FRACTION_FOLLOWERS`, any plural that is not a score's own word counts a group
+    ("eight out of ten members of the community").
+    """
     found = _FOLLOWER.match(text, match.end())
-    return found is not None and found.group(1).lower() in FRACTION_FOLLOWERS
+    if found is None:
+        return False
+    word = found.group(1).lower()
+    return word in FRACTION_FOLLOWERS or (len(word) > 3 and word.endswith("s") and word not in SCORE_PLURALS)
 
 
 def _stands_alone(text: str, match: re.Match[str]) -> bool:
