@@ -160,3 +160,15 @@ def test_strongest_by_group_is_a_stable_sort_of_each_group(items: list[tuple[int
         own = [i for i, (group, _) in enumerate(items) if group == g]
         expected = sorted(own, key=lambda i: -abs(values[i]))[:size]
         assert got[g].tolist() == expected
+
+
+@pytest.mark.parametrize("size", [-1, -10, True])
+def test_a_negative_evidence_size_is_refused(size: int) -> None:
+    with pytest.raises(thumbs.ThumbsError, match="evidence_size"):
+        thumbs.load_model().analyze("A fine film.", evidence_size=size)
+
+
+def test_evidence_size_zero_lists_nothing_but_keeps_the_score() -> None:
+    analysis = thumbs.load_model().analyze("A fine film.", evidence_size=0)
+    assert analysis.evidence is not None and analysis.evidence.phrases == () and analysis.evidence.ngrams == ()
+    assert analysis.score is not None

@@ -183,8 +183,8 @@ class Model:
     def analyze(self, text: str, id: str | None = None, evidence_size: int | None = EVIDENCE_SIZE) -> Analysis:
         """Analyze one review. A review that cannot be read gets an ``error``, never an exception.
 
-        ``evidence_size=None`` lists every n-gram present (their contributions
-        plus the bias add up to the score).
+        ``evidence_size`` is how many phrases and n-grams the evidence lists (strongest
+        first); ``None`` lists every one (their contributions plus the bias add up to the score).
         """
         return self.analyze_batch([text], [id], evidence_size)[0]
 
@@ -200,6 +200,8 @@ class Model:
         scorer reads the n-grams of all reviews at once); a review that cannot
         be read gets its ``error`` and the others are analyzed.
         """
+        if evidence_size is not None and (isinstance(evidence_size, bool) or evidence_size < 0):
+            raise ThumbsError(f"evidence_size must be None (all) or a count of 0 or more, not {evidence_size!r}")
         reviews = Reviews(texts, evidence_size)
         for component in self.components:
             if reviews.all_failed:
