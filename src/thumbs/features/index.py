@@ -293,10 +293,9 @@ class NgramIndex:
 
     def emphasized_occurrences(self, tokens: Sequence[str]) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
         """:meth:`occurrences`, and whether each occurrence starts at an emphasized position."""
-        raw = self._raw_ids(tokens)
-        flags = self.emphasized(raw)
-        columns, starts = self._columns_of_ids(self._finish(raw))
-        return columns, starts, flags[starts]
+        found = self.stream_occurrences(self._raw_ids(tokens), emphasis=True)
+        assert found.emphasized is not None
+        return found.columns, found.starts, found.emphasized
 
     def stream_occurrences(self, raw: IntArray, emphasis: bool) -> StreamOccurrences:
         """:meth:`emphasized_occurrences` (or :meth:`occurrences`) of raw ids, and which tokens are words and known ones.

@@ -37,9 +37,8 @@ class VerdictFindings:
     """The verdict of a batch: per review, per sentence, and per (review, feature) pair.
 
     ``docs``/``columns``/``weights`` are the distinct features present in each
-    review and their weights, sorted by review; review ``d`` owns the slice
-    ``bounds[d]:bounds[d + 1]``. ``shares`` is each sentence's share of its
-    review's score.
+    review and their weights, sorted by review. ``shares`` is each sentence's share
+    of its review's score.
     """
 
     scores: NDArray[np.float64]
@@ -47,7 +46,6 @@ class VerdictFindings:
     docs: NDArray[np.int64]
     columns: NDArray[np.int64]
     weights: NDArray[np.float64]
-    bounds: NDArray[np.int64]
     shares: NDArray[np.float64]
     #: Per review: its words (tokens with a letter or digit), and how many of them have a unigram weight.
     words: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -60,11 +58,6 @@ class VerdictFindings:
         default_factory=lambda: (np.zeros(0, dtype=np.int64),) * 3
     )
     sentence_starts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    def features(self, d: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """The distinct features of review ``d`` and their weights."""
-        own = slice(self.bounds[d], self.bounds[d + 1])
-        return self.columns[own], self.weights[own]
 
 
 @dataclass

@@ -44,7 +44,8 @@ class Verdict(ScorerComponent):
         rows = np.concatenate(listed) if listed else np.zeros(0, dtype=np.int64)
         bounds = np.cumsum([0, *map(len, listed)]).tolist()
         listing = _Listing(
-            *(findings.phrases.sentence[rows].tolist(), findings.phrases.first[rows].tolist()),
+            findings.phrases.sentence[rows].tolist(),
+            findings.phrases.first[rows].tolist(),
             findings.phrases.end[rows].tolist(),
             findings.phrases.contribution[rows].tolist(),
             self._phrase_features(findings, rows),
@@ -84,10 +85,10 @@ class Verdict(ScorerComponent):
         sentence_ends = np.cumsum(codes.lengths) + review_of_sentence
         sentence_starts = sentence_ends - codes.lengths
         tokens_per_review = np.bincount(review_of_sentence, weights=codes.lengths, minlength=len(documents))
-        doc_ends = np.cumsum(tokens_per_review.astype(np.int64) + 1)
-        doc_starts = np.concatenate([[0], doc_ends[:-1]]).astype(np.int64)
-        doc_of = np.searchsorted(doc_ends, starts, side="right")
+        doc_starts = np.concatenate([[0], np.cumsum(tokens_per_review.astype(np.int64) + 1)[:-1]]).astype(np.int64)
         n_docs, n_sentences = len(documents), len(sentence_ends)
+        doc_of_token = np.repeat(np.arange(n_docs), tokens_per_review.astype(np.int64) + 1)
+        doc_of = doc_of_token[starts]
         # distinct (review, feature) pairs, from one sort of the occurrences: the evidence and the score
         doc_keys = doc_of * n_features + columns
         by_key = np.argsort(doc_keys)
@@ -116,7 +117,7 @@ class Verdict(ScorerComponent):
         phrases = phrase_table(
             values=values,
             sentence_of_token=token_sentence,
-            doc_of_token=np.repeat(np.arange(n_docs), tokens_per_review.astype(np.int64) + 1),
+            doc_of_token=doc_of_token,
             n_docs=n_docs,
             glued=self._glued(reviews, doc_starts, n_stream),
         )
@@ -127,7 +128,6 @@ class Verdict(ScorerComponent):
             docs=docs,
             columns=features,
             weights=contributions,
-            bounds=np.searchsorted(docs, np.arange(n_docs + 1)),
             shares=np.asarray(
                 np.bincount(token_sentence[in_sentence], weights=values[in_sentence], minlength=n_sentences),
                 dtype=np.float64,
