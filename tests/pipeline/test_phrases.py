@@ -32,6 +32,7 @@ REVIEWS = [
     "The actors 🎬 were superb, the plot was thin. Café scenes were lovely.",
     "½ star. Dreadful. 1/10",
     "A ¼ of it was great, ½bad, ¾ good.",
+    "Dreadful. I give it &frac12; out of 10, and the &frac34;-hour cut is worse.",
 ]
 #: What the tokenizer writes that a reader never should see in a phrase.
 INTERNAL_MARKS = ("NOT_",)
@@ -106,7 +107,7 @@ WORDS = ["good", "bad", "not", "film", "great", "boring", "but", "the", "acting"
 PIECES = st.one_of(
     st.sampled_from(WORDS),
     st.sampled_from(
-        [".", ",", "!", "<br />", "&amp;", "“", "”", "’", "…", "\r\n", "  ", "é", "e\u0301", "🎬", "½", "¾4"]
+        [".", ",", "!", "<br />", "&amp;", "“", "”", "’", "…", "\r\n", "  ", "é", "e\u0301", "🎬", "½", "¾4", "&frac12;"]
     ),
 )
 

@@ -24,6 +24,7 @@ from thumbs.pipeline.analysis import Evidence, NgramEvidence, Phrase, SentenceEv
 from thumbs.pipeline.component import Reviews, VerdictFindings
 from thumbs.pipeline.phrases import IntArray, phrase_table, strongest_by_group, token_contributions
 from thumbs.pipeline.scorer_component import ScorerComponent
+from thumbs.text.offsets import may_share_characters
 from thumbs.text.tokens import is_punctuation
 
 #: Sentences listed as evidence (every sentence's share is also in ``sentences``).
@@ -142,11 +143,12 @@ class Verdict(ScorerComponent):
     def _glued(self, reviews: Reviews, doc_starts: IntArray, n_stream: int) -> NDArray[np.bool_] | None:
         """Which tokens of the stream came from a character of the token before ("½" is "1⁄2"), or None.
 
-        Only reviews that are not ASCII can have such tokens; the others cost a check.
+        Only a character reference (``&frac12;``) or a character that NFKC changes can make
+        such tokens; a review with neither costs a check or two.
         """
         glued = None
         for d, sentences in enumerate(reviews.sentences):
-            if str(reviews.texts[reviews.positions[d]]).isascii():
+            if not may_share_characters(str(reviews.texts[reviews.positions[d]])):
                 continue
             starts = np.fromiter(chain.from_iterable(s.token_starts for s in sentences), dtype=np.int64)
             ends = np.fromiter(chain.from_iterable(s.token_ends for s in sentences), dtype=np.int64)
@@ -215,10 +217,19 @@ class Verdict(ScorerComponent):
         counts = np.searchsorted(starts, table.end[rows]) - low
         candidates = ranges(low, counts)
         owner = np.repeat(np.arange(len(rows)), counts)
-        covering = ends[candidates] > first[owner]
-        names = self.scorer.index.feature_names(columns[candidates[covering]])
-        bounds = np.searchsorted(owner[covering], np.arange(len(rows) + 1)).tolist()
-        return [tuple(dict.fromkeys(names[a:b])) for a, b in pairwise(bounds)]
+        covering = np.flatnonzero(ends[candidates] > first[owner])
+        owner, found = owner[covering], columns[candidates[covering]]
+        # each phrase's distinct columns in the order they start: the first of each (phrase, column)
+        keys = owner * self.scorer.index.n_features + found
+        by_key = np.argsort(keys, kind="stable")
+        heads = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[by_key[1:]], keys[by_key[:-1]], out=heads[1:])
+        kept = np.sort(by_key[heads])
+        named, which = np.unique(found[kept], return_inverse=True)  # each column named once
+        names = self.scorer.index.feature_names(named)
+        listed = [names[k] for k in which.tolist()]
+        bounds = np.searchsorted(owner[kept], np.arange(len(rows) + 1)).tolist()
+        return [tuple(listed[a:b]) for a, b in pairwise(bounds)]
 
 
 @dataclass(frozen=True, slots=True)

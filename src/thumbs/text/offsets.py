@@ -18,6 +18,7 @@ double space) maps every offset to itself, and costs nothing more.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +27,19 @@ from numpy.typing import NDArray
 from thumbs.text.normalize import keeps_offsets, normalize, normalize_with_origins
 from thumbs.text.sentences import Sentence
 from thumbs.text.tokens import line_tokens
+
+
+def may_share_characters(text: str) -> bool:
+    """Whether some character of ``text`` may become several tokens in ``normalize(text)``.
+
+    Only two steps of :func:`~thumbs.text.normalize.normalize` make one character (or one
+    reference) more than one: NFKC ("½" is "1⁄2") and a character reference whose character
+    does (``&frac12;``), or that stands for two (``&NotEqualTilde;``). A text with no "&" that
+    NFKC leaves as it is (most reviews, ASCII or not) has neither, and is told in one scan.
+    """
+    if "&" in text:
+        return True
+    return not text.isascii() and not unicodedata.is_normalized("NFKC", text)
 
 
 class TextOffsets:
@@ -113,10 +127,10 @@ class TextOffsets:
     def shared(self, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> NDArray[np.bool_] | None:
         """For tokens in order (normalized spans), whether each came from a character of the token before.
 
-        Where NFKC made one character several tokens ("½" is "1⁄2"). None when no token can:
-        the text is ASCII, or no step of :func:`normalize` made one character several.
+        Where NFKC made one character several tokens ("½" is "1⁄2", and so is ``&frac12;``).
+        None when no token can (:func:`may_share_characters`), or none does.
         """
-        if self.text.isascii():
+        if not may_share_characters(self.text):
             return None
         origins = self._map()
         if origins is None or not len(starts):

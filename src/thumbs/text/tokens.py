@@ -141,11 +141,15 @@ class _ChunkMemo(dict[str, tuple[Any, ...]]):
     """
 
     def __missing__(self, chunk: str) -> tuple[Any, ...]:
+        if len(self) >= _CHUNK_MEMO_SIZE:
+            self.clear()
+        entry = _plain_chunk(chunk)
+        if entry is not None:
+            self[chunk] = entry
+            return entry
         tokens, starts, ends = _scanned_line(chunk, 0)
         if not tokens or starts[0] != 0 or ends[-1] != len(chunk):
             raise _IrregularChunkError(chunk)
-        if len(self) >= _CHUNK_MEMO_SIZE:
-            self.clear()
         steps = map(sub, ends, [-1, *ends])
         extents = map(sub, ends, starts)
         fields = zip(tokens, steps, extents, map(is_punctuation, tokens))
@@ -154,6 +158,30 @@ class _ChunkMemo(dict[str, tuple[Any, ...]]):
 
 
 _CHUNK_MEMO = _ChunkMemo()
+
+#: Marks that are a token of their own after a word ("film," "end." "why?"): one character,
+#: never joined to a word (not a joiner, an apostrophe or a period that could start "..").
+_TRAILING_MARKS = frozenset(',!?;:)"')
+
+
+def _plain_chunk(chunk: str) -> tuple[Any, ...] | None:
+    """The memo entry of a chunk that is a word, or a word and one trailing mark, found without the pattern.
+
+    Most new chunks are such ("film", "film,", "1950s."): a word of letters and digits (what
+    ``\w+`` matches, less the underscore) is one token, and so is the mark after it. None for
+    any other chunk, or one whose lower case is longer than it ("İ").
+    """
+    if chunk.isalnum():
+        lowered = chunk.lower()
+        if len(lowered) == len(chunk):
+            return (lowered, len(chunk) + 1, len(chunk), False)
+        return None
+    word, mark = chunk[:-1], chunk[-1]
+    if (mark in _TRAILING_MARKS or mark == ".") and word.isalnum():
+        lowered = word.lower()
+        if len(lowered) == len(word):
+            return (lowered, len(word) + 1, len(word), False, mark, 1, 1, True)
+    return None
 
 
 def _scanned_line(line: str, offset: int) -> tuple[list[str], list[int], list[int]]:
