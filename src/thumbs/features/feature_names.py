@@ -35,28 +35,33 @@ class FeatureNames:
     def __call__(self, columns: Sequence[int] | NDArray[np.int64]) -> list[str]:
         """The name of each column.
 
-        Built from a dictionary of this call's own, so that another thread starting the memo
-        over (the server shares one model between threads) never takes a name from under it.
+        Each name is read from the memo once, into this call's own list, so that another thread
+        starting the memo over (the server shares one model between threads) never takes a name
+        from under it; the names not known are made together (:meth:`_made`).
         """
         memo = self._memo
         wanted = np.asarray(columns, dtype=np.int64).tolist()
-        names: dict[int, str] = {}
-        missing = []
-        for column in dict.fromkeys(wanted):
-            known = memo.get(column)
-            if known is None:
-                missing.append(column)
-            else:
-                names[column] = known
-        if missing:
-            n = len(self.tokens)
-            for column, order, key in zip(missing, self.order[missing].tolist(), self.key[missing].tolist()):
-                parts = []
-                for _ in range(order):
-                    key, token = divmod(key, n)
-                    parts.append(self.tokens[token])
-                names[column] = NGRAM_JOINER.join(reversed(parts))
-            if len(memo) + len(missing) > NAME_MEMO_SIZE:
-                memo.clear()
-            memo.update((column, names[column]) for column in missing)
-        return [names[column] for column in wanted]
+        names = list(map(memo.get, wanted))
+        missing = list(dict.fromkeys(column for column, name in zip(wanted, names) if name is None))
+        if not missing:
+            return names  # type: ignore[return-value]  # no None left
+        made = dict(zip(missing, self._made(missing)))
+        if len(memo) + len(missing) > NAME_MEMO_SIZE:
+            memo.clear()
+        memo.update(made)
+        return [made[column] if name is None else name for column, name in zip(wanted, names)]
+
+    def _made(self, columns: list[int]) -> list[str]:
+        """The names of ``columns``, made from their keys: the token ids of each order's columns in NumPy at once."""
+        n = len(self.tokens)
+        wanted = np.asarray(columns, dtype=np.int64)
+        orders, keys = self.order[wanted], self.key[wanted]
+        names: list[str] = [""] * len(columns)
+        for order in np.unique(orders).tolist():
+            which = np.flatnonzero(orders == order)
+            key = keys[which]
+            # the first token is the most significant digit of the key, in base n
+            words = [map(self.tokens.__getitem__, (key // n ** (order - 1 - k) % n).tolist()) for k in range(order)]
+            for at, name in zip(which.tolist(), map(NGRAM_JOINER.join, zip(*words))):
+                names[at] = name
+        return names

@@ -52,6 +52,7 @@ from thumbs.features.hash_tables import KeyTable
 from thumbs.features.negation_scope import NegationScope
 from thumbs.features.ngrams import NGRAM_JOINER
 from thumbs.features.presence import PresentBatch, present_batches
+from thumbs.features.token_codes import CodeIds, TokenCodes
 from thumbs.features.token_ids import TokenIds, unknown_kind
 from thumbs.text.emphasis import TURN_WORDS, is_sentence_end
 from thumbs.text.negation import (
@@ -211,6 +212,7 @@ class NgramIndex:
             np.concatenate(higher_columns) if higher_columns else np.zeros(0, dtype=np.int64),
         )
         self._ids = TokenIds(self._token_id, len(self.tokens))
+        self._code_ids = CodeIds(self._ids)
         self._chunks = ChunkMemo(self._token_id, self._unknown_id, CHUNK_MEMO_SIZE)
         # column -> (order, key), to name features
         self._column_order = np.zeros(self.n_features, dtype=np.int64)
@@ -315,6 +317,10 @@ class NgramIndex:
     def raw_ids(self, tokens: Sequence[str]) -> IntArray:
         """The ids of ``tokens`` before negation marking; unknown tokens get pseudo-ids by kind."""
         return self._raw_ids(tokens)
+
+    def code_ids(self, codes: TokenCodes) -> IntArray:
+        """The raw ids (as :meth:`raw_ids` gives them) of a batch's tokens, coded once for every model."""
+        return self._code_ids(codes)
 
     @property
     def separator_id(self) -> int:

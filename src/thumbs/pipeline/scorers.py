@@ -151,7 +151,7 @@ class LinearScorer:
         """Decision values of sentences (token lists, or a batch's :class:`TokenCodes`), without building a matrix."""
         codes = sentences if isinstance(sentences, TokenCodes) else token_codes(sentences)
         index = self.index
-        raw = codes.stream(index.raw_ids(codes.vocabulary), index.separator_id)
+        raw = codes.stream(index.code_ids(codes), index.separator_id)
         found = index.stream_occurrences(raw, emphasis=bool(self.emphasis))
         row_of = np.searchsorted(np.cumsum(codes.lengths + 1), found.starts, side="right")
         keys = row_of * index.n_features + found.columns

@@ -77,7 +77,7 @@ class Verdict(ScorerComponent):
         documents = reviews.sentences
         codes = reviews.token_codes()
         per_review = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        raw = codes.stream(index.raw_ids(codes.vocabulary), index.separator_id, groups=per_review)
+        raw = codes.stream(index.code_ids(codes), index.separator_id, groups=per_review)
         n_stream = len(raw)
         found = index.stream_occurrences(raw, emphasis=bool(scorer.emphasis))
         columns, starts, at_emphasis = found.columns, found.starts, found.emphasized

@@ -165,7 +165,7 @@ _TRAILING_MARKS = frozenset(',!?;:)"')
 
 
 def _plain_chunk(chunk: str) -> tuple[Any, ...] | None:
-    """The memo entry of a chunk that is a word, or a word and one trailing mark, found without the pattern.
+    r"""The memo entry of a chunk that is a word, or a word and one trailing mark, found without the pattern.
 
     Most new chunks are such ("film", "film,", "1950s."): a word of letters and digits (what
     ``\w+`` matches, less the underscore) is one token, and so is the mark after it. None for
