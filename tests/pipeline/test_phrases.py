@@ -107,7 +107,25 @@ WORDS = ["good", "bad", "not", "film", "great", "boring", "but", "the", "acting"
 PIECES = st.one_of(
     st.sampled_from(WORDS),
     st.sampled_from(
-        [".", ",", "!", "<br />", "&amp;", "“", "”", "’", "…", "\r\n", "  ", "é", "e\u0301", "🎬", "½", "¾4", "&frac12;"]
+        [
+            ".",
+            ",",
+            "!",
+            "<br />",
+            "&amp;",
+            "“",
+            "”",
+            "’",
+            "…",
+            "\r\n",
+            "  ",
+            "é",
+            "e\u0301",
+            "🎬",
+            "½",
+            "¾4",
+            "&frac12;",
+        ]
     ),
 )
 
