@@ -125,7 +125,7 @@ class CodeIds:
         missing = np.flatnonzero(ids < 0)
         if len(missing):
             new = distinct(codes.codes[missing])
-            known[new] = self.token_ids([table.tokens[code] for code in new.tolist()])
+            known[new] = self.token_ids.looked_up([table.tokens[code] for code in new.tolist()])
             ids[missing] = known[codes.codes[missing]]
         self._table, self._ids = table, known
         return ids

@@ -56,13 +56,21 @@ class TokenIds:
         missed = np.flatnonzero(ids < 0)
         if len(missed):
             new = [tokens[i] for i in missed.tolist()]
-            found = np.fromiter(map(self.vocabulary.get, new, repeat(-1)), dtype=np.int64, count=len(new))
-            unknown = np.flatnonzero(found < 0)
-            if len(unknown):
-                kinds = map(unknown_kind, [new[i] for i in unknown.tolist()])
-                found[unknown] = self.size + np.fromiter(kinds, dtype=np.int64, count=len(unknown))
+            found = self.looked_up(new)
             ids[missed] = found
             if len(memo) + len(new) > RAW_ID_MEMO_SIZE:
                 memo.clear()
             memo.update(zip(new, found.tolist()))
         return ids
+
+    def looked_up(self, tokens: Sequence[str]) -> NDArray[np.int64]:
+        """The id of each token from the vocabulary itself (else a pseudo-id by kind), bypassing the memo.
+
+        For callers that remember ids themselves (:class:`~thumbs.features.token_codes.CodeIds`).
+        """
+        found = np.fromiter(map(self.vocabulary.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        unknown = np.flatnonzero(found < 0)
+        if len(unknown):
+            kinds = map(unknown_kind, [tokens[i] for i in unknown.tolist()])
+            found[unknown] = self.size + np.fromiter(kinds, dtype=np.int64, count=len(unknown))
+        return found

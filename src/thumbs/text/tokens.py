@@ -173,14 +173,16 @@ def _plain_chunk(chunk: str) -> tuple[Any, ...] | None:
     """
     if chunk.isalnum():
         lowered = chunk.lower()
+        if lowered == chunk:  # the token is the chunk: keep one string, not two
+            return (chunk, len(chunk) + 1, len(chunk), False)
         if len(lowered) == len(chunk):
             return (lowered, len(chunk) + 1, len(chunk), False)
         return None
-    word, mark = chunk[:-1], chunk[-1]
-    if (mark in _TRAILING_MARKS or mark == ".") and word.isalnum():
-        lowered = word.lower()
-        if len(lowered) == len(word):
-            return (lowered, len(word) + 1, len(word), False, mark, 1, 1, True)
+    mark = chunk[-1]
+    if (mark in _TRAILING_MARKS or mark == ".") and chunk[:-1].isalnum():
+        lowered = chunk[:-1].lower()
+        if len(lowered) == len(chunk) - 1:
+            return (lowered, len(chunk), len(chunk) - 1, False, mark, 1, 1, True)
     return None
 
 
