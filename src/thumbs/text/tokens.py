@@ -178,8 +178,8 @@ def _plain_chunk(chunk: str) -> tuple[Any, ...] | None:
         if len(lowered) == len(chunk):
             return (lowered, len(chunk) + 1, len(chunk), False)
         return None
-    mark = chunk[-1]
-    if (mark in _TRAILING_MARKS or mark == ".") and chunk[:-1].isalnum():
+    mark = chunk[-1:]
+    if mark and (mark in _TRAILING_MARKS or mark == ".") and chunk[:-1].isalnum():
         lowered = chunk[:-1].lower()
         if len(lowered) == len(chunk) - 1:
             return (lowered, len(chunk), len(chunk) - 1, False, mark, 1, 1, True)
