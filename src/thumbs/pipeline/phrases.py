@@ -28,7 +28,6 @@ text (:class:`thumbs.text.offsets.TextOffsets`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray

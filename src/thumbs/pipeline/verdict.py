@@ -177,7 +177,6 @@ class Verdict(ScorerComponent):
         if not listed:
             return ()
         offsets = reviews.offsets(d)
-        text = str(reviews.texts[reviews.positions[d]])
         first_sentence = int(reviews.sentence_bounds[d])
         sentences = reviews.sentences[d]
         phrases = []
@@ -189,13 +188,11 @@ class Verdict(ScorerComponent):
             first, end = _trimmed(
                 sentence.tokens, listing.first[i] - base, min(listing.end[i] - base, len(sentence.tokens))
             )
-            before = max(first - 1, 0)  # the token before, whose span the first one's may share
-            spans = offsets.spans(sentence.token_starts[before:end], sentence.token_ends[before:end])
-            stretches = _stretches(text, _disjoint(spans, first - before))
+            words, spans = offsets.words(sentence, first, end)
             phrases.append(
                 Phrase(
-                    text=" ".join(text[a:b] for a, b in stretches),
-                    spans=tuple(stretches),
+                    text=words,
+                    spans=spans,
                     sentence=s - first_sentence,
                     contribution=listing.contribution[i],
                     features=listing.features[i],
@@ -251,35 +248,3 @@ def _trimmed(tokens: tuple[str, ...], first: int, end: int) -> tuple[int, int]:
     while b > a and not tokens[b - 1][:1].isalnum() and is_punctuation(tokens[b - 1]):
         b -= 1
     return (a, b) if a < b else (first, end)
-
-
-def _disjoint(spans: list[tuple[int, int]], skip: int) -> list[tuple[int, int]]:
-    """``spans[skip:]``, none sharing a character with the span before it (``skip`` is 0 or 1).
-
-    A character that became several tokens ("½" is "1⁄2") goes to the first of them, so no
-    two phrases cover one character. Token ends never decrease, so the token just before
-    is the only one a token can overlap.
-    """
-    reached = spans[skip - 1][1] if skip else 0
-    disjoint = []
-    for start, stop in spans[skip:]:
-        start = start if start >= reached else reached
-        disjoint.append((start, stop if stop >= start else start))
-        reached = stop
-    return disjoint
-
-
-def _stretches(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Token spans joined into stretches of ``text``, broken only where something other than space stands between.
-
-    Empty spans (tokens whose character an earlier token took, :func:`_disjoint`) add nothing.
-    """
-    stretches: list[tuple[int, int]] = []
-    for start, end in spans:
-        if start == end:
-            continue
-        if stretches and (start == stretches[-1][1] or text[stretches[-1][1] : start].isspace()):
-            stretches[-1] = (stretches[-1][0], end)
-        else:
-            stretches.append((start, end))
-    return stretches

@@ -140,6 +140,19 @@ class TextOffsets:
         shared[1:] = low[1:] < high[:-1]
         return shared if shared.any() else None
 
+    def words(self, sentence: Sentence, first: int, end: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """Tokens ``first:end`` of ``sentence`` (one of ``split_sentences(text)``) as written, and their spans in ``text``.
+
+        The spans are stretches of ``text`` (:func:`stretches`): one, unless something other than
+        space (a dropped tag) stands between the tokens; the words are those stretches joined by a
+        space. A character that became several tokens goes to the first of them (:func:`disjoint`),
+        so the words of two token ranges that do not overlap never share a character.
+        """
+        before = max(first - 1, 0)  # the token before, whose span the first one's may share
+        spans = self.spans(sentence.token_starts[before:end], sentence.token_ends[before:end])
+        found = stretches(self.text, disjoint(spans, first - before))
+        return " ".join(self.text[a:b] for a, b in found), tuple(found)
+
     def sentence_span(self, sentence: Sentence) -> tuple[int, int]:
         """(start, end) in ``text`` of the whole sentence."""
         return self.original(sentence.start, sentence.end)
@@ -152,3 +165,35 @@ class TextOffsets:
         _, starts, ends = line_tokens(normalized[begin : len(normalized) if stop < 0 else stop], begin)
         kept = [(a, b) for a, b in zip(starts, ends) if a >= sentence.start and b <= sentence.end]
         return [a for a, _ in kept], [b for _, b in kept]
+
+
+def disjoint(spans: list[tuple[int, int]], skip: int) -> list[tuple[int, int]]:
+    """``spans[skip:]``, none sharing a character with the span before it (``skip`` is 0 or 1).
+
+    A character that became several tokens ("½" is "1⁄2") goes to the first of them, so no
+    two token ranges cover one character. Token ends never decrease, so the token just before
+    is the only one a token can overlap.
+    """
+    reached = spans[skip - 1][1] if skip else 0
+    kept = []
+    for start, stop in spans[skip:]:
+        start = start if start >= reached else reached
+        kept.append((start, stop if stop >= start else start))
+        reached = stop
+    return kept
+
+
+def stretches(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token spans joined into stretches of ``text``, broken only where something other than space stands between.
+
+    Empty spans (tokens whose character an earlier token took, :func:`disjoint`) add nothing.
+    """
+    found: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start == end:
+            continue
+        if found and (start == found[-1][1] or text[found[-1][1] : start].isspace()):
+            found[-1] = (found[-1][0], end)
+        else:
+            found.append((start, end))
+    return found
