@@ -38,10 +38,12 @@ def test_public_api_is_pinned() -> None:
     """``thumbs.__all__`` is the whole public API: a change to it is a decision, made here too."""
     assert thumbs.__all__ == [
         "Analysis",
+        "AspectJudgement",
         "Evidence",
         "Model",
         "NgramEvidence",
         "Phrase",
+        "Quote",
         "SentenceAnalysis",
         "ThumbsError",
         "__version__",

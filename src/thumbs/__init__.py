@@ -16,7 +16,15 @@ from __future__ import annotations
 __version__ = "0.2.0"
 
 from thumbs.errors import ThumbsError
-from thumbs.pipeline.analysis import Analysis, Evidence, NgramEvidence, Phrase, SentenceAnalysis
+from thumbs.pipeline.analysis import (
+    Analysis,
+    AspectJudgement,
+    Evidence,
+    NgramEvidence,
+    Phrase,
+    Quote,
+    SentenceAnalysis,
+)
 from thumbs.pipeline.model import Model, load_model
 
 
@@ -27,10 +35,12 @@ def analyze(text: str, id: str | None = None) -> Analysis:
 
 __all__ = [
     "Analysis",
+    "AspectJudgement",
     "Evidence",
     "Model",
     "NgramEvidence",
     "Phrase",
+    "Quote",
     "SentenceAnalysis",
     "ThumbsError",
     "__version__",

@@ -40,7 +40,19 @@ TABLE = [
     ("r1", "An awful, lazy sequel. The jokes fall flat and the ending is a mess."),
 ]
 #: Keys of every ``--json`` line.
-JSON_KEYS = {"id", "label", "probability", "stars", "score", "coverage", "warnings", "sentences", "evidence", "error"}
+JSON_KEYS = {
+    "id",
+    "label",
+    "probability",
+    "stars",
+    "score",
+    "coverage",
+    "warnings",
+    "sentences",
+    "evidence",
+    "error",
+    "aspects",
+}
 #: Too short and not English: the kind of review the verdict warns about.
 GUESSWORK = "Xqzt vlorp gnarfle."
 #: Seconds a single ``thumbs analyze`` run may take before the test fails.

@@ -48,8 +48,8 @@ def test_a_component_before_what_it_requires_is_refused(model: Model) -> None:
 
 
 def test_unknown_component_name(model: Model) -> None:
-    with pytest.raises(KeyError, match="no 'aspects' component"):
-        model.get("aspects")
+    with pytest.raises(KeyError, match="no 'summaries' component"):
+        model.get("summaries")
 
 
 def test_each_component_fills_what_it_adds(model: Model) -> None:
@@ -116,8 +116,8 @@ def test_a_file_without_a_pipeline_list_loads_the_default_order(model: Model, tm
 def test_a_file_naming_an_unknown_component_is_refused(model: Model, tmp_path: Path) -> None:
     saved, newer = tmp_path / "tiny.thumbs", tmp_path / "newer.thumbs"
     model.save(saved)
-    _rewrite_manifest(saved, newer, {"pipeline": [*DEFAULT_PIPELINE, "aspects"]})
-    with pytest.raises(ModelFileError, match="aspects"):
+    _rewrite_manifest(saved, newer, {"pipeline": [*DEFAULT_PIPELINE, "summaries"]})
+    with pytest.raises(ModelFileError, match="summaries"):
         Model.from_file(newer)
 
 

@@ -100,7 +100,19 @@ def test_json_and_row_forms(model: Model) -> None:
     result = model.analyze(GOOD, id="7")
     data = json.loads(result.to_json())
     assert set(data) == {
-        *("id", "label", "probability", "stars", "score", "sentences", "evidence", "error", "coverage", "warnings")
+        *(
+            "id",
+            "label",
+            "probability",
+            "stars",
+            "score",
+            "sentences",
+            "evidence",
+            "error",
+            "coverage",
+            "warnings",
+            "aspects",
+        )
     }
     assert data["sentences"][0].keys() == {
         "text",

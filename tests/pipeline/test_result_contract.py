@@ -58,7 +58,7 @@ def test_every_field_of_a_0_1_0_result_is_still_written() -> None:
     old = json.loads(OLD_RESULT.read_text(encoding="utf-8"))
     new = thumbs.analyze("A warm, funny film. The ending drags a little.", id="r1").to_dict()
     assert _missing(_shape(old), _shape(new)) == []
-    assert set(new) - set(old) == {"coverage", "warnings"}
+    assert set(new) - set(old) == {"coverage", "warnings", "aspects"}
 
 
 def test_a_0_1_0_reader_reads_both() -> None:

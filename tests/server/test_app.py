@@ -30,7 +30,19 @@ POSITIVE = (
     "Easily the best picture I have seen this year."
 )
 NEGATIVE = "A dull, boring mess. The plot is stupid and the acting is awful. A total waste of time."
-KEYS = {"id", "label", "probability", "stars", "score", "coverage", "warnings", "sentences", "evidence", "error"}
+KEYS = {
+    "id",
+    "label",
+    "probability",
+    "stars",
+    "score",
+    "coverage",
+    "warnings",
+    "sentences",
+    "evidence",
+    "error",
+    "aspects",
+}
 
 
 @pytest.fixture(scope="module")

@@ -621,6 +621,9 @@ def test_the_openapi_example_offsets_give_the_words_back() -> None:
         assert evidence["bias"] + sum(e["contribution"] for e in evidence[part]) == pytest.approx(score)
     assert evidence["bias"] + sum(s["contribution"] for s in ANALYSIS_EXAMPLE["sentences"]) == pytest.approx(score)
     assert (ANALYSIS_EXAMPLE["label"] == "positive") == (score > 0)
+    for aspect in ANALYSIS_EXAMPLE["aspects"]:
+        for quote in (aspect["term"], aspect["clause"]):
+            assert " ".join(EXAMPLE_TEXT[a:b] for a, b in quote["spans"]) == quote["text"]
 
 
 # --- screenshots for the README (THUMBS_SCREENSHOTS=1) ----------------------------------------------

@@ -37,6 +37,12 @@ Fields of :class:`Analysis` (JSON names):
     (``index``, ``text``) that pushed it most. The contributions of *all*
     phrases (or of all n-grams, or of all sentences) plus ``bias`` add up to
     ``score``;
+``aspects``
+    what the review says of each aspect of the film it judges (acting, story, direction,
+    visuals, music, effects, pacing, humor: docs/aspects.md), one item per judging clause:
+    ``aspect``, ``polarity`` (-1 to +1, the clause's, by the sentence polarity model), the
+    ``term`` that names the aspect and the ``clause`` that judges it (each ``text`` as written
+    and ``spans`` in the text as given) and the ``sentence`` index;
 ``error``
     null, or one line saying why this review could not be analyzed (then the
     other fields are null): a reason of :func:`thumbs.text.review.review_problem`
@@ -118,6 +124,30 @@ class SentenceEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Words of the review as written, and their ``(start, end)`` offsets in the text as given (``text[start:end]``)."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AspectJudgement:
+    """What one clause of the review says of one aspect of the film (its acting, its story, its music...).
+
+    ``aspect`` is the aspect's name; ``polarity`` the clause's polarity from -1 (negative) to +1
+    (positive), by the sentence polarity model; ``term`` the words that name the aspect and
+    ``clause`` the clause that judges it, both as written; ``sentence`` the index of their sentence.
+    """
+
+    aspect: str
+    polarity: float
+    term: Quote
+    clause: Quote
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Why the verdict: the bias, and the n-grams and sentences that pushed it most (largest |contribution| first)."""
 
@@ -141,6 +171,7 @@ class Analysis:
     error: str | None = None
     coverage: float | None = None
     warnings: tuple[str, ...] = ()
+    aspects: tuple[AspectJudgement, ...] = ()
 
     @classmethod
     def failed(cls, id: str | None, error: str) -> Analysis:
@@ -196,6 +227,16 @@ class Analysis:
             "error": self.error,
             "coverage": self.coverage,
             "warnings": list(self.warnings),
+            "aspects": [
+                {
+                    "aspect": a.aspect,
+                    "polarity": a.polarity,
+                    "term": {"text": a.term.text, "spans": [list(span) for span in a.term.spans]},
+                    "clause": {"text": a.clause.text, "spans": [list(span) for span in a.clause.spans]},
+                    "sentence": a.sentence,
+                }
+                for a in self.aspects
+            ],
         }
 
     def _verdict(self) -> dict[str, Any]:
@@ -229,4 +270,14 @@ class Analysis:
         }
 
 
-__all__ = ["ROW_COLUMNS", "Analysis", "Evidence", "NgramEvidence", "Phrase", "SentenceAnalysis", "SentenceEvidence"]
+__all__ = [
+    "ROW_COLUMNS",
+    "Analysis",
+    "AspectJudgement",
+    "Evidence",
+    "NgramEvidence",
+    "Phrase",
+    "Quote",
+    "SentenceAnalysis",
+    "SentenceEvidence",
+]

@@ -23,8 +23,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from thumbs.features.token_codes import TokenCodes, token_codes
-from thumbs.pipeline.analysis import Analysis, Evidence, SentenceAnalysis
+from thumbs.pipeline.analysis import Analysis, AspectJudgement, Evidence, SentenceAnalysis
 from thumbs.pipeline.phrases import PhraseTable
+from thumbs.text.aspect_terms import AspectTerms
 from thumbs.text.offsets import TextOffsets
 from thumbs.text.sentences import Sentence
 
@@ -85,6 +86,9 @@ class Reviews:
     stars: NDArray[np.float64] | None = None
     coverage: NDArray[np.float64] | None = None
     warnings: list[tuple[str, ...]] | None = None
+    aspects: list[tuple[AspectJudgement, ...]] | None = None
+    #: The aspects this call asks for, if not the model's (a user's file): see :mod:`thumbs.pipeline.aspects`.
+    aspect_terms: AspectTerms | None = None
     _offsets: dict[int, TextOffsets] = field(default_factory=dict)
     _codes: TokenCodes | None = None
 
@@ -174,6 +178,7 @@ class Reviews:
             evidence=None if self.evidence is None else self.evidence[d],
             coverage=None if self.coverage is None else round(float(self.coverage[d]), 4),
             warnings=() if self.warnings is None else self.warnings[d],
+            aspects=() if self.aspects is None else self.aspects[d],
         )
 
 

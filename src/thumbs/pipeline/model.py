@@ -7,12 +7,14 @@ that one batch of reviews flows through, as in spaCy:
 2. ``subjectivity``: P(opinion) of each sentence (naive Bayes, trained on subj);
 3. ``extract``: Pang & Lee's minimum cut over those probabilities;
 4. ``sentence_polarity``: each sentence's own polarity (NBSVM on rt-polarity);
-5. ``verdict``: the review's polarity (NBSVM on uni- to trigrams), its
+5. ``aspects``: what each clause says of the acting, the story, the music...
+   (it borrows the sentence polarity, verdict and subjectivity models);
+6. ``verdict``: the review's polarity (NBSVM on uni- to trigrams), its
    calibrated probability, and the evidence: every phrase's, n-gram's and
    sentence's contribution;
-6. ``caveats``: the share of the review's words the verdict could read, and the
+7. ``caveats``: the share of the review's words the verdict could read, and the
    warnings (a guess, not English, very short, a written score that disagrees);
-7. ``stars``: the rating (two ridge regressions mixed by P(positive)).
+8. ``stars``: the rating (two ridge regressions mixed by P(positive)).
 
 The CLI, the Python API, the batch engine and the server all call
 :meth:`Model.analyze_batch` (or the label-only :meth:`Model.predict`, which
@@ -23,7 +25,7 @@ Example
 -------
 >>> model = load_model()
 >>> model.pipe_names
-('sentences', 'subjectivity', 'extract', 'sentence_polarity', 'verdict', 'caveats', 'stars')
+('sentences', 'subjectivity', 'extract', 'sentence_polarity', 'aspects', 'verdict', 'caveats', 'stars')
 >>> model.analyze("A moving, beautifully acted film.").label
 'positive'
 """
@@ -42,6 +44,7 @@ from numpy.typing import NDArray
 
 from thumbs.errors import ModelFileError, ThumbsError
 from thumbs.pipeline.analysis import ROW_COLUMNS, Analysis
+from thumbs.pipeline.aspects import Aspects
 from thumbs.pipeline.caveats import Caveats
 from thumbs.pipeline.component import LABELS, Component, Reviews
 from thumbs.pipeline.extract import CutSettings, Extract
@@ -61,13 +64,22 @@ EVIDENCE_SIZE = 10
 #: Every component a model file may name, by name. A new stage is one module and one entry here.
 COMPONENTS: dict[str, type[Component]] = {
     component.name: component
-    for component in (Sentences, Subjectivity, Extract, SentencePolarity, Verdict, Caveats, Stars)
+    for component in (Sentences, Subjectivity, Extract, SentencePolarity, Aspects, Verdict, Caveats, Stars)
 }
 #: The order of the default pipeline (and of models saved before the pipeline was listed).
-DEFAULT_PIPELINE = ("sentences", "subjectivity", "extract", "sentence_polarity", "verdict", "caveats", "stars")
+DEFAULT_PIPELINE = (
+    "sentences",
+    "subjectivity",
+    "extract",
+    "sentence_polarity",
+    "aspects",
+    "verdict",
+    "caveats",
+    "stars",
+)
 #: Components that keep nothing in the model file and that every model runs: a file saved
 #: before one existed gets it after the component it follows (``caveats`` after ``verdict``).
-STANDING_COMPONENTS = {"caveats": "verdict"}
+STANDING_COMPONENTS = {"caveats": "verdict", "aspects": "sentence_polarity"}
 
 
 def build_pipeline(
@@ -84,6 +96,7 @@ def build_pipeline(
         Subjectivity(subjectivity),
         Extract(cut),
         SentencePolarity(sentence_polarity),
+        Aspects(),
         Verdict(verdict),
         Caveats(),
         Stars(stars),
@@ -105,6 +118,10 @@ class Model:
         self.manifest = dict(manifest or {})
         self.path: Path | None = None  # the file it was loaded from, if any
         _check_order(self.components)
+        for component in self.components:  # a component that uses another's scorer gets it (spaCy's listeners)
+            borrowed = getattr(component, "borrows", None)
+            if borrowed is not None:
+                component.attach([self.get(name) for name in borrowed])  # type: ignore[attr-defined]  # with borrows
 
     @property
     def pipe_names(self) -> tuple[str, ...]:

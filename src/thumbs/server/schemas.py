@@ -79,6 +79,29 @@ ANALYSIS_EXAMPLE: dict[str, Any] = {
         ],
     },
     "error": None,
+    "aspects": [
+        {
+            "aspect": "acting",
+            "polarity": 0.56,
+            "term": {"text": "acting", "spans": [[4, 10]]},
+            "clause": {"text": "The acting was wonderful", "spans": [[0, 24]]},
+            "sentence": 0,
+        },
+        {
+            "aspect": "story",
+            "polarity": -0.91,
+            "term": {"text": "plot", "spans": [[34, 38]]},
+            "clause": {"text": "the plot was a mess", "spans": [[30, 49]]},
+            "sentence": 0,
+        },
+        {
+            "aspect": "story",
+            "polarity": -0.39,
+            "term": {"text": "ending", "spans": [[69, 75]]},
+            "clause": {"text": "I didn't like the ending at all", "spans": [[51, 82]]},
+            "sentence": 1,
+        },
+    ],
 }
 
 

@@ -1,0 +1,1 @@
+"""Summaries of many reviews: what an audience thinks of a film, and of its parts."""

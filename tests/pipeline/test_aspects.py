@@ -1,0 +1,49 @@
+"""The aspects component: each judged aspect, from its clause, in the review's own words."""
+
+from __future__ import annotations
+
+import thumbs
+from thumbs import Analysis
+
+
+def _aspects(text: str) -> dict[str, float]:
+    analysis = thumbs.load_model().analyze(text)
+    return {a.aspect: a.polarity for a in analysis.aspects}
+
+
+def _check_quotes(text: str, analysis: Analysis) -> None:
+    for aspect in analysis.aspects:
+        for quote in (aspect.term, aspect.clause):
+            assert quote.spans and quote.text == " ".join(text[a:b] for a, b in quote.spans)
+        sentence = analysis.sentences[aspect.sentence]
+        assert all(sentence.start <= a < b <= sentence.end for a, b in aspect.clause.spans)
+        assert -1.0 <= aspect.polarity <= 1.0
+
+
+def test_one_sentence_can_praise_one_aspect_and_pan_another() -> None:
+    found = _aspects("The acting is superb, but the story is a mess.")
+    assert found["acting"] > 0 > found["story"]
+
+
+def test_the_term_and_the_clause_are_quoted_as_written() -> None:
+    text = "The <i>acting</i> was wonderful, but the plot\u2019s a mess.<br />I didn't like the ending at all."
+    analysis = thumbs.load_model().analyze(text)
+    _check_quotes(text, analysis)
+    by_term = {a.term.text: a for a in analysis.aspects}
+    assert by_term["acting"].aspect == "acting" and by_term["plot"].aspect == "story"
+    assert by_term["plot"].clause.text == "the plot\u2019s a mess"
+
+
+def test_a_retold_plot_judges_nothing() -> None:
+    assert _aspects("The story follows a nurse in 1943 who meets a soldier on a train.") == {}
+
+
+def test_an_aspect_named_twice_in_a_clause_is_judged_once() -> None:
+    analysis = thumbs.load_model().analyze("The jokes were hilarious, the gags silly.")
+    assert [a.aspect for a in analysis.aspects].count("humor") <= 2
+    assert len({(a.aspect, a.clause.text) for a in analysis.aspects}) == len(analysis.aspects)
+
+
+def test_the_json_lists_the_aspects() -> None:
+    result = thumbs.load_model().analyze("Lovely score, dreadful acting.").to_dict()
+    assert set(result["aspects"][0]) == {"aspect", "polarity", "term", "clause", "sentence"}
