@@ -21,7 +21,7 @@ import numpy as np
 from thumbs.pipeline.analysis import AspectJudgement, Quote
 from thumbs.pipeline.component import BaseComponent, Component, Reviews
 from thumbs.pipeline.scorers import LinearScorer
-from thumbs.text.aspect_terms import AspectTerms, builtin_aspect_terms
+from thumbs.text.aspect_terms import AspectTerms, TermMatch, builtin_aspect_terms
 from thumbs.text.clauses import CONTRAST_WORDS, JOINING_WORDS, clause_bounds
 
 #: A stretch judges its aspect when its polarity (2 P(positive) - 1 by the sentence polarity model)
@@ -106,28 +106,45 @@ class Aspects(BaseComponent):
         reviews.aspects = [tuple(judgements) for judgements in found]
 
     def _mentions(self, reviews: Reviews, terms: AspectTerms) -> list[_Mention]:
-        """Every aspect term of the batch, with the stretches of its sentence that may judge it."""
-        firsts = terms.first_tokens
+        """Every aspect term of the batch, with the stretches of its sentence that may judge it.
+
+        Where a term may start is found for the whole batch at once, on the token codes the
+        scorers read (:meth:`Reviews.token_codes`): most sentences name no aspect, and those that
+        do are looked at only where a term's first token stands.
+        """
+        codes = reviews.token_codes()
+        firsts = [code for token in terms.first_tokens if (code := codes.table.get(token)) is not None]
+        positions = np.flatnonzero(np.isin(codes.codes, firsts))
+        sentence_starts = np.concatenate([[0], np.cumsum(codes.lengths)])
+        of_sentence = np.searchsorted(sentence_starts, positions, side="right") - 1
+        review_of = np.repeat(np.arange(len(reviews.sentences)), [len(s) for s in reviews.sentences])
+        bounds_at = np.searchsorted(of_sentence, np.arange(len(sentence_starts)))
         mentions = []
-        for d, sentences in enumerate(reviews.sentences):
-            for k, sentence in enumerate(sentences):
-                if firsts.isdisjoint(sentence.tokens):  # most sentences name no aspect: one check in C
-                    continue
-                matches = terms.find(sentence.tokens)
-                if not matches:
-                    continue
-                bounds = clause_bounds(sentence.tokens)
-                clause_of = [_clause_index(bounds, match.start) for match in matches]
-                seen: set[tuple[str, int | None]] = set()
-                for match, clause in zip(matches, clause_of):
-                    if (match.aspect, clause) in seen:  # "the jokes are hilarious": humor once
-                        continue
-                    seen.add((match.aspect, clause))
-                    # a stretch may reach only where no other aspect is named
-                    others = {c for m, c in zip(matches, clause_of) if m.aspect != match.aspect}
-                    stretches = _stretches(bounds, clause, sentence.tokens, others)
-                    if stretches:
-                        mentions.append(_Mention(d, k, match.aspect, (match.start, match.end), stretches))
+        for s in np.unique(of_sentence).tolist():
+            d = int(review_of[s])
+            k = s - int(reviews.sentence_bounds[d])
+            sentence = reviews.sentences[d][k]
+            at = (positions[bounds_at[s] : bounds_at[s + 1]] - sentence_starts[s]).tolist()
+            matches = terms.find(sentence.tokens, at)
+            if matches:
+                mentions.extend(self._sentence_mentions(d, k, sentence.tokens, matches))
+        return mentions
+
+    def _sentence_mentions(self, d: int, k: int, tokens: Sequence[str], matches: Sequence[TermMatch]) -> list[_Mention]:
+        """The mentions of one sentence's term matches: one per aspect and clause, with its stretches."""
+        bounds = clause_bounds(tokens)
+        clause_of = [_clause_index(bounds, match.start) for match in matches]
+        seen: set[tuple[str, int | None]] = set()
+        mentions = []
+        for match, clause in zip(matches, clause_of):
+            if (match.aspect, clause) in seen:  # "the jokes are hilarious": humor once
+                continue
+            seen.add((match.aspect, clause))
+            # a stretch may reach only where no other aspect is named
+            others = {c for m, c in zip(matches, clause_of) if m.aspect != match.aspect}
+            stretches = _stretches(bounds, clause, tokens, others)
+            if stretches:
+                mentions.append(_Mention(d, k, match.aspect, (match.start, match.end), stretches))
         return mentions
 
     def _judgement(self, reviews: Reviews, mention: _Mention, k: int, polarity: float) -> AspectJudgement:

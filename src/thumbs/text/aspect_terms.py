@@ -64,18 +64,22 @@ class AspectTerms:
     def names(self) -> tuple[str, ...]:
         return tuple(self.aspects)
 
-    def find(self, tokens: Sequence[str]) -> list[TermMatch]:
-        """Every term in ``tokens``, left to right, none overlapping another."""
+    def find(self, tokens: Sequence[str], at: Sequence[int] | None = None) -> list[TermMatch]:
+        """Every term in ``tokens``, left to right, none overlapping another.
+
+        ``at``, if given, are the only positions (in order) where a term may start: those whose
+        token is a term's first (:attr:`first_tokens`), found by the caller for a whole batch.
+        """
         found: list[TermMatch] = []
-        i = 0
-        while i < len(tokens):
+        reached = 0
+        for i in range(len(tokens)) if at is None else at:
+            if i < reached:
+                continue
             for term, name in self._by_first.get(tokens[i], ()):
                 if tuple(tokens[i : i + len(term)]) == term:
                     found.append(TermMatch(name, i, i + len(term)))
-                    i += len(term)
+                    reached = i + len(term)
                     break
-            else:
-                i += 1
         return found
 
     def merged(self, other: AspectTerms) -> AspectTerms:
