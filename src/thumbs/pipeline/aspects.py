@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from thumbs.features.token_codes import token_codes
 from thumbs.pipeline.analysis import AspectJudgement, Quote
 from thumbs.pipeline.component import BaseComponent, Component, Reviews
 from thumbs.pipeline.scorers import LinearScorer
@@ -74,10 +75,12 @@ class Aspects(BaseComponent):
     def polarity(self, clauses: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """The polarity (-1 to +1) of token sequences, each read as a sentence, and their P(opinion).
 
-        The polarity is the mean of the two polarity scorers'.
+        The polarity is the mean of the two polarity scorers'. The sequences are coded once for
+        the three scorers (:func:`~thumbs.features.token_codes.token_codes`).
         """
+        codes = token_codes(clauses)
         *polar, subjective = (
-            np.asarray(s.probability(s.sentence_scores(clauses)), dtype=np.float64) for s in self.scorers
+            np.asarray(s.probability(s.sentence_scores(codes)), dtype=np.float64) for s in self.scorers
         )
         return np.asarray(np.mean([2.0 * p - 1.0 for p in polar], axis=0), dtype=np.float64), subjective
 
@@ -87,22 +90,28 @@ class Aspects(BaseComponent):
         terms = reviews.aspect_terms or self.terms or builtin_aspect_terms()
         mentions = self._mentions(reviews, terms)
         found: list[list[AspectJudgement]] = [[] for _ in reviews.sentences]
-        if mentions:
+        # stretch by stretch: each mention's clause first, then, for those it leaves unjudged, the
+        # next stretch (most clauses judge their aspect, so few go on)
+        waiting = list(range(len(mentions)))
+        for round_ in range(max((len(m.stretches) for m in mentions), default=0)):
+            waiting = [i for i in waiting if round_ < len(mentions[i].stretches)]
+            if not waiting:
+                break
             # each stretch is scored as a sentence of its own, closed by a period as the model's
             # training sentences are (its emphasis weighs a sentence's last clause double)
             candidates = [
-                (*reviews.sentences[m.review][m.sentence].tokens[a:b], ".") for m in mentions for a, b in m.stretches
+                (*reviews.sentences[m.review][m.sentence].tokens[slice(*m.stretches[round_])], ".")
+                for m in (mentions[i] for i in waiting)
             ]
             polarity, subjective = self.polarity(candidates)
-            polarity = np.where(subjective >= MIN_OPINION, polarity, 0.0)  # plot retold judges nothing
-            at = 0
-            for mention in mentions:
-                tried = polarity[at : at + len(mention.stretches)]
-                at += len(mention.stretches)
-                judged = np.flatnonzero(np.abs(tried) >= MIN_POLARITY)
-                if len(judged):
-                    k = int(judged[0])
-                    found[mention.review].append(self._judgement(reviews, mention, k, float(tried[k])))
+            judged = (np.abs(polarity) >= MIN_POLARITY) & (subjective >= MIN_OPINION)  # plot retold judges nothing
+            for i, value, ok in zip(waiting, polarity.tolist(), judged.tolist()):
+                if ok:
+                    mention = mentions[i]
+                    found[mention.review].append(self._judgement(reviews, mention, round_, value))
+            waiting = [i for i, ok in zip(waiting, judged.tolist()) if not ok]
+        for judgements in found:  # in the order the review names them
+            judgements.sort(key=lambda j: (j.sentence, j.term.spans))
         reviews.aspects = [tuple(judgements) for judgements in found]
 
     def _mentions(self, reviews: Reviews, terms: AspectTerms) -> list[_Mention]:
