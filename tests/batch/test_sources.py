@@ -133,3 +133,22 @@ def test_a_text_file_of_emoji_or_undecodable_bytes_is_an_error_record(tmp_path: 
     (tmp_path / "d.txt").write_bytes(b"x" * 201)  # over 4 bytes a character: too long unread
     got = [r.error for r in read_records([str(tmp_path)], max_chars=50)]
     assert got == [NO_WORDS, not_utf8("byte 0xe9 at offset 3"), None, too_long(50)]
+
+
+def test_extra_columns_come_with_each_record(tmp_path: Path) -> None:
+    table = tmp_path / "reviews.csv"
+    table.write_text("id,film,date,review\n1,Vertigo,2024-01-03,A fine film.\n2,,2024-02-01,\n", encoding="utf-8")
+    records = list(read_records([str(table)], text_column="review", extra_columns=("film", "date")))
+    assert [r.extra for r in records] == [("Vertigo", "2024-01-03"), ("", "2024-02-01")]
+    assert records[1].error is not None  # an empty review still carries its film and date
+    text_file = tmp_path / "one.txt"
+    text_file.write_text("A fine film.", encoding="utf-8")
+    assert next(read_records([str(text_file)], extra_columns=("film",))).extra == (None,)
+
+
+def test_a_missing_extra_column_is_one_line(tmp_path: Path) -> None:
+    table = tmp_path / "reviews.csv"
+    table.write_text("review\nA fine film.\n", encoding="utf-8")
+    with pytest.raises(Exception, match="film") as raised:
+        read_records([str(table)], text_column="review", extra_columns=("film",))
+    assert "\n" not in str(raised.value)

@@ -45,12 +45,17 @@ __all__ = ["Record", "RecordStream", "read_records"]
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One review to analyze: its 0-based input position, id, and text or why there is none."""
+    """One review to analyze: its 0-based input position, id, and text or why there is none.
+
+    ``extra`` holds the values of the ``extra_columns`` asked of :func:`read_records` (a film,
+    a date), in that order, None where a record has none (a text file, a missing cell).
+    """
 
     index: int
     id: str | None
     text: str | None
     error: str | None = None
+    extra: tuple[Any, ...] = ()
 
 
 class RecordStream(Iterator[Record]):
@@ -66,7 +71,7 @@ class RecordStream(Iterator[Record]):
 
 # --- planning: what each source holds --------------------------------------------------------
 
-_Raw = tuple[str, "str | None", "str | None"]  # (id, text, error)
+_Raw = tuple[str, "str | None", "str | None", "tuple[Any, ...]"]  # (id, text, error, extra values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,7 @@ class _Part:
 class _Columns:
     text: str | None
     id: str | None
+    extra: tuple[str, ...] = ()
 
 
 def read_records(
@@ -87,11 +93,12 @@ def read_records(
     text_column: str | None = None,
     id_column: str | None = None,
     max_chars: int = MAX_REVIEW_CHARS,
+    extra_columns: Sequence[str] = (),
 ) -> RecordStream:
     """The records of ``sources`` (files, folders, globs, ``-``), in order, read lazily.
 
-    Every source is checked first (exists, has the named columns); records are then read one
-    at a time. Table ids come from ``id_column``, else (or when the cell is empty) the 1-based
+    Every source is checked first (exists, has the named columns, ``extra_columns`` included:
+    a film, a date); records are then read one at a time. Table ids come from ``id_column``, else (or when the cell is empty) the 1-based
     row number; a text file's id is its path. Blank table lines are not records.
 
     >>> [r.id for r in read_records(["a.txt", "reviews/*.txt"])]  # doctest: +SKIP
@@ -102,18 +109,18 @@ def read_records(
         raise ThumbsError("no input: pass review files, folders, a glob such as 'reviews/*.txt', or - for stdin")
     if sources.count("-") > 1:
         raise ThumbsError("- (stdin) is given more than once: stdin can be read only once")
-    columns = _Columns(text_column, id_column)
+    columns = _Columns(text_column, id_column, tuple(extra_columns))
     parts = [part for source in sources for part in _plan(str(source), columns, max_chars)]
     counts = [part.count for part in parts]
     total = None if None in counts else sum(c for c in counts if c is not None)
-    return RecordStream(_numbered(parts), total)
+    return RecordStream(_numbered(parts, len(columns.extra)), total)
 
 
-def _numbered(parts: list[_Part]) -> Iterator[Record]:
+def _numbered(parts: list[_Part], n_extra: int) -> Iterator[Record]:
     index = 0
     for part in parts:
-        for id_, text, error in part.read():
-            yield Record(index, id_, text, error)
+        for id_, text, error, extra in part.read():  # a text file has no columns: None for each
+            yield Record(index, id_, text, error, extra if len(extra) == n_extra else (None,) * n_extra)
             index += 1
 
 
@@ -185,6 +192,8 @@ def _wanted(where: str, columns: _Columns) -> dict[str, str]:
     wanted = {columns.text: "pass one to --text-column"}
     if columns.id is not None:
         wanted.setdefault(columns.id, "pass one to --id-column")
+    for column in columns.extra:
+        wanted.setdefault(column, "check the column's name")
     return wanted
 
 
@@ -194,13 +203,14 @@ def _table_items(rows: Iterator[Row], columns: _Columns, max_chars: int) -> Iter
     for row in rows:
         values = row.values
         if values is None:
-            yield str(row.number), None, row.problem
+            yield str(row.number), None, row.problem, (None,) * len(columns.extra)
             continue
         id_ = _id_from(values.get(columns.id), row.number) if columns.id is not None else str(row.number)
+        extra = tuple(values.get(column) for column in columns.extra)
         if text_column not in values:
-            yield id_, None, f"no {text_column!r} field in this record"
+            yield id_, None, f"no {text_column!r} field in this record", extra
         else:
-            yield (id_, *_as_review(values[text_column], max_chars))
+            yield (id_, *_as_review(values[text_column], max_chars), extra)
 
 
 def _id_from(value: Any, number: int) -> str:
@@ -219,18 +229,18 @@ def _read_text_file(path: str, max_chars: int) -> _Raw:
         with open(path, "rb") as file:
             data = file.read(MAX_UTF8_BYTES * max_chars + 1)
     except OSError as exc:
-        return _clean(path), None, f"cannot read the file ({exc.strerror or exc})"
+        return _clean(path), None, f"cannot read the file ({exc.strerror or exc})", ()
     return _decode_review(_clean(path), data, max_chars)
 
 
 def _decode_review(id_: str, data: bytes, max_chars: int) -> _Raw:
     if len(data) > MAX_UTF8_BYTES * max_chars:
-        return id_, None, too_long(max_chars)
+        return id_, None, too_long(max_chars), ()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return id_, None, not_utf8(f"byte {data[exc.start]:#04x} at offset {exc.start}")
-    return (id_, *_as_review(text, max_chars))
+        return id_, None, not_utf8(f"byte {data[exc.start]:#04x} at offset {exc.start}"), ()
+    return (id_, *_as_review(text, max_chars), ())
 
 
 def _as_review(value: Any, max_chars: int) -> tuple[str | None, str | None]:
