@@ -40,6 +40,7 @@ def test_public_api_is_pinned() -> None:
         "Analysis",
         "AspectJudgement",
         "Evidence",
+        "FilmSummary",
         "Model",
         "NgramEvidence",
         "Phrase",
@@ -49,6 +50,7 @@ def test_public_api_is_pinned() -> None:
         "__version__",
         "analyze",
         "load_model",
+        "summarize",
     ]
     for name in thumbs.__all__:
         assert hasattr(thumbs, name), name

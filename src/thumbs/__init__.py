@@ -11,9 +11,8 @@
 
 from __future__ import annotations
 
-#: The version; pyproject.toml reads it from here (one place), and no lookup of package
-#: metadata slows ``import thumbs``.
-__version__ = "0.2.0"
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import (
@@ -26,6 +25,8 @@ from thumbs.pipeline.analysis import (
     SentenceAnalysis,
 )
 from thumbs.pipeline.model import Model, load_model
+from thumbs.summary.films import FilmSummary
+from thumbs.version import __version__
 
 
 def analyze(text: str, id: str | None = None) -> Analysis:
@@ -33,10 +34,27 @@ def analyze(text: str, id: str | None = None) -> Analysis:
     return load_model().analyze(text, id=id)
 
 
+def summarize(
+    reviews: Iterable[Mapping[str, Any]],
+    by: str,
+    *,
+    text: str = "text",
+    id: str | None = None,
+    date: str | None = None,
+    model: Model | None = None,
+    jobs: int = 1,
+) -> list[FilmSummary]:
+    """What the reviews of each film (each value of column ``by``) say: see :func:`thumbs.summary.run.summarize`."""
+    from thumbs.summary.run import summarize as summarize_rows
+
+    return summarize_rows(reviews, by, text=text, id=id, date=date, model=model, jobs=jobs)
+
+
 __all__ = [
     "Analysis",
     "AspectJudgement",
     "Evidence",
+    "FilmSummary",
     "Model",
     "NgramEvidence",
     "Phrase",
@@ -46,4 +64,5 @@ __all__ = [
     "__version__",
     "analyze",
     "load_model",
+    "summarize",
 ]

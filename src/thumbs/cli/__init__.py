@@ -53,6 +53,9 @@ def _register() -> None:
     from thumbs.cli import train as _train
 
     app.command("analyze")(_analyze.analyze)
+    from thumbs.cli import summarize as _summarize
+
+    app.command("summarize")(_summarize.summarize)
     app.command("train")(_train.train)
     from thumbs.cli import serve as _serve
 

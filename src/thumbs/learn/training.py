@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from thumbs import __version__
 from thumbs.checksums import stream_sha256
 from thumbs.corpora import Document, load_corpus
 from thumbs.corpora.tables import read_table
@@ -44,6 +43,7 @@ from thumbs.pipeline.scorers import LinearScorer, StarWeights
 from thumbs.pipeline.stars import Stars
 from thumbs.pipeline.verdict import Verdict
 from thumbs.text.documents import flatten, tokenize_documents
+from thumbs.version import __version__
 
 #: The fewest usable rows a table trains on (at least one of each label among them).
 MIN_TRAINING_ROWS = 4

@@ -1,0 +1,169 @@
+"""``thumbs summarize``: what the reviews of each film say, one row a film.
+
+A thin shell: :mod:`thumbs.batch.sources` reads the inputs (with the group and date columns),
+:mod:`thumbs.summary` analyzes and folds them, and the output is a terminal table, JSON Lines,
+CSV or Parquet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from thumbs.errors import ThumbsError
+
+if TYPE_CHECKING:
+    from thumbs.summary.films import FilmSummary
+
+
+class SummaryFormat(StrEnum):
+    terminal = "terminal"
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+#: Output formats by the output file's extension.
+_BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+def summarize(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Tables of reviews (CSV/TSV/JSONL/Parquet), or - for stdin.")
+    ] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="Column holding the review text.")] = None,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="Column naming each review's film (or any group).")
+    ] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding each review's id.")] = None,
+    date_column: Annotated[
+        str | None, typer.Option("--date-column", help="Column holding each review's date: adds the months.")
+    ] = None,
+    model_path: Annotated[
+        Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per film (JSON Lines).")] = False,
+    output_format: Annotated[
+        SummaryFormat | None,
+        typer.Option(
+            "--format", "-f", help="terminal (default), jsonl, csv or parquet (with --output: its extension)."
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the summaries here.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+) -> None:
+    """Summarize reviews per film: share positive with its interval, stars, aspects, quotes, phrases.
+
+    Example: `thumbs summarize reviews.csv --text-column review --group-by film --date-column date`.
+    """
+    if not sources:
+        raise ThumbsError("give reviews to summarize: a table (CSV, TSV, JSONL, Parquet) or - for stdin")
+    if group_by is None:
+        raise ThumbsError("pass --group-by COLUMN: the column that names each review's film (or group)")
+    if text_column is None:
+        raise ThumbsError("pass --text-column COLUMN: the column that holds the reviews")
+    chosen = _chosen_format(as_json, output_format, output)
+
+    from thumbs.batch.sources import read_records
+    from thumbs.batch.targets import check_output
+    from thumbs.parallel import check_jobs, default_jobs
+    from thumbs.pipeline.model import load_model
+    from thumbs.summary.run import summarize_records
+
+    if output is not None:
+        check_output(output, inputs=sources)
+    workers = default_jobs() if jobs is None else jobs
+    check_jobs(workers)
+    extra = (group_by,) if date_column is None else (group_by, date_column)
+    records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra)
+    model = load_model(model_path)
+    with _progress(records.total) as advance:
+        summaries = summarize_records(records, model, jobs=workers, dated=date_column is not None, on_each=advance)
+    if chosen == "terminal":
+        from thumbs.cli.tables import table_console
+        from thumbs.present.summaries import summary_table
+
+        table_console().print(summary_table(summaries))
+    elif chosen == "jsonl" and output is None:
+        for summary in summaries:
+            sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        assert output is not None
+        _write(summaries, output, chosen)
+    failed = sum(s.failed for s in summaries)
+    read = sum(s.reviews for s in summaries)
+    typer.echo(f"{read:,} reviews in {len(summaries):,} groups, {failed:,} failed", err=True)
+
+
+def _chosen_format(as_json: bool, output_format: SummaryFormat | None, output: Path | None) -> str:
+    if as_json and output_format not in (None, SummaryFormat.jsonl):
+        raise ThumbsError("--json and --format disagree: use one of them")
+    if output_format is not None:
+        chosen = str(output_format)
+    elif as_json:
+        chosen = "jsonl"
+    elif output is not None:
+        found = _BY_EXTENSION.get(output.suffix.lower())
+        if found is None:
+            raise ThumbsError(f"cannot tell the format of {output}: name it .jsonl, .csv or .parquet, or pass --format")
+        chosen = found
+    else:
+        chosen = "terminal"
+    if chosen == "terminal" and output is not None:
+        raise ThumbsError("the terminal table is not written to files: add --format jsonl, csv or parquet")
+    if chosen in ("csv", "parquet") and output is None:
+        raise ThumbsError(f"--format {chosen} needs --output FILE")
+    return chosen
+
+
+def _write(summaries: list[FilmSummary], output: Path, fmt: str) -> None:
+    """Write the summaries to ``output`` atomically (a temporary file beside it, then renamed)."""
+    from thumbs.present.summaries import ASPECT_COLUMNS
+
+    rows = [summary.to_row(ASPECT_COLUMNS) for summary in summaries]
+    handle, temporary = tempfile.mkstemp(dir=output.resolve().parent, prefix=f".{output.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        if fmt == "jsonl":
+            with open(temporary, "w", encoding="utf-8") as file:
+                for summary in summaries:
+                    file.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            import csv
+
+            with open(temporary, "w", encoding="utf-8", newline="") as file:
+                writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["group"])
+                writer.writeheader()
+                writer.writerows(rows)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.Table.from_pylist(rows), temporary)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr while reviews stream, on a terminal only: yields the step to call per review."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("summarizing", total=total)
+        yield lambda: bar.advance(task)

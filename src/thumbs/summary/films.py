@@ -1,0 +1,220 @@
+"""Film summaries: what the reviews of each film (or any group) say, estimated with intervals.
+
+:func:`summarize_analyses` folds a stream of ``(group, month, analysis)`` into one
+:class:`~thumbs.summary.tallies.FilmTally` per group, then turns each into a
+:class:`FilmSummary`: the reviews read and failed, the share of positive reviews with a 95%
+interval, the mean stars with a 95% interval and the 1-10 histogram, each aspect's reviews,
+share positive and strongest quotes, the phrases most often praised and criticized, and, with
+dates, the same by month.
+
+The share positive is estimated, not counted (:data:`SHARE_METHOD`): see
+:mod:`thumbs.summary.quantify` for why and how well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from thumbs.pipeline.analysis import Analysis
+from thumbs.summary.tallies import AspectTally, FilmTally, ShareTally, StarsTally
+
+#: The two-sided 95% normal quantile.
+Z95 = 1.959963984540054
+#: Phrases listed per film and sign.
+PHRASES_LISTED = 5
+#: How the share positive is estimated (the name the output carries).
+SHARE_METHOD = "pcc"
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """An estimated share of positive reviews and its 95% interval."""
+
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSummary:
+    """A clause of a review (by its id) that judges an aspect, and its polarity."""
+
+    review_id: str
+    text: str
+    polarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class AspectSummary:
+    """One aspect of a film: how many reviews judge it, the share of them positive, its strongest quotes."""
+
+    aspect: str
+    reviews: int
+    share: Share
+    quotes: tuple[QuoteSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodSummary:
+    """A film's reviews in one month (``YYYY-MM``)."""
+
+    month: str
+    reviews: int
+    share: Share
+    stars: float
+
+
+@dataclass(frozen=True, slots=True)
+class FilmSummary:
+    """What the reviews of one group (a film) say; ``to_dict()`` is its JSON object, ``to_row()`` its flat row."""
+
+    group: str
+    reviews: int
+    failed: int
+    share: Share
+    method: str
+    stars: float | None
+    stars_low: float | None
+    stars_high: float | None
+    histogram: tuple[int, ...]
+    aspects: tuple[AspectSummary, ...]
+    praised: tuple[tuple[str, int], ...]
+    criticized: tuple[tuple[str, int], ...]
+    months: tuple[PeriodSummary, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this summary (one line of ``thumbs summarize --json``)."""
+        return {
+            "group": self.group,
+            "reviews": self.reviews,
+            "failed": self.failed,
+            "share_positive": _share_dict(self.share),
+            "method": self.method,
+            "stars": {"mean": self.stars, "low": self.stars_low, "high": self.stars_high},
+            "histogram": list(self.histogram),
+            "aspects": [
+                {
+                    "aspect": a.aspect,
+                    "reviews": a.reviews,
+                    "share_positive": _share_dict(a.share),
+                    "quotes": [{"review_id": q.review_id, "text": q.text, "polarity": q.polarity} for q in a.quotes],
+                }
+                for a in self.aspects
+            ],
+            "praised": [{"phrase": p, "count": n} for p, n in self.praised],
+            "criticized": [{"phrase": p, "count": n} for p, n in self.criticized],
+            "months": [
+                {"month": m.month, "reviews": m.reviews, "share_positive": _share_dict(m.share), "stars": m.stars}
+                for m in self.months
+            ],
+        }
+
+    def to_row(self, aspects: Iterable[str] = ()) -> dict[str, Any]:
+        """Flat values: the film's figures, then each of ``aspects`` as two columns (reviews, share)."""
+        row: dict[str, Any] = {
+            "group": self.group,
+            "reviews": self.reviews,
+            "failed": self.failed,
+            "share_positive": self.share.value,
+            "share_low": self.share.low,
+            "share_high": self.share.high,
+            "method": self.method,
+            "stars": self.stars,
+            "stars_low": self.stars_low,
+            "stars_high": self.stars_high,
+        }
+        by_name = {a.aspect: a for a in self.aspects}
+        for name in aspects:
+            found = by_name.get(name)
+            row[f"{name}_reviews"] = found.reviews if found else 0
+            row[f"{name}_share"] = found.share.value if found else None
+        row["praised"] = "; ".join(p for p, _ in self.praised)
+        row["criticized"] = "; ".join(p for p, _ in self.criticized)
+        return row
+
+
+def _share_dict(share: Share) -> dict[str, float]:
+    return {"value": share.value, "low": share.low, "high": share.high}
+
+
+def share_estimate(tally: ShareTally) -> Share:
+    """The share positive of a tally's reviews (the mean of their calibrated probabilities) and its 95% interval.
+
+    Each review is positive with its probability p, so the count of positive reviews has the
+    variance of a sum of independent Bernoulli trials, sum p(1 - p): the interval is the mean
+    plus or minus 1.96 standard deviations of it over n, clipped to [0, 1].
+    """
+    if tally.n == 0:
+        return Share(0.0, 0.0, 1.0)
+    value = tally.sum_p / tally.n
+    spread = Z95 * math.sqrt(tally.sum_pq) / tally.n
+    return Share(round(value, 4), round(max(value - spread, 0.0), 4), round(min(value + spread, 1.0), 4))
+
+
+def counted_share(tally: ShareTally) -> Share:
+    """The share of a tally's reviews counted positive and its 95% Wilson score interval.
+
+    For aspects, whose polarity is not a calibrated probability: a review judging the aspect
+    positively counts one. Wilson's interval stays inside [0, 1] and is sound for small counts.
+    """
+    if tally.n == 0:
+        return Share(0.0, 0.0, 1.0)
+    n, p = tally.n, tally.positive / tally.n
+    centre = (p + Z95 * Z95 / (2 * n)) / (1 + Z95 * Z95 / n)
+    spread = Z95 * math.sqrt(p * (1 - p) / n + Z95 * Z95 / (4 * n * n)) / (1 + Z95 * Z95 / n)
+    return Share(round(p, 4), round(max(centre - spread, 0.0), 4), round(min(centre + spread, 1.0), 4))
+
+
+def _stars(tally: StarsTally) -> tuple[float | None, float | None, float | None]:
+    """Mean stars and the 95% interval of the mean (normal, from the sample's spread)."""
+    if tally.n == 0:
+        return None, None, None
+    mean = tally.total / tally.n
+    variance = max(tally.squares / tally.n - mean * mean, 0.0) * tally.n / max(tally.n - 1, 1)
+    spread = Z95 * math.sqrt(variance / tally.n)
+    return round(mean, 2), round(max(mean - spread, 1.0), 2), round(min(mean + spread, 10.0), 2)
+
+
+def _aspect(name: str, tally: AspectTally) -> AspectSummary:
+    quotes = sorted(tally.quotes, reverse=True)
+    return AspectSummary(
+        name,
+        tally.share.n,
+        counted_share(tally.share),
+        tuple(QuoteSummary(q.review_id, q.text, q.polarity) for q in quotes),
+    )
+
+
+def film_summary(group: str, tally: FilmTally) -> FilmSummary:
+    """The summary of one group's tally."""
+    mean, low, high = _stars(tally.stars)
+    return FilmSummary(
+        group=group,
+        reviews=tally.read,
+        failed=tally.failed,
+        share=share_estimate(tally.share),
+        method=SHARE_METHOD,
+        stars=mean,
+        stars_low=low,
+        stars_high=high,
+        histogram=tuple(tally.stars.histogram),
+        aspects=tuple(_aspect(name, tally.aspects[name]) for name in sorted(tally.aspects)),
+        praised=tuple(tally.praised.most_common(PHRASES_LISTED)),
+        criticized=tuple(tally.criticized.most_common(PHRASES_LISTED)),
+        months=tuple(
+            PeriodSummary(month, period.share.n, share_estimate(period.share), _stars(period.stars)[0] or 0.0)
+            for month, period in sorted(tally.months.items())
+        ),
+    )
+
+
+def summarize_analyses(analyses: Iterable[tuple[str, str | None, Analysis]]) -> list[FilmSummary]:
+    """One summary per group of ``(group, month, analysis)``, the groups with most reviews first."""
+    tallies: dict[str, FilmTally] = {}
+    for group, month, analysis in analyses:
+        tallies.setdefault(group, FilmTally()).add(analysis, month)
+    ordered = sorted(tallies.items(), key=lambda item: (-item[1].read, item[0]))
+    return [film_summary(group, tally) for group, tally in ordered]

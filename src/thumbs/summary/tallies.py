@@ -1,0 +1,207 @@
+"""Per-film tallies: what a summary keeps of each review, in constant memory, and merges exactly.
+
+A film's summary is built review by review (:meth:`FilmTally.add`) from each review's
+:class:`~thumbs.pipeline.analysis.Analysis`; a tally keeps sums and counts, never the reviews,
+so a million reviews in thousands of films take flat memory. Two tallies of one film (two
+workers, two partitions) merge into the tally of all their reviews (:meth:`FilmTally.merge`):
+the sums add, the bounded lists (the strongest quotes) keep the strongest of both, and the
+phrase counts add (their pruning, past :data:`PHRASES_KEPT_PER_SIGN`, keeps the most frequent).
+
+>>> from thumbs.pipeline.analysis import Analysis
+>>> tally = FilmTally()
+>>> tally.add(Analysis(id="1", label="positive", probability=0.9, stars=8.0, score=1.0))
+>>> tally.add(Analysis(id="2", label="negative", probability=0.2, stars=3.0, score=-1.0))
+>>> tally.share.n, tally.share.positive, round(tally.share.sum_p, 2), tally.stars.histogram[7]
+(2, 1, 1.1, 1)
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+
+from thumbs.pipeline.analysis import Analysis
+
+#: The star scale's bins: 1 to 10, a review's stars rounded to the nearest whole star.
+STAR_BINS = 10
+#: Quotes kept per film and aspect: the clauses that judge it most strongly.
+QUOTES_KEPT = 3
+#: A review's phrase is counted as praise or criticism when it pushes at least this share of its
+#: review's strongest phrase: the few that carry the verdict, not the words around them ("is a").
+PHRASE_SHARE = 0.25
+#: Distinct phrases counted per sign before the rarest half is dropped (keeps memory flat; the
+#: most frequent phrases, which are the ones listed, are counted exactly unless a film has
+#: thousands of distinct phrases each said as often).
+PHRASES_KEPT_PER_SIGN = 2000
+
+
+@dataclass
+class ShareTally:
+    """What estimating a share of positive reviews needs: counts and sums of probabilities.
+
+    ``positive`` counts the reviews labelled positive (classify and count); ``sum_p`` adds their
+    calibrated P(positive) (probabilistic classify and count) and ``sum_pq`` adds P(1 - P), the
+    variance of a review's label under its probability.
+    """
+
+    n: int = 0
+    positive: int = 0
+    sum_p: float = 0.0
+    sum_pq: float = 0.0
+
+    def add(self, probability: float, positive: bool) -> None:
+        self.n += 1
+        self.positive += positive
+        self.sum_p += probability
+        self.sum_pq += probability * (1.0 - probability)
+
+    def merge(self, other: ShareTally) -> None:
+        self.n += other.n
+        self.positive += other.positive
+        self.sum_p += other.sum_p
+        self.sum_pq += other.sum_pq
+
+
+@dataclass
+class StarsTally:
+    """The stars' count, sum, sum of squares and histogram (1-10)."""
+
+    n: int = 0
+    total: float = 0.0
+    squares: float = 0.0
+    histogram: list[int] = field(default_factory=lambda: [0] * STAR_BINS)
+
+    def add(self, stars: float) -> None:
+        self.n += 1
+        self.total += stars
+        self.squares += stars * stars
+        self.histogram[min(max(int(stars + 0.5), 1), STAR_BINS) - 1] += 1
+
+    def merge(self, other: StarsTally) -> None:
+        self.n += other.n
+        self.total += other.total
+        self.squares += other.squares
+        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram)]
+
+
+@dataclass(order=True, frozen=True)
+class Quote:
+    """A clause that judges an aspect, kept by its strength (|polarity|): the review's id, its words."""
+
+    strength: float
+    review_id: str
+    text: str = field(compare=False)
+    polarity: float = field(compare=False)
+
+
+@dataclass
+class AspectTally:
+    """One aspect in one film: the reviews that judge it, how many positively, and its strongest clauses.
+
+    A review judges an aspect positively when the mean polarity of its judgements of it is above 0;
+    the share counts such reviews (``share.sum_p`` adds ``(mean + 1) / 2``, kept for those who want
+    a graded figure).
+    """
+
+    share: ShareTally = field(default_factory=ShareTally)
+    quotes: list[Quote] = field(default_factory=list)  # a min-heap of the QUOTES_KEPT strongest
+
+    def add(self, review_id: str, polarities: list[float], clauses: list[tuple[str, float]]) -> None:
+        mean = sum(polarities) / len(polarities)
+        self.share.add((mean + 1.0) / 2.0, mean > 0)
+        for text, polarity in clauses:
+            self._keep(Quote(abs(polarity), review_id, text, polarity))
+
+    def _keep(self, quote: Quote) -> None:
+        if len(self.quotes) < QUOTES_KEPT:
+            heapq.heappush(self.quotes, quote)
+        elif quote > self.quotes[0]:
+            heapq.heapreplace(self.quotes, quote)
+
+    def merge(self, other: AspectTally) -> None:
+        self.share.merge(other.share)
+        for quote in other.quotes:
+            self._keep(quote)
+
+
+@dataclass
+class PeriodTally:
+    """A film's reviews in one month: their share positive and their stars."""
+
+    share: ShareTally = field(default_factory=ShareTally)
+    stars: StarsTally = field(default_factory=StarsTally)
+
+    def merge(self, other: PeriodTally) -> None:
+        self.share.merge(other.share)
+        self.stars.merge(other.stars)
+
+
+@dataclass
+class FilmTally:
+    """Everything a film's summary is made of, added review by review; see the module docstring."""
+
+    read: int = 0
+    failed: int = 0
+    share: ShareTally = field(default_factory=ShareTally)
+    stars: StarsTally = field(default_factory=StarsTally)
+    aspects: dict[str, AspectTally] = field(default_factory=dict)
+    praised: Counter[str] = field(default_factory=Counter)
+    criticized: Counter[str] = field(default_factory=Counter)
+    months: dict[str, PeriodTally] = field(default_factory=dict)
+
+    def add(self, analysis: Analysis, month: str | None = None) -> None:
+        """Count one review's analysis (a failed one counts as read and failed, and nothing else)."""
+        self.read += 1
+        if analysis.error is not None or analysis.probability is None or analysis.stars is None:
+            self.failed += 1
+            return
+        positive = analysis.label == "positive"
+        self.share.add(analysis.probability, positive)
+        self.stars.add(analysis.stars)
+        if month is not None:
+            period = self.months.setdefault(month, PeriodTally())
+            period.share.add(analysis.probability, positive)
+            period.stars.add(analysis.stars)
+        review_id = analysis.id if analysis.id is not None else str(self.read)
+        judged: dict[str, tuple[list[float], list[tuple[str, float]]]] = {}
+        for judgement in analysis.aspects:
+            polarities, clauses = judged.setdefault(judgement.aspect, ([], []))
+            polarities.append(judgement.polarity)
+            clauses.append((judgement.clause.text, judgement.polarity))
+        for aspect, (polarities, clauses) in judged.items():
+            self.aspects.setdefault(aspect, AspectTally()).add(review_id, polarities, clauses)
+        if analysis.evidence is not None:
+            phrases = analysis.evidence.phrases
+            strongest = max((abs(p.contribution) for p in phrases), default=0.0)
+            for phrase in phrases:
+                # the phrases that carry the verdict: words (not a comma), at least a share of the strongest's push
+                if abs(phrase.contribution) < PHRASE_SHARE * strongest or not any(c.isalpha() for c in phrase.text):
+                    continue
+                counter = self.praised if phrase.contribution > 0 else self.criticized
+                counter[" ".join(phrase.text.casefold().split())] += 1
+            _prune(self.praised)
+            _prune(self.criticized)
+
+    def merge(self, other: FilmTally) -> None:
+        """Add another tally of the same film (another partition's reviews)."""
+        self.read += other.read
+        self.failed += other.failed
+        self.share.merge(other.share)
+        self.stars.merge(other.stars)
+        for aspect, tally in other.aspects.items():
+            self.aspects.setdefault(aspect, AspectTally()).merge(tally)
+        self.praised.update(other.praised)
+        self.criticized.update(other.criticized)
+        _prune(self.praised)
+        _prune(self.criticized)
+        for month, period in other.months.items():
+            self.months.setdefault(month, PeriodTally()).merge(period)
+
+
+def _prune(counter: Counter[str]) -> None:
+    """Keep the most frequent half of a counter that has grown past :data:`PHRASES_KEPT_PER_SIGN`."""
+    if len(counter) > PHRASES_KEPT_PER_SIGN:
+        kept = dict(counter.most_common(PHRASES_KEPT_PER_SIGN // 2))
+        counter.clear()
+        counter.update(kept)

@@ -1,0 +1,111 @@
+"""``thumbs summarize``: one row a film, from a table, in every output form; mistakes in one line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+TABLE = """id,film,date,review
+1,Vertigo,2024-01-03,"A haunting, gorgeous film. The score is unforgettable and the acting is superb."
+2,Vertigo,2024-01-20,"Slow and overlong. The plot makes no sense, though the cinematography is beautiful."
+3,Vertigo,2024-02-11,"A masterpiece. The music and the camera work are stunning."
+4,Cats,2024-02-01,"Dreadful. The CGI is a nightmare and the songs are forgettable."
+5,Cats,2024-02-14,
+"""
+RUN_TIMEOUT = 180
+
+
+def summarize(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "thumbs", "summarize", *args],
+        cwd=cwd,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=RUN_TIMEOUT,
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+    )
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Path:
+    path = tmp_path / "reviews.csv"
+    path.write_text(TABLE, encoding="utf-8")
+    return path
+
+
+def test_json_is_one_object_a_film_most_reviewed_first(table: Path) -> None:
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "--date-column", "date",
+                    "--id-column", "id", "--json", "-j", "1", cwd=table.parent)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    films = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [f["group"] for f in films] == ["Vertigo", "Cats"]
+    vertigo, cats = films
+    assert vertigo["reviews"] == 3 and vertigo["share_positive"]["value"] > 0.5
+    assert cats["failed"] == 1 and cats["share_positive"]["value"] < 0.5
+    assert vertigo["method"] == "pcc" and len(vertigo["histogram"]) == 10
+    assert [m["month"] for m in vertigo["months"]] == ["2024-01", "2024-02"]
+    quotes = [q for a in vertigo["aspects"] for q in a["quotes"]]
+    assert quotes and all(q["review_id"] in {"1", "2", "3"} for q in quotes)
+    assert "5 reviews in 2 groups, 1 failed" in run.stderr
+
+
+def test_the_terminal_table_has_a_line_a_film(table: Path) -> None:
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "-j", "1", cwd=table.parent)
+    assert run.returncode == 0, run.stderr
+    assert "Vertigo" in run.stdout and "Cats" in run.stdout
+    assert run.stdout.index("Vertigo") < run.stdout.index("Cats")
+
+
+@pytest.mark.parametrize("name", ["films.csv", "films.parquet", "films.jsonl"])
+def test_files_have_one_row_a_film(table: Path, name: str) -> None:
+    out = table.parent / name
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "-o", str(out), "-j", "1",
+                    cwd=table.parent)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    if name.endswith(".csv"):
+        with out.open(encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+        assert [r["group"] for r in rows] == ["Vertigo", "Cats"] and "acting_share" in rows[0]
+    elif name.endswith(".parquet"):
+        rows = pq.read_table(out).to_pylist()
+        assert [r["group"] for r in rows] == ["Vertigo", "Cats"] and "music_reviews" in rows[0]
+    else:
+        assert [json.loads(line)["group"] for line in out.read_text(encoding="utf-8").splitlines()] == [
+            "Vertigo",
+            "Cats",
+        ]
+    assert not [p for p in table.parent.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--text-column", "review"], "--group-by"),
+        (["--group-by", "film"], "--text-column"),
+        (["--text-column", "review", "--group-by", "studio"], "studio"),
+        (["--text-column", "review", "--group-by", "film", "--format", "csv"], "needs --output"),
+        (["--text-column", "review", "--group-by", "film", "-o", "out.xlsx"], "cannot tell the format"),
+    ],
+)
+def test_a_mistake_is_one_line_and_exit_2(table: Path, args: list[str], says: str) -> None:
+    run = summarize(str(table), *args, "-j", "1", cwd=table.parent)
+    assert run.returncode == 2
+    assert says in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_the_input_is_never_the_output(table: Path) -> None:
+    before = table.read_bytes()
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "-o", str(table), "-j", "1",
+                    cwd=table.parent)  # fmt: skip
+    assert run.returncode == 2 and "same file as the input" in run.stderr
+    assert table.read_bytes() == before

@@ -1,0 +1,127 @@
+"""Film summaries: the tallies and their estimates on small tables with known answers, and the API."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import thumbs
+from thumbs.errors import ThumbsError
+from thumbs.pipeline.analysis import Analysis, AspectJudgement, Quote
+from thumbs.summary.films import counted_share, film_summary, share_estimate
+from thumbs.summary.run import month_of, summarize
+from thumbs.summary.tallies import FilmTally, ShareTally
+
+REVIEWS = [
+    {"film": "Vertigo", "date": "2024-01-03", "text": "A haunting, gorgeous film. The score is unforgettable."},
+    {"film": "Vertigo", "date": "2024-01-20", "text": "Slow and overlong. The plot makes no sense."},
+    {"film": "Vertigo", "date": "2024-02-11", "text": "A masterpiece. The camera work is stunning."},
+    {"film": "Cats", "date": "2024-02-01", "text": "Dreadful. The CGI is a nightmare and the songs are forgettable."},
+    {"film": "Cats", "date": "2024-02-14", "text": ""},
+]
+
+
+def _analysis(id: str, p: float, stars: float, aspects: tuple[tuple[str, float], ...] = ()) -> Analysis:
+    judged = tuple(
+        AspectJudgement(name, polarity, Quote(name, ((0, 1),)), Quote(f"the {name} ({polarity})", ((0, 1),)), 0)
+        for name, polarity in aspects
+    )
+    label = "positive" if p >= 0.5 else "negative"
+    return Analysis(id=id, label=label, probability=p, stars=stars, score=p - 0.5, aspects=judged)
+
+
+def test_share_estimate_is_the_mean_probability_with_a_poisson_binomial_interval() -> None:
+    tally = ShareTally()
+    for p in (0.9, 0.8, 0.2, 0.1):
+        tally.add(p, p > 0.5)
+    share = share_estimate(tally)
+    spread = 1.959963984540054 * math.sqrt(0.09 + 0.16 + 0.16 + 0.09) / 4
+    assert share.value == 0.5
+    assert (share.low, share.high) == (round(0.5 - spread, 4), round(0.5 + spread, 4))
+    assert share_estimate(ShareTally()) == share_estimate(ShareTally())  # empty: no claim, [0, 1]
+    assert (share_estimate(ShareTally()).low, share_estimate(ShareTally()).high) == (0.0, 1.0)
+
+
+def test_counted_share_has_the_wilson_interval() -> None:
+    tally = ShareTally()
+    for positive in (True,) * 8 + (False,) * 2:
+        tally.add(0.5, positive)
+    share = counted_share(tally)
+    # Wilson 95% for 8 of 10: 0.4902 to 0.9433 (hand-computed)
+    assert share.value == 0.8 and share.low == pytest.approx(0.4902, abs=1e-4)
+    assert share.high == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_a_film_tally_counts_shares_stars_aspects_and_months() -> None:
+    tally = FilmTally()
+    tally.add(_analysis("1", 0.9, 8.2, (("acting", 0.8), ("story", -0.5))), "2024-01")
+    tally.add(_analysis("2", 0.3, 3.6, (("acting", -0.2), ("acting", -0.6))), "2024-02")
+    tally.add(Analysis.failed("3", "empty review"), "2024-02")
+    summary = film_summary("Vertigo", tally)
+    assert (summary.reviews, summary.failed) == (3, 1)
+    assert summary.share.value == 0.6 and summary.stars == 5.9
+    assert summary.histogram == (0, 0, 0, 1, 0, 0, 0, 1, 0, 0)
+    acting = next(a for a in summary.aspects if a.aspect == "acting")
+    assert acting.reviews == 2 and acting.share.value == 0.5
+    assert [q.polarity for q in acting.quotes] == [0.8, -0.6, -0.2]  # strongest first
+    assert [m.month for m in summary.months] == ["2024-01", "2024-02"]
+    assert [m.reviews for m in summary.months] == [1, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0.0, 1.0), st.floats(1.0, 10.0), st.sampled_from(["acting", "story"]), st.floats(-1, 1)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 30),
+)
+def test_merged_tallies_equal_one_tally_of_all_reviews(rows: list[tuple[float, float, str, float]], cut: int) -> None:
+    analyses = [_analysis(str(i), p, s, ((a, pol),)) for i, (p, s, a, pol) in enumerate(rows)]
+    whole, first, second = FilmTally(), FilmTally(), FilmTally()
+    for i, analysis in enumerate(analyses):
+        whole.add(analysis, "2024-01")
+        (first if i < cut else second).add(analysis, "2024-01")
+    first.merge(second)
+    assert film_summary("f", first) == film_summary("f", whole)
+
+
+def test_months_are_read_from_common_date_forms() -> None:
+    assert month_of("2024-03-17") == "2024-03"
+    assert month_of("2024/3/17 10:00") == "2024-03"
+    assert month_of(date(2023, 12, 1)) == "2023-12"
+    assert month_of(0) == "1970-01"
+    assert month_of("17 March 2024") is None and month_of("") is None and month_of(None) is None
+
+
+def test_summarize_gives_one_summary_per_film_most_reviewed_first() -> None:
+    summaries = summarize(REVIEWS, by="film", date="date", jobs=1)
+    assert [s.group for s in summaries] == ["Vertigo", "Cats"]
+    vertigo, cats = summaries
+    assert vertigo.reviews == 3 and vertigo.failed == 0 and vertigo.share.value > 0.5
+    assert cats.reviews == 2 and cats.failed == 1 and cats.share.value < 0.5
+    assert {a.aspect for a in vertigo.aspects} >= {"music"}
+    assert [m.month for m in vertigo.months] == ["2024-01", "2024-02"]
+    data = vertigo.to_dict()
+    assert set(data) >= {"group", "reviews", "share_positive", "method", "stars", "histogram", "aspects", "months"}
+    row = vertigo.to_row(["acting", "music"])
+    assert row["music_reviews"] >= 1 and row["acting_reviews"] == 0
+
+
+def test_summarize_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(ThumbsError, match="by="):
+        summarize(REVIEWS, by="")
+    with pytest.raises(ThumbsError, match="no 'studio' column"):
+        summarize(REVIEWS, by="studio")
+    with pytest.raises(ThumbsError, match="mappings"):
+        summarize(["A fine film."], by="film")  # type: ignore[list-item]
+
+
+def test_the_public_api_summarizes() -> None:
+    summaries = thumbs.summarize(REVIEWS[:2], by="film")
+    assert isinstance(summaries[0], thumbs.FilmSummary) and summaries[0].reviews == 2
