@@ -109,3 +109,19 @@ def test_the_input_is_never_the_output(table: Path) -> None:
                     cwd=table.parent)  # fmt: skip
     assert run.returncode == 2 and "same file as the input" in run.stderr
     assert table.read_bytes() == before
+
+
+def test_users_add_aspects_from_a_file(table: Path) -> None:
+    mine = table.parent / "mine.toml"
+    mine.write_text('[camera]\nterms = ["camera work", "cinematography"]\n', encoding="utf-8")
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "--aspects", str(mine), "--json",
+                    "-j", "1", cwd=table.parent)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    vertigo = json.loads(run.stdout.splitlines()[0])
+    assert "camera" in {a["aspect"] for a in vertigo["aspects"]}
+    bad = table.parent / "bad.toml"
+    bad.write_text("[camera\n", encoding="utf-8")
+    run = summarize(
+        str(table), "--text-column", "review", "--group-by", "film", "--aspects", str(bad), cwd=table.parent
+    )
+    assert run.returncode == 2 and "not valid TOML" in run.stderr and len(run.stderr.strip().splitlines()) == 1

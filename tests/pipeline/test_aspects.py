@@ -47,3 +47,15 @@ def test_an_aspect_named_twice_in_a_clause_is_judged_once() -> None:
 def test_the_json_lists_the_aspects() -> None:
     result = thumbs.load_model().analyze("Lovely score, dreadful acting.").to_dict()
     assert set(result["aspects"][0]) == {"aspect", "polarity", "term", "clause", "sentence"}
+
+
+def test_a_model_with_other_aspects_keeps_them_in_its_workers() -> None:
+    import pickle
+
+    from thumbs.text.aspect_terms import AspectTerms, builtin_aspect_terms
+
+    model = thumbs.load_model().with_aspects(builtin_aspect_terms().merged(AspectTerms({"villain": ["the villain"]})))
+    text = "The villain is a delight, and the music is lovely."
+    in_worker = pickle.loads(pickle.dumps(model))  # what analyze_many's worker processes get
+    assert [a.aspect for a in in_worker.analyze(text).aspects] == [a.aspect for a in model.analyze(text).aspects]
+    assert "villain" in {a.aspect for a in model.analyze(text).aspects}

@@ -88,3 +88,10 @@ def test_clauses_cut_at_contrast_punctuation_and_a_new_subject() -> None:
 def test_aspect_terms_need_no_model() -> None:
     terms = AspectTerms({"music": ["score"]})
     assert terms.find(()) == [] and terms.first_tokens == frozenset({"score"})
+
+
+def test_a_users_term_is_theirs() -> None:
+    merged = builtin_aspect_terms().merged(AspectTerms({"camera": ["camera work", "cinematography"]}))
+    found = merged.find(tokenize("The camera work is stunning and the cinematography too."))
+    assert [m.aspect for m in found] == ["camera", "camera"]
+    assert "cinematography" not in merged.aspects["visuals"]

@@ -68,6 +68,12 @@ def analyze(
         ),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    aspects_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--aspects", help="A TOML or JSON file of your own aspects (name -> terms), added to the built-in ones."
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")
     ] = False,
@@ -103,9 +109,14 @@ def analyze(
     from thumbs.batch.sources import read_records
     from thumbs.parallel import default_jobs
     from thumbs.pipeline.model import load_model
+    from thumbs.text.aspect_terms import user_aspects
+
+    terms = user_aspects(aspects_file) if aspects_file is not None else None  # a bad file: before any work
 
     records = read_records(sources, text_column=text_column, id_column=id_column)  # checks inputs first
     model = load_model(model_path)
+    if terms is not None:
+        model = model.with_aspects(terms)
     if chosen is OutputFormat.terminal:
         from rich.console import Console
 

@@ -60,6 +60,12 @@ def summarize(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the summaries here.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    aspects_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--aspects", help="A TOML or JSON file of your own aspects (name -> terms), added to the built-in ones."
+        ),
+    ] = None,
 ) -> None:
     """Summarize reviews per film: share positive with its interval, stars, aspects, quotes, phrases.
 
@@ -78,6 +84,9 @@ def summarize(
     from thumbs.parallel import check_jobs, default_jobs
     from thumbs.pipeline.model import load_model
     from thumbs.summary.run import summarize_records
+    from thumbs.text.aspect_terms import user_aspects
+
+    terms = user_aspects(aspects_file) if aspects_file is not None else None  # a bad file: before any work
 
     if output is not None:
         check_output(output, inputs=sources)
@@ -86,6 +95,8 @@ def summarize(
     extra = (group_by,) if date_column is None else (group_by, date_column)
     records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra)
     model = load_model(model_path)
+    if terms is not None:
+        model = model.with_aspects(terms)
     with _progress(records.total) as advance:
         summaries = summarize_records(records, model, jobs=workers, dated=date_column is not None, on_each=advance)
     if chosen == "terminal":

@@ -55,6 +55,7 @@ from thumbs.pipeline.sentences import Sentences
 from thumbs.pipeline.stars import Stars
 from thumbs.pipeline.subjectivity import Subjectivity
 from thumbs.pipeline.verdict import Verdict
+from thumbs.text.aspect_terms import AspectTerms
 from thumbs.text.review import review_problem
 
 #: The default model's file inside the package.
@@ -152,10 +153,35 @@ class Model:
         return component.weights
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        """Worker processes reload a model from its file instead of receiving megabytes of pickle."""
+        """Worker processes reload a model from its file instead of receiving megabytes of pickle.
+
+        A model given other aspects (:meth:`with_aspects`) sends them along, as plain terms.
+        """
         if self.path is not None:
-            return (load_model, (str(self.path),))
+            aspects = self._aspects_component().terms
+            if aspects is None:
+                return (load_model, (str(self.path),))
+            return (_load_with_aspects, (str(self.path), aspects.aspects))
         return super().__reduce_ex__(protocol)
+
+    def with_aspects(self, terms: AspectTerms) -> Model:
+        """This model, judging the aspects of ``terms`` instead of the built-in ones (it shares everything else).
+
+        >>> from thumbs.text.aspect_terms import AspectTerms
+        >>> model = load_model().with_aspects(AspectTerms({"villain": ["the villain"]}))
+        >>> [a.aspect for a in model.analyze("The villain is a delight.").aspects]
+        ['villain']
+        """
+        components = [Aspects(terms) if isinstance(c, Aspects) else c for c in self.components]
+        model = Model(components, self.manifest)
+        model.path = self.path
+        return model
+
+    def _aspects_component(self) -> Aspects:
+        for component in self.components:
+            if isinstance(component, Aspects):
+                return component
+        return Aspects()
 
     # --- labels only -------------------------------------------------------------------
 
@@ -304,6 +330,11 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if running:
             gc.enable()
+
+
+def _load_with_aspects(path: str, aspects: Mapping[str, Sequence[str]]) -> Model:
+    """A model file loaded in a worker, with the aspects its sender had (:meth:`Model.__reduce_ex__`)."""
+    return load_model(path).with_aspects(AspectTerms(aspects))
 
 
 def _with_standing(names: list[str]) -> list[str]:

@@ -83,11 +83,18 @@ class AspectTerms:
         return found
 
     def merged(self, other: AspectTerms) -> AspectTerms:
-        """These aspects and ``other``'s: an aspect both name gets the terms of both."""
-        combined = {name: list(terms) for name, terms in self.aspects.items()}
+        """These aspects and ``other``'s: an aspect both name gets the terms of both.
+
+        A term of ``other`` is its own: an aspect of these that has the same term gives it up
+        (a user's "camera" aspect takes "camera work" from ``visuals``).
+        """
+        taken = {tuple(tokenize(term)) for terms in other.aspects.values() for term in terms}
+        combined = {
+            name: [term for term in terms if tuple(tokenize(term)) not in taken] for name, terms in self.aspects.items()
+        }
         for name, terms in other.aspects.items():
             combined.setdefault(name, []).extend(terms)
-        return AspectTerms(combined)
+        return AspectTerms({name: terms for name, terms in combined.items() if terms})
 
 
 @cache
@@ -128,3 +135,8 @@ def _aspects_of(data: Any, source: str) -> dict[str, list[str]]:
             raise ThumbsError(f"{source}: aspect {name!r} has no terms: give it at least one word that names it")
         aspects[str(name)] = kept
     return aspects
+
+
+def user_aspects(path: str | Path) -> AspectTerms:
+    """The built-in aspects and those of a user's file (:func:`load_aspect_terms`): what ``--aspects FILE`` gives."""
+    return builtin_aspect_terms().merged(load_aspect_terms(path))
