@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from thumbs.features.token_codes import token_codes
+from thumbs.features.int_sets import ranges
+from thumbs.features.token_codes import TokenCodes, token_codes
 from thumbs.pipeline.analysis import AspectJudgement, Quote
 from thumbs.pipeline.component import BaseComponent, Component, Reviews
 from thumbs.pipeline.scorers import LinearScorer
@@ -32,6 +33,8 @@ MIN_POLARITY = 0.2
 #: A stretch is opinion when the subjectivity model gives it at least this P(opinion): more likely
 #: opinion than plot retold (the model's own even odds).
 MIN_OPINION = 0.5
+#: What closes a stretch scored as a sentence.
+SENTENCE_CLOSE = "."
 #: Words a clause starts with that say how it relates to the one before, not what it judges.
 LINKING_WORDS = CONTRAST_WORDS | JOINING_WORDS
 
@@ -72,13 +75,13 @@ class Aspects(BaseComponent):
             raise ValueError(f"the aspects component needs the scorers of {', '.join(self.borrows)}")
         self.scorers = scorers  # type: ignore[assignment]  # checked just above
 
-    def polarity(self, clauses: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    def polarity(self, clauses: Sequence[Sequence[str]] | TokenCodes) -> tuple[np.ndarray, np.ndarray]:
         """The polarity (-1 to +1) of token sequences, each read as a sentence, and their P(opinion).
 
         The polarity is the mean of the two polarity scorers'. The sequences are coded once for
-        the three scorers (:func:`~thumbs.features.token_codes.token_codes`).
+        the three scorers (:func:`~thumbs.features.token_codes.token_codes`), or come coded.
         """
-        codes = token_codes(clauses)
+        codes = clauses if isinstance(clauses, TokenCodes) else token_codes(clauses)
         *polar, subjective = (
             np.asarray(s.probability(s.sentence_scores(codes)), dtype=np.float64) for s in self.scorers
         )
@@ -97,13 +100,7 @@ class Aspects(BaseComponent):
             waiting = [i for i in waiting if round_ < len(mentions[i].stretches)]
             if not waiting:
                 break
-            # each stretch is scored as a sentence of its own, closed by a period as the model's
-            # training sentences are (its emphasis weighs a sentence's last clause double)
-            candidates = [
-                (*reviews.sentences[m.review][m.sentence].tokens[slice(*m.stretches[round_])], ".")
-                for m in (mentions[i] for i in waiting)
-            ]
-            polarity, subjective = self.polarity(candidates)
+            polarity, subjective = self.polarity(_stretch_codes(reviews, [mentions[i] for i in waiting], round_))
             judged = (np.abs(polarity) >= MIN_POLARITY) & (subjective >= MIN_OPINION)  # plot retold judges nothing
             for i, value, ok in zip(waiting, polarity.tolist(), judged.tolist()):
                 if ok:
@@ -165,6 +162,23 @@ class Aspects(BaseComponent):
 
     def settings(self) -> dict[str, Any]:
         return {}
+
+
+def _stretch_codes(reviews: Reviews, mentions: Sequence[_Mention], round_: int) -> TokenCodes:
+    """The token codes of each mention's ``round_``-th stretch, read off the batch's codes, each closed by a period.
+
+    Each stretch is scored as a sentence of its own, closed as the models' training sentences
+    are (their emphasis weighs a sentence's last clause double); nothing is tokenized again.
+    """
+    codes = reviews.token_codes()
+    sentence_starts = np.concatenate([[0], np.cumsum(codes.lengths)])
+    first = np.array([m.stretches[round_][0] for m in mentions], dtype=np.int64)
+    end = np.array([m.stretches[round_][1] for m in mentions], dtype=np.int64)
+    at = sentence_starts[[int(reviews.sentence_bounds[m.review]) + m.sentence for m in mentions]]
+    lengths = end - first
+    taken = codes.codes[ranges(at + first, lengths)]
+    closed = np.insert(taken, np.cumsum(lengths), codes.table[SENTENCE_CLOSE])
+    return TokenCodes(closed, codes.table, lengths + 1)
 
 
 def _clause_index(bounds: Sequence[tuple[int, int]], at: int) -> int | None:
