@@ -2,7 +2,7 @@
 
 Schemathesis reads ``/openapi.json`` from the app (in process, over ASGI: no
 network, no server) and generates requests for every operation in it -
-``POST /v1/analyze``, ``POST /v1/analyze/batch``, ``GET /v1/health``,
+``POST /v1/analyze``, ``POST /v1/analyze/batch``, ``POST /v1/summarize``, ``GET /v1/health``,
 ``GET /v1/model`` - valid ones (reviews of any text, ids, batches of any size
 up to the limit) and invalid ones (wrong types, missing or extra fields,
 bodies that are not JSON, wrong methods). For each answer it checks:
@@ -73,6 +73,7 @@ API_KEY = "k"
 OPERATIONS = {
     ("POST", "/v1/analyze"),
     ("POST", "/v1/analyze/batch"),
+    ("POST", "/v1/summarize"),
     ("GET", "/v1/health"),
     ("HEAD", "/v1/health"),
     ("GET", "/v1/model"),
@@ -180,6 +181,9 @@ def test_fuzz_keyed_server(case: Case) -> None:
 REQUESTS: dict[tuple[str, str], Any] = {
     ("POST", "/v1/analyze"): {"text": "A wonderful, moving film.", "id": "r1"},
     ("POST", "/v1/analyze/batch"): {"reviews": [{"text": "A wonderful film."}, {"text": "A dull mess."}]},
+    ("POST", "/v1/summarize"): {
+        "reviews": [{"text": "A wonderful film.", "film": "Vertigo"}, {"text": "A dull mess.", "film": "Cats"}]
+    },
     ("GET", "/v1/health"): None,
     ("HEAD", "/v1/health"): None,
     ("GET", "/v1/model"): None,

@@ -45,7 +45,8 @@ from thumbs.server.batching import MicroBatcher
 from thumbs.server.docs import add_docs
 from thumbs.server.guards import MAX_BODY_BYTES, AccessLog, RequestLimits
 from thumbs.server.headers import SECURITY_HEADERS, SecurityHeaders
-from thumbs.server.schemas import Batch, BatchResults, Health, Problem, Review
+from thumbs.server.schemas import Batch, BatchResults, FilmSummaries, Health, Problem, Review, Summarize
+from thumbs.summary.run import summarize
 
 #: The web page's files, shipped inside the package.
 STATIC_DIR = Path(__file__).with_name("static")
@@ -225,6 +226,27 @@ def _api(model: Model, api_key: str | None) -> APIRouter:
         size = sum(len(t) for t in texts if isinstance(t, str))
         results = await _run(lambda: model.analyze_batch(texts, [r.id for r in batch.reviews]), size)
         return _json({"results": [r.to_dict() for r in results]})
+
+    @router.post(
+        "/summarize",
+        response_model=FilmSummaries,
+        summary="Summarize up to 1000 reviews, film by film",
+        responses=ERRORS,
+    )
+    async def summarize_films(body: Summarize) -> Response:
+        """One summary per film, the most reviewed first (200): `thumbs summarize --json` on these rows.
+
+        Each film's reviews and failed reviews, the share positive with its 95% interval, mean
+        stars with theirs and the histogram, each aspect's reviews, share positive and strongest
+        quotes, the phrases most praised and criticized, and, for the dated reviews, the same by
+        month. A review whose text cannot be read (empty, blank, not a string, too long, only
+        punctuation) counts as failed in its film. A body that is not 1 to 1000
+        `{"text", "film", "id", "date"}` objects is a 422.
+        """
+        rows = [{"text": r.text, "film": r.film, "id": r.id, "date": r.date} for r in body.reviews]
+        size = sum(len(r.text) for r in body.reviews if isinstance(r.text, str))
+        films = await _run(lambda: summarize(rows, "film", id="id", date="date", model=model), size)
+        return _json({"films": [film.to_dict() for film in films]})
 
     @router.get("/model", response_model=dict[str, Any], summary="The loaded model's manifest")
     async def manifest() -> dict[str, Any]:

@@ -3,7 +3,9 @@
 Requests are pydantic models, so FastAPI validates them at the boundary and
 documents them in ``/openapi.json``. Responses reuse the analysis core's own
 dataclasses (:class:`thumbs.pipeline.analysis.Analysis` and its parts): the API's
-result *is* one line of ``thumbs analyze --json``, declared once.
+result *is* one line of ``thumbs analyze --json``, declared once. A film summary's JSON form
+(:meth:`thumbs.summary.films.FilmSummary.to_dict`) names its parts differently from the
+dataclass, so it is declared here, field by field (:class:`FilmSummaryOut`).
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from thumbs.pipeline.analysis import Analysis
+from thumbs.summary.run import NO_GROUP
 from thumbs.text.review import MAX_REVIEW_CHARS, review_problem
 
 #: Most reviews one batch request may carry.
 MAX_BATCH_REVIEWS = 1000
 #: Longest id accepted, in characters.
 MAX_ID_CHARS = 256
+#: Longest film name accepted by the summary route, in characters.
+MAX_FILM_CHARS = 256
+#: Longest date accepted by the summary route, in characters.
+MAX_DATE_CHARS = 64
 
 #: The text of :data:`ANALYSIS_EXAMPLE` (the offsets in it count code points, as Python's ``str`` does).
 EXAMPLE_TEXT = "The acting was wonderful, but the plot was a mess. I didn't like the ending at all."
@@ -171,6 +178,199 @@ class BatchResults(BaseModel):
     results: list[Analysis]
 
 
+class SummaryReview(BaseModel):
+    """One review to summarize: its text, the film it reviews and, optionally, an id and a date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Any = Field(
+        description=(
+            "The review, a string. A value that cannot be read (empty, blank, not a string, over "
+            f"{MAX_REVIEW_CHARS:,} characters, only punctuation) does not fail the request: it counts "
+            "as failed in its film."
+        ),
+        examples=["A haunting, gorgeous film; the music is superb."],
+    )
+    film: Annotated[StrictStr, Field(max_length=MAX_FILM_CHARS)] = Field(
+        description=f"The film (or any group) the review is about; an empty one is the group `{NO_GROUP}`.",
+        examples=["Vertigo"],
+    )
+    id: Annotated[StrictStr, Field(max_length=MAX_ID_CHARS)] | None = Field(
+        default=None, description="Your id for the review, named by its quotes (default: its 1-based position)."
+    )
+    date: Annotated[StrictStr, Field(max_length=MAX_DATE_CHARS)] | None = Field(
+        default=None,
+        description=(
+            "When the review was written, year and month first (`2024-03`, `2024-03-17`): "
+            "the film's `months` count the dated reviews. One that cannot be read is left out of them."
+        ),
+        examples=["2024-03-17"],
+    )
+
+
+class Summarize(BaseModel):
+    """Up to :data:`MAX_BATCH_REVIEWS` reviews of any number of films, summarized film by film.
+
+    A body that is not a list of 1 to 1000 ``{"text", "film", "id", "date"}`` objects is refused
+    whole (422); a review whose text cannot be read counts as failed in its film.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "reviews": [
+                        {"text": "A haunting, gorgeous film; the music is superb.", "film": "Vertigo", "id": "r1"},
+                        {"text": "Slow, but the music is wonderful.", "film": "Vertigo", "id": "r2"},
+                        {"text": "A dull, lifeless mess.", "film": "Cats", "id": "r3", "date": "2019-12-20"},
+                    ]
+                }
+            ]
+        },
+    )
+
+    reviews: list[SummaryReview] = Field(
+        min_length=1, max_length=MAX_BATCH_REVIEWS, description=f"1 to {MAX_BATCH_REVIEWS} reviews."
+    )
+
+
+class ShareOut(BaseModel):
+    """An estimated share of positive reviews and its 95% interval."""
+
+    value: float
+    low: float
+    high: float
+
+
+class StarsOut(BaseModel):
+    """Mean stars (1 to 10) and the 95% interval of the mean; null when no review of the film could be read."""
+
+    mean: float | None
+    low: float | None
+    high: float | None
+
+
+class QuoteOut(BaseModel):
+    """A clause of a review (by its id) that judges an aspect, and its polarity (-1 to 1)."""
+
+    review_id: str
+    text: str
+    polarity: float
+
+
+class AspectOut(BaseModel):
+    """One aspect of a film: the reviews judging it, the share of them positive (Wilson interval), its strongest quotes."""
+
+    aspect: str
+    reviews: int
+    share_positive: ShareOut
+    quotes: list[QuoteOut]
+
+
+class PhraseCount(BaseModel):
+    """A phrase and the number of the film's reviews it decided."""
+
+    phrase: str
+    count: int
+
+
+class MonthOut(BaseModel):
+    """A film's dated reviews in one month (``YYYY-MM``)."""
+
+    month: str
+    reviews: int
+    share_positive: ShareOut
+    stars: float
+
+
+class FilmSummaryOut(BaseModel):
+    """What the reviews of one film say: :meth:`thumbs.summary.films.FilmSummary.to_dict`, one line of ``thumbs summarize --json``."""
+
+    group: str = Field(description="The film.")
+    reviews: int = Field(description="Its reviews, the failed ones included.")
+    failed: int = Field(description="Its reviews that could not be read.")
+    share_positive: ShareOut = Field(
+        description="The share of its readable reviews that are positive (mean calibrated probability) and its 95% interval."
+    )
+    method: str = Field(description="How the share is estimated (`pcc`: probabilistic classify and count).")
+    stars: StarsOut
+    histogram: list[int] = Field(description="Its readable reviews by stars, rounded: 1 to 10.")
+    aspects: list[AspectOut]
+    praised: list[PhraseCount]
+    criticized: list[PhraseCount]
+    months: list[MonthOut] = Field(description="By month, for the reviews with a readable `date`.")
+
+
+#: The answer to the request example of :class:`Summarize`, for the OpenAPI document (written
+#: by hand from a real one; ``tests/server/test_summarize_route.py`` checks that it has its shape).
+SUMMARY_EXAMPLE: dict[str, Any] = {
+    "films": [
+        {
+            "group": "Vertigo",
+            "reviews": 2,
+            "failed": 0,
+            "share_positive": {"value": 0.976, "low": 0.7644, "high": 1.0},
+            "method": "pcc",
+            "stars": {"mean": 9.35, "low": 9.06, "high": 9.64},
+            "histogram": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+            "aspects": [
+                {
+                    "aspect": "music",
+                    "reviews": 2,
+                    "share_positive": {"value": 1.0, "low": 0.3424, "high": 1.0},
+                    "quotes": [
+                        {"review_id": "r2", "text": "the music is wonderful", "polarity": 0.8186},
+                        {"review_id": "r1", "text": "the music is superb", "polarity": 0.6994},
+                    ],
+                },
+                {
+                    "aspect": "pacing",
+                    "reviews": 1,
+                    "share_positive": {"value": 0.0, "low": 0.0, "high": 0.7935},
+                    "quotes": [{"review_id": "r2", "text": "Slow", "polarity": -0.2606}],
+                },
+            ],
+            "praised": [
+                {"phrase": "is superb", "count": 1},
+                {"phrase": "a haunting", "count": 1},
+                {"phrase": "is wonderful", "count": 1},
+            ],
+            "criticized": [],
+            "months": [],
+        },
+        {
+            "group": "Cats",
+            "reviews": 1,
+            "failed": 0,
+            "share_positive": {"value": 0.0035, "low": 0.0, "high": 0.1192},
+            "method": "pcc",
+            "stars": {"mean": 2.3, "low": 2.3, "high": 2.3},
+            "histogram": [0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+            "aspects": [],
+            "praised": [],
+            "criticized": [{"phrase": "a dull, lifeless mess", "count": 1}],
+            "months": [
+                {
+                    "month": "2019-12",
+                    "reviews": 1,
+                    "share_positive": {"value": 0.0035, "low": 0.0, "high": 0.1192},
+                    "stars": 2.3,
+                }
+            ],
+        },
+    ]
+}
+
+
+class FilmSummaries(BaseModel):
+    """One summary per film, the most reviewed first (ties by name)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SUMMARY_EXAMPLE]})
+
+    films: list[FilmSummaryOut]
+
+
 class Health(BaseModel):
     """The server is up and its model is loaded."""
 
@@ -192,10 +392,16 @@ __all__ = [
     "ANALYSIS_EXAMPLE",
     "EXAMPLE_TEXT",
     "MAX_BATCH_REVIEWS",
+    "MAX_FILM_CHARS",
     "Batch",
     "BatchResults",
     "BatchReview",
+    "FilmSummaries",
+    "FilmSummaryOut",
     "Health",
     "Problem",
     "Review",
+    "SUMMARY_EXAMPLE",
+    "Summarize",
+    "SummaryReview",
 ]
