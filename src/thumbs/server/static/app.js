@@ -1,4 +1,5 @@
-// thumbs web page: analyze one review, or a CSV/JSONL file of reviews (downloaded back as CSV).
+// thumbs web page: analyze one review, or a CSV/JSONL file of reviews (downloaded back as CSV), or
+// summarize a table of reviews film by film (a table and an aspect heat map).
 // Plain DOM code, no framework. Review text only ever reaches the page through textContent.
 "use strict";
 
@@ -858,6 +859,167 @@ $("#batch-file").addEventListener("change", (event) => {
 $("#batch-cancel").addEventListener("click", () => batch.controller && batch.controller.abort());
 $("#batch-download").addEventListener("click", downloadCsv);
 dropZone($("#batch-drop"), loadBatchFile);
+
+// --- tab 3: films: a table of reviews summarized film by film ---------------------------------
+
+const filmsStatus = $("#films-status");
+const MAX_FILM_CHARS = 256;        // the server's longest film name
+const films = { fileName: null };
+
+const percent = (share) => `${Math.round(share * 100)}%`;
+
+/** The pasted or opened table as rows: JSON Lines when the file's name says so or the text starts with { or [, else CSV. */
+function parseTable(text, fileName) {
+  const name = fileName || "";
+  const json = /\.(jsonl|ndjson|json)$/i.test(name) || (!/\.csv$/i.test(name) && /^[\s\ufeff]*[[{]/.test(text));
+  return json ? parseJsonLines(text) : parseCsv(text);
+}
+
+/** The column the user named, matched exactly, else ignoring case and spaces around it. */
+function findColumn(columns, wanted) {
+  return columns.includes(wanted) ? wanted
+    : columns.find((c) => c.trim().toLowerCase() === wanted.trim().toLowerCase());
+}
+
+async function loadFilmsFile(file) {
+  try {
+    $("#films-table").value = await file.text();
+    films.fileName = file.name;
+    say(filmsStatus, `Loaded ${file.name} (${$("#films-table").value.length.toLocaleString()} characters). ` +
+      "Check the column names, then press Summarize.");
+    $("#films-table").focus();
+  } catch (err) {
+    say(filmsStatus, `Could not read ${file.name}: ${err.message}`, "error");
+  }
+}
+
+/** The request's reviews, or throw an Error whose message says what to fix. */
+function filmsReviews() {
+  const text = $("#films-table").value;
+  if (!text.trim()) throw new Error("Paste a table of reviews, or open a file, first.");
+  let table;
+  try {
+    table = parseTable(text, films.fileName);
+  } catch (err) {
+    throw new Error(`Could not read the table: ${err.message}.`);
+  }
+  const { columns, rows } = table;
+  if (!rows.length) throw new Error("The table holds no reviews: it needs a header row and a row per review.");
+  const named = { film: $("#film-column").value, text: $("#review-column").value };
+  const found = {};
+  for (const [role, wanted] of Object.entries(named)) {
+    found[role] = wanted.trim() ? findColumn(columns, wanted) : undefined;
+    if (found[role] === undefined) {
+      const what = role === "film" ? "film" : "review";
+      throw new Error(`The table has no column “${wanted}” for the ${what}: its columns are ${columns.join(", ")}.`);
+    }
+  }
+  if (rows.length > BATCH_MAX_REVIEWS) {
+    throw new Error(`The table has ${rows.length.toLocaleString()} reviews; the server summarizes at most ` +
+      `${BATCH_MAX_REVIEWS.toLocaleString()} at a time.`);
+  }
+  return rows.map((row, i) => {
+    const film = String(row[found.film] ?? "");
+    if (film.length > MAX_FILM_CHARS) {
+      throw new Error(`Row ${i + 1}: the film's name is over ${MAX_FILM_CHARS} characters.`);
+    }
+    return { film, text: String(row[found.text] ?? "") };
+  });
+}
+
+async function runFilms() {
+  const button = $("#films-run");
+  if (button.disabled) return; // Ctrl+Enter while a request is on its way
+  let reviews;
+  try {
+    reviews = filmsReviews();
+  } catch (err) {
+    say(filmsStatus, err.message, "error");
+    return;
+  }
+  button.disabled = true;
+  button.textContent = "Summarizing…";
+  say(filmsStatus, `Summarizing ${reviews.length.toLocaleString()} reviews…`);
+  try {
+    const answer = await api("/v1/summarize", { reviews });
+    showFilms(answer.films);
+    const failed = answer.films.reduce((sum, f) => sum + f.failed, 0);
+    const count = answer.films.length;
+    say(filmsStatus, `Done: ${count} ${count === 1 ? "film" : "films"} from ${reviews.length.toLocaleString()} ` +
+      `reviews${failed ? ` (${failed} could not be read)` : ""}.`);
+  } catch (err) {
+    reportError(err, filmsStatus, runFilms);
+  } finally {
+    button.disabled = false;
+    button.textContent = "Summarize";
+  }
+}
+
+function showFilms(list) {
+  $("#films-caption").textContent = `${list.length} ${list.length === 1 ? "film" : "films"}, the most reviewed first.`;
+  $("#films-body").replaceChildren(...list.map(filmRow));
+  // The aspects as columns: the most judged first (over all films), then by name.
+  const judged = new Map();
+  for (const film of list) {
+    for (const a of film.aspects) judged.set(a.aspect, (judged.get(a.aspect) || 0) + a.reviews);
+  }
+  const aspects = [...judged.keys()].sort((a, b) => judged.get(b) - judged.get(a) || a.localeCompare(b));
+  $("#heatmap-caption").textContent = aspects.length
+    ? "Share positive of the reviews that judge each aspect, film by film."
+    : "No review judges an aspect.";
+  $("#heatmap-head").replaceChildren(el("tr", {}, el("th", { scope: "col", text: "film" }),
+    ...aspects.map((name) => el("th", { scope: "col", text: name }))));
+  $("#heatmap-body").replaceChildren(...list.map((film) => {
+    const byName = new Map(film.aspects.map((a) => [a.aspect, a]));
+    return el("tr", {}, el("th", { scope: "row", text: film.group }),
+      ...aspects.map((name) => heatCell(film.group, name, byName.get(name))));
+  }));
+  $("#heatmap-body").closest(".card").hidden = !aspects.length;
+  $("#films-result").hidden = false;
+}
+
+function filmRow(film) {
+  const readable = film.reviews - film.failed;
+  const share = film.share_positive;
+  const stars = film.stars;
+  const reviews = film.failed ? `${film.reviews} (${film.failed} failed)` : String(film.reviews);
+  return el("tr", { class: film.failed ? "has-failed" : null },
+    el("th", { scope: "row", text: film.group }),
+    el("td", { class: "number", text: reviews }),
+    el("td", { class: "number", text: readable ? `${percent(share.value)} (${percent(share.low)}–${percent(share.high)})` : "—" }),
+    el("td", { class: "number", text: stars.mean == null ? "—"
+      : `${stars.mean.toFixed(1)} (${stars.low.toFixed(1)}–${stars.high.toFixed(1)})` }));
+}
+
+/** One cell of the heat map: red (no review positive) to green (all), "80% (5)". */
+function heatCell(film, aspect, found) {
+  if (!found) {
+    return el("td", { class: "heat empty", "aria-label": `${film}, ${aspect}: no review judges it`, text: "" });
+  }
+  const share = found.share_positive.value;
+  const reviews = `${found.reviews} ${found.reviews === 1 ? "review" : "reviews"}`;
+  const label = `${film}, ${aspect}: ${percent(share)} positive of ${reviews}`;
+  const interval = `95% interval ${percent(found.share_positive.low)}–${percent(found.share_positive.high)}`;
+  return el("td", { class: "heat", "--share": share.toFixed(3), "aria-label": label, title: `${label} (${interval})`,
+    "data-testid": "heat-cell", text: `${percent(share)} (${found.reviews})` });
+}
+
+$("#films-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  runFilms();
+});
+$("#films-table").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    runFilms();
+  }
+});
+$("#films-table").addEventListener("input", () => (films.fileName = null)); // typed or pasted: guess the format
+$("#films-file").addEventListener("change", (event) => {
+  if (event.target.files[0]) loadFilmsFile(event.target.files[0]);
+  event.target.value = "";
+});
+dropZone($("#films-drop"), loadFilmsFile);
 
 // --- footer: which model answers ----------------------------------------------------------------
 
