@@ -5,11 +5,15 @@ Measures, on one machine in one process tree:
 * VADER (``vaderSentiment``, ``polarity_scores`` per review), one process;
 * thumbs, labels only (``Model.predict``, the fast path), with 1 and 2 jobs;
 * thumbs, the full analysis (sentences, subjectivity, polarity, minimum-cut
-  extract, stars, evidence: ``Model.analyze_batch`` / ``analyze_many``), with 1 and 2 jobs;
+  extract, aspects, stars, evidence: ``Model.analyze_batch`` / ``analyze_many``), with 1 and 2 jobs;
+* ``thumbs analyze --json`` (the analysis and each review's JSON line) and ``thumbs summarize``
+  (the analysis folded into per-group summaries; grouped by rating here), on one core: the
+  summaries should keep at least 0.8x the rate of the JSON lines;
 
 and prints reviews/s, reviews/s per core, each row's ratio to VADER per core,
 and the peak resident memory of this process and of its worker processes.
-Targets on 2 cores: labels >= 10x VADER per core, full analysis >= 2x.
+Targets on 2 cores: labels >= 10x VADER per core, full analysis >= 3x (issue 14's; not reached:
+see docs/verdict.md).
 
     pip install -e ".[bench]"
     python benchmarks/throughput.py [--data-dir DIR] [--limit N]
@@ -18,6 +22,7 @@ Targets on 2 cores: labels >= 10x VADER per core, full analysis >= 2x.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -25,9 +30,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from thumbs.batch.sources import Record
 from thumbs.corpora import load_corpus
 from thumbs.parallel import chunked, ordered_map
 from thumbs.pipeline.model import Model, load_model
+from thumbs.summary.run import summarize_records
 
 #: Reviews per call of the fast path and per task sent to a worker.
 LABEL_CHUNK = 1000
@@ -88,13 +95,25 @@ class PeakMemory:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def measure(texts: Sequence[str], model: Model) -> list[tuple[str, int, float]]:
+def _json_lines(model: Model, texts: Sequence[str]) -> int:
+    """What ``thumbs analyze --json`` does per review: the analysis and its JSON line (written nowhere)."""
+    return sum(len(json.dumps(a.to_dict(), ensure_ascii=False)) for a in model.analyze_many(texts, jobs=1))
+
+
+def _summaries(model: Model, texts: Sequence[str], groups: Sequence[str]) -> int:
+    """What ``thumbs summarize`` does: the analyses folded into one summary per group."""
+    records = (Record(i, str(i), text, None, (group,)) for i, (text, group) in enumerate(zip(texts, groups)))
+    return len(summarize_records(records, model, jobs=1))
+
+
+def measure(texts: Sequence[str], model: Model, groups: Sequence[str] | None = None) -> list[tuple[str, int, float]]:
     """(name, jobs, reviews/s) for each row of the comparison."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     vader = SentimentIntensityAnalyzer()
     texts = list(texts)
     n = len(texts)
+    groups = list(groups) if groups is not None else ["all"] * n
     model.predict(texts[:LABEL_CHUNK])  # warm the chunk memo as a long run would be
     rows = [("VADER (vaderSentiment)", 1, _timed(lambda: [vader.polarity_scores(t) for t in texts], n))]
     rows.append(
@@ -115,6 +134,8 @@ def measure(texts: Sequence[str], model: Model) -> list[tuple[str, int, float]]:
     rows.append(
         ("thumbs full analysis", 1, _timed(lambda: [model.analyze_batch(c) for c in chunked(texts, ANALYSIS_CHUNK)], n))
     )
+    rows.append(("thumbs analyze --json", 1, _timed(lambda: _json_lines(model, texts), n)))
+    rows.append(("thumbs summarize", 1, _timed(lambda: _summaries(model, texts, groups), n)))
     rows.append(
         (
             "thumbs full analysis",
@@ -132,12 +153,14 @@ def main() -> None:
         "--limit", type=int, default=25_000, help="reviews of aclImdb test to use (default: all 25,000)"
     )
     args = parser.parse_args()
-    texts = [d.text for d in load_corpus("imdb", args.data_dir, splits=("test",))][: args.limit]
+    documents = load_corpus("imdb", args.data_dir, splits=("test",))[: args.limit]
+    texts = [d.text for d in documents]
+    groups = [str(d.rating) for d in documents]  # thumbs summarize groups by rating here: the speed, not the films
     start = time.perf_counter()
     model = load_model()
     load_seconds = time.perf_counter() - start
     with PeakMemory() as memory:
-        rows = measure(texts, model)
+        rows = measure(texts, model, groups)
     vader_per_core = rows[0][2]
     print(
         f"{len(texts):,} aclImdb test reviews; {os.cpu_count()} cores; python {sys.version.split()[0]}; "
