@@ -125,3 +125,12 @@ def test_users_add_aspects_from_a_file(table: Path) -> None:
         str(table), "--text-column", "review", "--group-by", "film", "--aspects", str(bad), cwd=table.parent
     )
     assert run.returncode == 2 and "not valid TOML" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_report_folder_gets_one_html_page(table: Path) -> None:
+    folder = table.parent / "report"
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "--report", str(folder), "--json",
+                    "-j", "1", cwd=table.parent)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Vertigo" in page and "Cats" in page

@@ -60,6 +60,10 @@ def summarize(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the summaries here.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write one self-contained HTML page of the films into this folder."),
+    ] = None,
     aspects_file: Annotated[
         Path | None,
         typer.Option(
@@ -90,6 +94,8 @@ def summarize(
 
     if output is not None:
         check_output(output, inputs=sources)
+    if report is not None and report.exists() and not report.is_dir():
+        raise ThumbsError(f"--report {report} is a file: give a folder to write the report's index.html into")
     workers = default_jobs() if jobs is None else jobs
     check_jobs(workers)
     extra = (group_by,) if date_column is None else (group_by, date_column)
@@ -110,6 +116,11 @@ def summarize(
     else:
         assert output is not None
         _write(summaries, output, chosen)
+    if report is not None:
+        from thumbs.present.summary_report import write_summary_report
+
+        page = write_summary_report(summaries, report)
+        typer.echo(f"report: {page}", err=True)
     failed = sum(s.failed for s in summaries)
     read = sum(s.reviews for s in summaries)
     typer.echo(f"{read:,} reviews in {len(summaries):,} groups, {failed:,} failed", err=True)
