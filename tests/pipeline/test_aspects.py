@@ -59,3 +59,14 @@ def test_a_model_with_other_aspects_keeps_them_in_its_workers() -> None:
     in_worker = pickle.loads(pickle.dumps(model))  # what analyze_many's worker processes get
     assert [a.aspect for a in in_worker.analyze(text).aspects] == [a.aspect for a in model.analyze(text).aspects]
     assert "villain" in {a.aspect for a in model.analyze(text).aspects}
+
+
+def test_the_lexicon_voice_reads_negation_and_short_clauses() -> None:
+    from thumbs.features.token_codes import TokenTable, token_codes
+    from thumbs.pipeline.aspects import lexicon_polarity
+
+    table = TokenTable()
+    clauses = [("a", "clever", "script"), ("not", "clever", "at", "all"), ("the", "plot"), ("stiff", "and", "dull")]
+    polarity = lexicon_polarity(token_codes(clauses, table)).tolist()
+    assert polarity[0] > 0 > polarity[1] and polarity[2] == 0.0 and polarity[3] < 0
+    assert all(-1.0 < p < 1.0 for p in polarity)

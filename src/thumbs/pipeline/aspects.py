@@ -12,21 +12,21 @@ stretch judges ("The story follows a nurse in 1943.") is not listed.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any, ClassVar
 
 import numpy as np
 
 from thumbs.features.int_sets import ranges
-from thumbs.features.token_codes import TokenCodes, token_codes
+from thumbs.features.token_codes import TokenCodes, TokenTable, token_codes
 from thumbs.pipeline.analysis import AspectJudgement, Quote
 from thumbs.pipeline.component import BaseComponent, Component, Reviews
 from thumbs.pipeline.scorers import LinearScorer
 from thumbs.text.aspect_terms import AspectTerms, TermMatch, builtin_aspect_terms
 from thumbs.text.clauses import CONTRAST_WORDS, JOINING_WORDS, clause_bounds
-from thumbs.text.negation import NEGATION_PREFIX, mark_negation
+from thumbs.text.negation import NEGATION_PREFIX, NEGATION_WORDS, mark_negation
 from thumbs.text.opinion_lexicon import opinion_lexicon
 
 #: A stretch judges its aspect when its polarity (the mean of three voices, :meth:`Aspects.polarity`)
@@ -189,23 +189,50 @@ def lexicon_polarity(codes: TokenCodes) -> np.ndarray:
     hear few words in a clause ("stiff and over-rehearsed", "a clever script"); the lexicon
     knows them.
     """
-    lexicon = opinion_lexicon()
-    valence_of_code = np.zeros(len(codes.table.tokens))
-    known = [(code, lexicon[token]) for code, token in enumerate(codes.table.tokens) if token in lexicon]
-    if known:
-        found_at, found_values = zip(*known)
-        valence_of_code[list(found_at)] = found_values
-    values = valence_of_code[codes.codes]
-    bounds = np.concatenate([[0], np.cumsum(codes.lengths)]).tolist()
+    valences, negations = _valences(codes.table)
+    values, negated = valences[codes.codes], negations[codes.codes]
+    if not len(values):
+        return np.zeros(len(codes.lengths))
+    starts = np.concatenate([[0], np.cumsum(codes.lengths)[:-1]])
     tokens = codes.table.tokens
     flipped = np.ones(len(values))
-    for a, b in pairwise(bounds):  # negation scopes, only where a sequence holds a valence
-        if values[a:b].any():
-            marked = mark_negation([tokens[c] for c in codes.codes[a:b].tolist()])
-            flipped[a:b] = [NEGATED_VALENCE if t.startswith(NEGATION_PREFIX) else 1.0 for t in marked]
-    sums = np.add.reduceat(values * flipped, bounds[:-1]) if len(values) else np.zeros(len(codes.lengths))
-    sums[np.asarray(codes.lengths) == 0] = 0.0
+    # negation scopes, only in the sequences that hold a negation word and a valence
+    scoped = (np.add.reduceat(negated, starts) > 0) & (np.add.reduceat(values != 0, starts) > 0) & (codes.lengths > 0)
+    for a, n in zip(starts[scoped].tolist(), codes.lengths[scoped].tolist()):
+        marked = mark_negation([tokens[c] for c in codes.codes[a : a + n].tolist()])
+        flipped[a : a + n] = [NEGATED_VALENCE if t.startswith(NEGATION_PREFIX) else 1.0 for t in marked]
+    sums = np.add.reduceat(values * flipped, starts)
+    sums[codes.lengths == 0] = 0.0
     return np.asarray(sums / np.sqrt(sums * sums + LEXICON_ALPHA), dtype=np.float64)
+
+
+class _Valences:
+    """Each token code's lexicon valence (0 for a word it does not list), for the latest token table.
+
+    A table only ever adds tokens, so the array grows with it; a new table (the old one full)
+    starts it over. Threads racing here only compute the same values twice.
+    """
+
+    def __init__(self) -> None:
+        self._table: weakref.ref[TokenTable] | None = None
+        self._values = np.zeros(0)
+        self._negations = np.zeros(0, dtype=bool)
+
+    def __call__(self, table: TokenTable) -> tuple[np.ndarray, np.ndarray]:
+        """Per code of ``table``: its valence, and whether it is a negation word (which may flip the ones after)."""
+        same = self._table is not None and self._table() is table
+        values = self._values if same else np.zeros(0)
+        negations = self._negations if same else np.zeros(0, dtype=bool)
+        if len(values) < len(table.tokens):
+            lexicon = opinion_lexicon()
+            new = table.tokens[len(values) :]
+            values = np.concatenate([values, np.asarray([lexicon.get(t, 0.0) for t in new], dtype=np.float64)])
+            negations = np.concatenate([negations, np.asarray([t in NEGATION_WORDS for t in new], dtype=bool)])
+            self._table, self._values, self._negations = weakref.ref(table), values, negations
+        return values, negations
+
+
+_valences = _Valences()
 
 
 def _stretch_codes(reviews: Reviews, mentions: Sequence[_Mention], round_: int) -> TokenCodes:
