@@ -51,7 +51,7 @@ def test_json_is_one_object_a_film_most_reviewed_first(table: Path) -> None:
     vertigo, cats = films
     assert vertigo["reviews"] == 3 and vertigo["share_positive"]["value"] > 0.5
     assert cats["failed"] == 1 and cats["share_positive"]["value"] < 0.5
-    assert vertigo["method"] == "pcc" and len(vertigo["histogram"]) == 10
+    assert vertigo["method"] == "sld" and len(vertigo["histogram"]) == 10
     assert [m["month"] for m in vertigo["months"]] == ["2024-01", "2024-02"]
     quotes = [q for a in vertigo["aspects"] for q in a["quotes"]]
     assert quotes and all(q["review_id"] in {"1", "2", "3"} for q in quotes)

@@ -119,7 +119,7 @@ def test_the_films_table_sorts_by_buttons_and_each_film_opens(written: tuple[Pat
     assert [f"Quotes and phrases: {s.group}" for s in summaries] == summaries_text
     svg_labels = [a.get("aria-label") or "" for a in page.with_tag("svg")]
     share = summaries[0].share
-    assert f"72% positive (95% interval {share.low:.0%} to {share.high:.0%})" in svg_labels
+    assert f"{share.value:.0%} positive (95% interval {share.low:.0%} to {share.high:.0%})" in svg_labels
     assert "stars: 1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 0, 7: 0, 8: 5, 9: 0, 10: 0" in svg_labels
     assert "2024-02" in page.texts["td"]  # Vertigo's months
 
@@ -148,7 +148,7 @@ def test_the_method_is_named_and_explained(written: tuple[Path, list[FilmSummary
     path, summaries = written
     page = _parse(path)
     assert page.texts["code"] == [summaries[0].method]
-    assert any("probabilistic classify and count" in t for t in page.texts["p"])
+    assert any("maximum-likelihood share" in t for t in page.texts["p"])
 
 
 def test_no_films_still_make_a_page(tmp_path: Path) -> None:

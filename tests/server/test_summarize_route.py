@@ -67,7 +67,7 @@ def test_each_film_is_summarized_most_reviewed_first(client: TestClient) -> None
     for film in films:
         share = film["share_positive"]
         assert 0 <= share["low"] <= share["value"] <= share["high"] <= 1
-        assert film["method"] == "pcc"
+        assert film["method"] == "sld"
         assert sum(film["histogram"]) == film["reviews"] - film["failed"]
     assert vertigo["stars"]["mean"] > 7 > 4 > cats["stars"]["mean"]
 

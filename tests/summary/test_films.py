@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import pytest
@@ -13,8 +12,9 @@ import thumbs
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import Analysis, AspectJudgement, Quote
 from thumbs.summary.films import counted_share, film_summary, share_estimate
+from thumbs.summary.quantify import ShareAggregate
 from thumbs.summary.run import month_of, summarize
-from thumbs.summary.tallies import FilmTally, ShareTally
+from thumbs.summary.tallies import FilmTally, ProbabilityTally, ShareTally
 
 REVIEWS = [
     {"film": "Vertigo", "date": "2024-01-03", "text": "A haunting, gorgeous film. The score is unforgettable."},
@@ -34,16 +34,15 @@ def _analysis(id: str, p: float, stars: float, aspects: tuple[tuple[str, float],
     return Analysis(id=id, label=label, probability=p, stars=stars, score=p - 0.5, aspects=judged)
 
 
-def test_share_estimate_is_the_mean_probability_with_a_poisson_binomial_interval() -> None:
-    tally = ShareTally()
+def test_the_share_is_the_maximum_likelihood_estimate_of_the_reviews_probabilities() -> None:
+    tally = ProbabilityTally()
     for p in (0.9, 0.8, 0.2, 0.1):
         tally.add(p, p > 0.5)
     share = share_estimate(tally)
-    spread = 1.959963984540054 * math.sqrt(0.09 + 0.16 + 0.16 + 0.09) / 4
-    assert share.value == 0.5
-    assert (share.low, share.high) == (round(0.5 - spread, 4), round(0.5 + spread, 4))
-    assert share_estimate(ShareTally()) == share_estimate(ShareTally())  # empty: no claim, [0, 1]
-    assert (share_estimate(ShareTally()).low, share_estimate(ShareTally()).high) == (0.0, 1.0)
+    sld = ShareAggregate.of([0.9, 0.8, 0.2, 0.1]).estimate("sld")
+    assert share.value == 0.5 == round(sld.value, 4)  # a balanced group, read as balanced
+    assert (share.low, share.high) == (round(sld.low, 4), round(sld.high, 4)) and share.low < 0.5 < share.high
+    assert (share_estimate(ProbabilityTally()).low, share_estimate(ProbabilityTally()).high) == (0.0, 1.0)
 
 
 def test_counted_share_has_the_wilson_interval() -> None:
@@ -63,7 +62,8 @@ def test_a_film_tally_counts_shares_stars_aspects_and_months() -> None:
     tally.add(Analysis.failed("3", "empty review"), "2024-02")
     summary = film_summary("Vertigo", tally)
     assert (summary.reviews, summary.failed) == (3, 1)
-    assert summary.share.value == 0.6 and summary.stars == 5.9
+    assert summary.share.value == round(ShareAggregate.of([0.9, 0.3]).estimate("sld").value, 4)
+    assert summary.method == "sld" and summary.stars == 5.9
     assert summary.histogram == (0, 0, 0, 1, 0, 0, 0, 1, 0, 0)
     acting = next(a for a in summary.aspects if a.aspect == "acting")
     assert acting.reviews == 2 and acting.share.value == 0.5

@@ -39,6 +39,13 @@ ASPECT_ORDER: tuple[str, ...] = builtin_aspect_terms().names
 FILM_HEADS = ("film", "reviews", "positive (95%)", "stars (95%)", "stars 1-10")
 #: What each share method means, for the paragraph at the top.
 METHODS = {
+    "sld": (
+        "the maximum-likelihood share (sld, Saerens, Latinne & Decaestecker 2002): the share of positive "
+        "reviews under which the reviews' calibrated probabilities, re-weighted from the model's training "
+        "share to it, are most likely; it corrects the lean of counting labels (the classifier errs more "
+        "often one way than the other) and of averaging probabilities; the 95% interval is that of the "
+        "count of positive reviews among those read"
+    ),
     "pcc": (
         "probabilistic classify and count (pcc): the mean of each review's calibrated probability of being "
         "positive, rather than the count of reviews labelled positive, which leans whichever way the "

@@ -291,9 +291,11 @@ class FilmSummaryOut(BaseModel):
     reviews: int = Field(description="Its reviews, the failed ones included.")
     failed: int = Field(description="Its reviews that could not be read.")
     share_positive: ShareOut = Field(
-        description="The share of its readable reviews that are positive (mean calibrated probability) and its 95% interval."
+        description="The share of its readable reviews that are positive (estimated by `method`) and its 95% interval."
     )
-    method: str = Field(description="How the share is estimated (`pcc`: probabilistic classify and count).")
+    method: str = Field(
+        description="How the share is estimated (`sld`: the maximum-likelihood share of the reviews' probabilities)."
+    )
     stars: StarsOut
     histogram: list[int] = Field(description="Its readable reviews by stars, rounded: 1 to 10.")
     aspects: list[AspectOut]
@@ -310,8 +312,8 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
             "group": "Vertigo",
             "reviews": 2,
             "failed": 0,
-            "share_positive": {"value": 0.976, "low": 0.7644, "high": 1.0},
-            "method": "pcc",
+            "share_positive": {"value": 1.0, "low": 1.0, "high": 1.0},
+            "method": "sld",
             "stars": {"mean": 9.35, "low": 9.06, "high": 9.64},
             "histogram": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
             "aspects": [
@@ -320,15 +322,15 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
                     "reviews": 2,
                     "share_positive": {"value": 1.0, "low": 0.3424, "high": 1.0},
                     "quotes": [
-                        {"review_id": "r2", "text": "the music is wonderful", "polarity": 0.8186},
-                        {"review_id": "r1", "text": "the music is superb", "polarity": 0.6994},
+                        {"review_id": "r2", "text": "the music is wonderful", "polarity": 0.7638},
+                        {"review_id": "r1", "text": "the music is superb", "polarity": 0.6915},
                     ],
                 },
                 {
                     "aspect": "pacing",
                     "reviews": 1,
                     "share_positive": {"value": 0.0, "low": 0.0, "high": 0.7935},
-                    "quotes": [{"review_id": "r2", "text": "Slow", "polarity": -0.2606}],
+                    "quotes": [{"review_id": "r2", "text": "Slow", "polarity": -0.2724}],
                 },
             ],
             "praised": [
@@ -343,8 +345,8 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
             "group": "Cats",
             "reviews": 1,
             "failed": 0,
-            "share_positive": {"value": 0.0035, "low": 0.0, "high": 0.1192},
-            "method": "pcc",
+            "share_positive": {"value": 0.0, "low": 0.0, "high": 0.0},
+            "method": "sld",
             "stars": {"mean": 2.3, "low": 2.3, "high": 2.3},
             "histogram": [0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
             "aspects": [],
@@ -354,7 +356,7 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
                 {
                     "month": "2019-12",
                     "reviews": 1,
-                    "share_positive": {"value": 0.0035, "low": 0.0, "high": 0.1192},
+                    "share_positive": {"value": 0.0, "low": 0.0, "high": 0.0},
                     "stars": 2.3,
                 }
             ],

@@ -11,7 +11,8 @@ phrase counts add (their pruning, past :data:`PHRASES_KEPT_PER_SIGN`, keeps the 
 >>> tally = FilmTally()
 >>> tally.add(Analysis(id="1", label="positive", probability=0.9, stars=8.0, score=1.0))
 >>> tally.add(Analysis(id="2", label="negative", probability=0.2, stars=3.0, score=-1.0))
->>> tally.share.n, tally.share.positive, round(tally.share.sum_p, 2), tally.stars.histogram[7]
+>>> share = tally.share.aggregate()
+>>> share.n, share.positive, round(share.sum_p, 2), tally.stars.histogram[7]
 (2, 1, 1.1, 1)
 """
 
@@ -22,9 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from thumbs.pipeline.analysis import Analysis
+from thumbs.summary.quantify import ShareAggregate
 
 #: The star scale's bins: 1 to 10, a review's stars rounded to the nearest whole star.
 STAR_BINS = 10
+#: Reviews a :class:`ProbabilityTally` holds before adding them to its aggregate in one batch.
+PENDING_REVIEWS = 256
 #: Quotes kept per film and aspect: the clauses that judge it most strongly.
 QUOTES_KEPT = 3
 #: A review's phrase is counted as praise or criticism when it pushes at least this share of its
@@ -38,11 +42,10 @@ PHRASES_KEPT_PER_SIGN = 2000
 
 @dataclass
 class ShareTally:
-    """What estimating a share of positive reviews needs: counts and sums of probabilities.
+    """Counts of reviews, and of those that judge positively, with sums of a graded value.
 
-    ``positive`` counts the reviews labelled positive (classify and count); ``sum_p`` adds their
-    calibrated P(positive) (probabilistic classify and count) and ``sum_pq`` adds P(1 - P), the
-    variance of a review's label under its probability.
+    What an aspect's share needs: ``positive`` counts the reviews that judge it positively;
+    ``sum_p`` adds each one's ``(mean polarity + 1) / 2`` and ``sum_pq`` its ``p (1 - p)``.
     """
 
     n: int = 0
@@ -61,6 +64,38 @@ class ShareTally:
         self.positive += other.positive
         self.sum_p += other.sum_p
         self.sum_pq += other.sum_pq
+
+
+@dataclass
+class ProbabilityTally:
+    """Reviews' calibrated P(positive) and labels, kept as a :class:`~thumbs.summary.quantify.ShareAggregate`.
+
+    Reviews come one at a time; they wait in a short list and join the aggregate
+    :data:`PENDING_REVIEWS` at a time (the aggregate adds a batch in NumPy), so memory stays bounded.
+    """
+
+    done: ShareAggregate = field(default_factory=ShareAggregate)
+    pending: list[float] = field(default_factory=list)
+    pending_labels: list[bool] = field(default_factory=list)
+
+    def add(self, probability: float, positive: bool) -> None:
+        self.pending.append(probability)
+        self.pending_labels.append(positive)
+        if len(self.pending) >= PENDING_REVIEWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.done = self.done.add(self.pending, self.pending_labels)
+            self.pending, self.pending_labels = [], []
+
+    def aggregate(self) -> ShareAggregate:
+        """Every review added so far, as one aggregate."""
+        self._flush()
+        return self.done
+
+    def merge(self, other: ProbabilityTally) -> None:
+        self.done = self.aggregate().merge(other.aggregate())
 
 
 @dataclass
@@ -129,7 +164,7 @@ class AspectTally:
 class PeriodTally:
     """A film's reviews in one month: their share positive and their stars."""
 
-    share: ShareTally = field(default_factory=ShareTally)
+    share: ProbabilityTally = field(default_factory=ProbabilityTally)
     stars: StarsTally = field(default_factory=StarsTally)
 
     def merge(self, other: PeriodTally) -> None:
@@ -143,7 +178,7 @@ class FilmTally:
 
     read: int = 0
     failed: int = 0
-    share: ShareTally = field(default_factory=ShareTally)
+    share: ProbabilityTally = field(default_factory=ProbabilityTally)
     stars: StarsTally = field(default_factory=StarsTally)
     aspects: dict[str, AspectTally] = field(default_factory=dict)
     praised: Counter[str] = field(default_factory=Counter)
