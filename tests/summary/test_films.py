@@ -125,3 +125,15 @@ def test_summarize_refuses_what_it_cannot_read() -> None:
 def test_the_public_api_summarizes() -> None:
     summaries = thumbs.summarize(REVIEWS[:2], by="film")
     assert isinstance(summaries[0], thumbs.FilmSummary) and summaries[0].reviews == 2
+
+
+def test_a_films_stars_follow_its_corrected_share() -> None:
+    tally = FilmTally()
+    for p, stars in ((0.7, 7.0), (0.6, 6.0), (0.4, 4.0)):
+        tally.add(_analysis(str(p), p, stars))
+    plain = film_summary("f", tally)
+    moved = film_summary("f", tally, camp_gap=6.0)
+    aggregate = tally.share.aggregate()
+    expected = 17.0 / 3 + (aggregate.estimate("sld").value - aggregate.sum_p / 3) * 6.0
+    assert plain.stars == round(17.0 / 3, 2) and moved.stars == round(expected, 2)
+    assert moved.stars_high - moved.stars_low == pytest.approx(plain.stars_high - plain.stars_low, abs=0.02)

@@ -314,7 +314,7 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
             "failed": 0,
             "share_positive": {"value": 1.0, "low": 1.0, "high": 1.0},
             "method": "sld",
-            "stars": {"mean": 9.35, "low": 9.06, "high": 9.64},
+            "stars": {"mean": 9.5, "low": 9.21, "high": 9.8},
             "histogram": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
             "aspects": [
                 {
@@ -347,7 +347,7 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
             "failed": 0,
             "share_positive": {"value": 0.0, "low": 0.0, "high": 0.0},
             "method": "sld",
-            "stars": {"mean": 2.3, "low": 2.3, "high": 2.3},
+            "stars": {"mean": 2.28, "low": 2.28, "high": 2.28},
             "histogram": [0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
             "aspects": [],
             "praised": [],
@@ -357,7 +357,7 @@ SUMMARY_EXAMPLE: dict[str, Any] = {
                     "month": "2019-12",
                     "reviews": 1,
                     "share_positive": {"value": 0.0, "low": 0.0, "high": 0.0},
-                    "stars": 2.3,
+                    "stars": 2.28,
                 }
             ],
         },

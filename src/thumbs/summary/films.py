@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from thumbs.pipeline.analysis import Analysis
+from thumbs.pipeline.model import Model
 from thumbs.summary.quantify import RECOMMENDED, Estimate, classify_and_count
 from thumbs.summary.tallies import AspectTally, FilmTally, ProbabilityTally, ShareTally, StarsTally
 
@@ -169,13 +170,25 @@ def _share(estimate: Estimate) -> Share:
     return Share(round(estimate.value, 4), round(estimate.low, 4), round(estimate.high, 4))
 
 
-def _stars(tally: StarsTally) -> tuple[float | None, float | None, float | None]:
-    """Mean stars and the 95% interval of the mean (normal, from the sample's spread)."""
+def _stars(
+    tally: StarsTally, share: ProbabilityTally, camp_gap: float
+) -> tuple[float | None, float | None, float | None]:
+    """A film's stars and the 95% interval of their mean (normal, from the reviews' spread).
+
+    Each review's stars mix two camps (what the star model gives a positive and a negative
+    review) by its P(positive); the film's mean is moved by the gap between the camps times how
+    far the film's estimated share positive (SLD) is from its mean probability, so that a film's
+    stars follow its corrected share (``camp_gap`` 0 leaves the mean as it is).
+    """
     if tally.n == 0:
         return None, None, None
     mean = tally.total / tally.n
-    variance = max(tally.squares / tally.n - mean * mean, 0.0) * tally.n / max(tally.n - 1, 1)
+    aggregate = share.aggregate()
+    if camp_gap and aggregate.n:
+        mean += (aggregate.estimate(SHARE_METHOD).value - aggregate.sum_p / aggregate.n) * camp_gap
+    variance = max(tally.squares / tally.n - (tally.total / tally.n) ** 2, 0.0) * tally.n / max(tally.n - 1, 1)
     spread = Z95 * math.sqrt(variance / tally.n)
+    mean = min(max(mean, 1.0), 10.0)
     return round(mean, 2), round(max(mean - spread, 1.0), 2), round(min(mean + spread, 10.0), 2)
 
 
@@ -189,9 +202,9 @@ def _aspect(name: str, tally: AspectTally) -> AspectSummary:
     )
 
 
-def film_summary(group: str, tally: FilmTally) -> FilmSummary:
-    """The summary of one group's tally."""
-    mean, low, high = _stars(tally.stars)
+def film_summary(group: str, tally: FilmTally, camp_gap: float = 0.0) -> FilmSummary:
+    """The summary of one group's tally (``camp_gap``: see :func:`_stars`; the model's, :func:`camp_gap`)."""
+    mean, low, high = _stars(tally.stars, tally.share, camp_gap)
     return FilmSummary(
         group=group,
         reviews=tally.read,
@@ -206,16 +219,29 @@ def film_summary(group: str, tally: FilmTally) -> FilmSummary:
         praised=tuple(tally.praised.most_common(PHRASES_LISTED)),
         criticized=tuple(tally.criticized.most_common(PHRASES_LISTED)),
         months=tuple(
-            PeriodSummary(month, period.stars.n, share_estimate(period.share), _stars(period.stars)[0] or 0.0)
+            PeriodSummary(
+                month,
+                period.stars.n,
+                share_estimate(period.share),
+                _stars(period.stars, period.share, camp_gap)[0] or 0.0,
+            )
             for month, period in sorted(tally.months.items())
         ),
     )
 
 
-def summarize_analyses(analyses: Iterable[tuple[str, str | None, Analysis]]) -> list[FilmSummary]:
+def camp_gap(model: Model) -> float:
+    """How many stars apart the star model's positive and negative camps start (their intercepts)."""
+    intercepts = model.stars.intercept
+    return float(intercepts[1] - intercepts[0])
+
+
+def summarize_analyses(
+    analyses: Iterable[tuple[str, str | None, Analysis]], camp_gap: float = 0.0
+) -> list[FilmSummary]:
     """One summary per group of ``(group, month, analysis)``, the groups with most reviews first."""
     tallies: dict[str, FilmTally] = {}
     for group, month, analysis in analyses:
         tallies.setdefault(group, FilmTally()).add(analysis, month)
     ordered = sorted(tallies.items(), key=lambda item: (-item[1].read, item[0]))
-    return [film_summary(group, tally) for group, tally in ordered]
+    return [film_summary(group, tally, camp_gap) for group, tally in ordered]

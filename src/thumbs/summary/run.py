@@ -24,7 +24,7 @@ from thumbs.batch.sources import Record
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model, load_model
-from thumbs.summary.films import FilmSummary, summarize_analyses
+from thumbs.summary.films import FilmSummary, camp_gap, summarize_analyses
 
 #: The group of a review whose group cell is empty.
 NO_GROUP = "(no group)"
@@ -80,7 +80,7 @@ def summarize_records(
                 on_each()
             yield group, month, analysis
 
-    return summarize_analyses(folded())
+    return summarize_analyses(folded(), camp_gap(model))
 
 
 def summarize(
