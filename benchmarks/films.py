@@ -47,7 +47,8 @@ from numpy.typing import NDArray
 from thumbs.corpora import Document, imdb, load_corpus, resolve_data_dir
 from thumbs.errors import DataFormatError, DataNotFoundError
 from thumbs.pipeline.model import Model, load_model
-from thumbs.summary.quantify import METHODS, RECOMMENDED, TRAINING_PRIOR, Estimate, Rates, ShareAggregate
+from thumbs.summary.quantify import METHODS, RECOMMENDED, TRAINING_PRIOR, Estimate, Rates
+from thumbs.summary.share_aggregate import ShareAggregate
 
 #: The URL files of the test split, inside aclImdb/.
 URL_FILES = {"pos": "test/urls_pos.txt", "neg": "test/urls_neg.txt"}

@@ -70,3 +70,16 @@ def test_the_lexicon_voice_reads_negation_and_short_clauses() -> None:
     polarity = lexicon_polarity(token_codes(clauses, table)).tolist()
     assert polarity[0] > 0 > polarity[1] and polarity[2] == 0.0 and polarity[3] < 0
     assert all(-1.0 < p < 1.0 for p in polarity)
+
+
+def test_a_model_built_from_another_models_components_leaves_its_aspects_alone() -> None:
+    from tests.helpers.tiny_model import tiny_model
+    from thumbs.pipeline.model import Model
+
+    default = thumbs.load_model()
+    text = "The acting is superb, but the story is a mess."
+    before = default.analyze(text).to_dict()
+    tiny = tiny_model()
+    mixed = Model([*default.components[:5], *tiny.components[5:]], tiny.manifest)  # shares the aspects component
+    mixed.analyze(text)
+    assert default.analyze(text).to_dict() == before

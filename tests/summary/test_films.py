@@ -12,8 +12,8 @@ import thumbs
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import Analysis, AspectJudgement, Quote
 from thumbs.summary.films import counted_share, film_summary, share_estimate
-from thumbs.summary.quantify import ShareAggregate
 from thumbs.summary.run import month_of, summarize
+from thumbs.summary.share_aggregate import ShareAggregate
 from thumbs.summary.tallies import FilmTally, ProbabilityTally, ShareTally
 
 REVIEWS = [

@@ -10,17 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thumbs.errors import ThumbsError
+from thumbs.summary.likelihood import maximum_likelihood_share
 from thumbs.summary.quantify import (
     METHODS,
     Rates,
-    ShareAggregate,
     adjusted_count,
     classify_and_count,
-    maximum_likelihood_share,
-    merge_all,
     probabilistic_adjusted_count,
     probabilistic_classify_and_count,
 )
+from thumbs.summary.share_aggregate import ShareAggregate, merge_all
 
 Z = 1.959963984540054
 EVEN = Rates(tpr=0.9, fpr=0.1, mean_p_positive=0.85, mean_p_negative=0.15, var_p_positive=0.03, var_p_negative=0.03)

@@ -67,7 +67,7 @@ class Aspects(BaseComponent):
     name: ClassVar[str] = "aspects"
     requires: ClassVar[tuple[str, ...]] = ("sentences",)
     adds: ClassVar[tuple[str, ...]] = ("aspects",)
-    #: The components whose scorers judge the clauses (:meth:`attach`): the sentence polarity
+    #: The components whose scorers judge the clauses (:meth:`bound`): the sentence polarity
     #: model (rt-polarity snippets) and the verdict (whole aclImdb reviews). Each misreads some
     #: short clauses the other reads ("the jokes are hilarious", "the pacing drags"): a clause's
     #: polarity is the mean of their two.
@@ -79,12 +79,18 @@ class Aspects(BaseComponent):
         self.terms = terms
         self.scorers: list[LinearScorer] = []
 
-    def attach(self, components: Sequence[Component]) -> None:
-        """Take the scorers of the components :attr:`borrows` names (the model does this when it is built)."""
+    def bound(self, components: Sequence[Component]) -> Aspects:
+        """A copy of this component judging with the scorers of ``components`` (those :attr:`borrows` names).
+
+        The model makes one when it is built, so a component shared by two models never judges
+        with the other's scorers.
+        """
         scorers = [getattr(component, "scorer", None) for component in components]
         if not all(isinstance(scorer, LinearScorer) for scorer in scorers):
             raise ValueError(f"the aspects component needs the scorers of {', '.join(self.borrows)}")
-        self.scorers = scorers  # type: ignore[assignment]  # checked just above
+        copy = Aspects(self.terms)
+        copy.scorers = scorers  # type: ignore[assignment]  # checked just above
+        return copy
 
     def polarity(self, clauses: Sequence[Sequence[str]] | TokenCodes) -> tuple[np.ndarray, np.ndarray]:
         """The polarity (-1 to +1) of token sequences, each read as a sentence, and their P(opinion).

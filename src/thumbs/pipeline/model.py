@@ -119,10 +119,14 @@ class Model:
         self.manifest = dict(manifest or {})
         self.path: Path | None = None  # the file it was loaded from, if any
         _check_order(self.components)
-        for component in self.components:  # a component that uses another's scorer gets it (spaCy's listeners)
-            borrowed = getattr(component, "borrows", None)
-            if borrowed is not None:
-                component.attach([self.get(name) for name in borrowed])  # type: ignore[attr-defined]  # with borrows
+        # a component that uses other components' scorers gets its own copy holding this model's
+        # (spaCy's listeners): a component shared with another model keeps that model's
+        self.components = tuple(
+            component.bound([self.get(name) for name in component.borrows])  # type: ignore[attr-defined]
+            if getattr(component, "borrows", None) is not None
+            else component
+            for component in self.components
+        )
 
     @property
     def pipe_names(self) -> tuple[str, ...]:

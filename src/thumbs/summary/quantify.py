@@ -17,7 +17,7 @@ Five estimators, from the cheapest to the one :data:`RECOMMENDED` names:
   reviews the model was not trained on (:class:`Rates`); clipped to [0, 1].
 - :func:`probabilistic_adjusted_count` (PACC): the same with the mean probability and the mean
   probabilities of positive and of negative reviews.
-- :func:`maximum_likelihood_share` (SLD, Saerens, Latinne & Decaestecker 2002, "Adjusting the
+- :func:`~thumbs.summary.likelihood.maximum_likelihood_share` (SLD, Saerens, Latinne & Decaestecker 2002, "Adjusting the
   outputs of a classifier to new a priori probabilities"): the share that makes the reviews'
   probabilities, re-weighted from the training mix to that share, most likely. It needs no rates,
   only the share of positive reviews the model was trained on.
@@ -46,21 +46,19 @@ film, which no estimator here models.) Nor do they
 hold the model's own calibration error, which dominates in groups of thousands: on all 25,000
 reviews of aclImdb test (half positive) SLD gives 0.496, interval [0.493, 0.499].
 
-:class:`ShareAggregate` is the incremental form: it takes batches of probabilities and labels,
-holds counts and integer sums in constant memory, and merges exactly (``a.merge(b)`` equals the
-aggregate of all rows at once, in any order), so partitions can be summarized apart and
-combined; the estimates are computed at the end.
+:class:`~thumbs.summary.share_aggregate.ShareAggregate` is the incremental form: it takes
+batches of probabilities and labels, holds counts and integer sums in constant memory, and merges
+exactly, so partitions can be summarized apart and combined; the estimates are computed at the end.
 
->>> aggregate = ShareAggregate.of([0.9, 0.8, 0.3, 0.2])
->>> estimate = aggregate.estimate("sld")
->>> estimate.method, round(estimate.value, 3), estimate.n
-('sld', 0.638, 4)
+>>> estimate = classify_and_count(8, 10)
+>>> estimate.method, estimate.value, round(estimate.low, 4), round(estimate.high, 4)
+('cc', 0.8, 0.4902, 0.9433)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,28 +76,12 @@ Probabilities = Sequence[float] | NDArray[np.float64]
 Z95 = 1.959963984540054
 #: Each tail of a 95% interval.
 TAIL = 0.025
-#: The estimators, by the name :meth:`ShareAggregate.estimate` and the output use.
+#: The estimators, by the name :meth:`~thumbs.summary.share_aggregate.ShareAggregate.estimate` and the output use.
 METHODS = ("cc", "pcc", "acc", "pacc", "sld")
 #: The estimator thumbs uses (the most accurate on films, with the best interval; needs no rates).
 RECOMMENDED = "sld"
 #: The share of positive reviews the default model was trained on (aclImdb train is balanced).
 TRAINING_PRIOR = 0.5
-#: Probabilities are summed as whole multiples of 2**-32 (rounding each by at most 1.2e-10), so
-#: sums are integers: exact, and the same in any order of adding and merging.
-FIXED_POINT = 1 << 32
-#: The aggregate's histogram of probabilities for SLD: bins of 1/8 on the logit scale from -16 to
-#: +16 (the outermost bins take everything beyond), each keeping its count and sum; SLD reads each
-#: bin as its reviews' mean probability (within 0.002 of the estimate from every probability).
-LOGIT_SPAN = 16.0
-BIN_WIDTH = 0.125
-N_BINS = int(2 * LOGIT_SPAN / BIN_WIDTH)
-#: SLD reads probabilities as at least this far from 0 and 1 (a probability of exactly 1 would
-#: make every share below 1 impossible).
-P_FLOOR = 1e-9
-#: Points of the grid over the group's underlying share on which SLD's interval is computed.
-GRID_POINTS = 201
-#: Rows in one batch of :meth:`ShareAggregate.add` at most (its integer sums stay within int64).
-MAX_BATCH = 1 << 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +174,9 @@ class Rates:
         >>> round(rates.tpr, 3), rates.fpr, round(rates.mean_p_positive, 3), rates.n_positive, rates.source
         (0.667, 0.0, 0.633, 3, 'four reviews')
         """
-        p = _probabilities(probabilities, "rates")
-        truth_ = _flags(truth, len(p), "truth", "rates")
-        labels_ = _flags(labels, len(p), "labels", "rates") if labels is not None else p > 0.5
+        p = as_probabilities(probabilities, "rates")
+        truth_ = as_flags(truth, len(p), "truth", "rates")
+        labels_ = as_flags(labels, len(p), "labels", "rates") if labels is not None else p > 0.5
         positives, negatives = int(truth_.sum()), int((~truth_).sum())
         if positives == 0 or negatives == 0:
             raise ThumbsError("rates: the labelled reviews must hold both positive and negative ones")
@@ -325,218 +307,6 @@ def probabilistic_adjusted_count(sum_p: float, n: int, rates: Rates) -> Estimate
     return Estimate("pacc", value, low, high, n)
 
 
-def maximum_likelihood_share(
-    probabilities: Probabilities,
-    counts: Sequence[int] | NDArray[np.int64] | None = None,
-    training_prior: float = TRAINING_PRIOR,
-) -> Estimate:
-    """SLD: the share under which the reviews' calibrated probabilities are most likely, and its interval.
-
-    The probabilities are calibrated for the mix the model was trained on (``training_prior``
-    positive). If a group differs only in its mix (the reviews of each class read alike
-    everywhere), a review's probability under a group share s is its probability re-weighted by
-    s / training_prior and (1 - s) / (1 - training_prior) (Saerens, Latinne & Decaestecker 2002);
-    the estimate is the s of greatest likelihood, found exactly (the log-likelihood is concave),
-    0 or 1 where the likelihood is greatest there. It is the fixed point of their EM algorithm.
-
-    The interval is for the group's own share, a whole count k over n: with a uniform prior over
-    s, each s gives the count a Poisson-binomial distribution (the re-weighted probabilities;
-    normal, with a continuity correction), and the interval runs from the 2.5% to the 97.5%
-    quantile of the count mixed over s's posterior, divided by n (widened to take in the
-    estimate, if it must).
-
-    ``counts`` gives how many reviews have each probability (for a histogram; default one each).
-
-    >>> estimate = maximum_likelihood_share([0.9, 0.8, 0.3, 0.2])
-    >>> round(estimate.value, 4), estimate.low, estimate.high  # four reviews pin little
-    (0.6385, 0.0, 1.0)
-    >>> maximum_likelihood_share([0.99, 0.97, 0.9]).value  # all clearly positive: exactly 1
-    1.0
-    """
-    p = _probabilities(probabilities, "sld")
-    if counts is None:
-        c = np.ones(len(p), dtype=np.float64)
-    else:
-        c_int = np.asarray(counts)
-        if c_int.shape != p.shape or not np.issubdtype(c_int.dtype, np.integer) or (c_int < 0).any():
-            raise ThumbsError("sld: counts must be whole numbers of 0 or more, one for each probability")
-        c = c_int.astype(np.float64)
-    n = int(round(float(c.sum())))
-    if n == 0:
-        raise ThumbsError("no reviews to estimate a share from (n = 0)")
-    if not (isinstance(training_prior, int | float) and 0.0 < training_prior < 1.0):
-        raise ThumbsError(f"sld: the training prior must be between 0 and 1, not {training_prior!r}")
-    kept = c > 0
-    p, c = np.clip(p[kept], P_FLOOR, 1.0 - P_FLOOR), c[kept]
-    a = p / training_prior  # the likelihood of the review if positive, up to a factor common to both
-    b = (1.0 - p) / (1.0 - training_prior)  # ... if negative
-    value = _most_likely_share(a, b, c)
-    shares, weights = _posterior(a, b, c)
-    q = _reweighted(shares, a, b)
-    mean = q @ c
-    sd = np.sqrt(np.maximum((q * (1.0 - q)) @ c, 0.0))
-    low = _count_quantile(TAIL, weights=weights, mean=mean, sd=sd, n=n) / n
-    high = _count_quantile(1.0 - TAIL, weights=weights, mean=mean, sd=sd, n=n) / n
-    return Estimate("sld", value, min(low, value), max(high, value), n)
-
-
-# --- the incremental form -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ShareAggregate:
-    """What every estimator needs of a group's reviews, in constant memory; batches add, aggregates merge.
-
-    ``n`` reviews, ``positive`` of them labelled positive, ``sum_p2`` their probabilities'
-    squares in units of 2**-32 (:data:`FIXED_POINT`), and ``bins``: for each occupied bin of the
-    logit-scale histogram (:data:`N_BINS`), ``(bin, reviews, sum of probabilities in units of
-    2**-32)``, in bin order. Every field is an integer, so :meth:`merge` is exact and the result
-    does not depend on how the rows were split or ordered:
-
-    >>> left = ShareAggregate.of([0.9, 0.2], [True, False])
-    >>> right = ShareAggregate.of([0.7], [True])
-    >>> left.merge(right) == ShareAggregate.of([0.9, 0.2, 0.7], [True, False, True])
-    True
-    >>> both = left.merge(right)
-    >>> both.n, both.positive, round(both.sum_p, 6), round(both.sum_pq, 6)
-    (3, 2, 1.8, 0.46)
-    """
-
-    n: int = 0
-    positive: int = 0
-    sum_p2: int = 0
-    bins: tuple[tuple[int, int, int], ...] = ()
-
-    @classmethod
-    def of(
-        cls,
-        probabilities: Probabilities,
-        labels: Flags | None = None,
-    ) -> ShareAggregate:
-        """The aggregate of one batch (see :meth:`add`)."""
-        return cls().add(probabilities, labels)
-
-    def add(
-        self,
-        probabilities: Probabilities,
-        labels: Flags | None = None,
-    ) -> ShareAggregate:
-        """This aggregate with a batch of reviews' calibrated P(positive) and labels (positive: True) added.
-
-        Without labels a review counts as labelled positive when its probability is above 0.5.
-        An empty batch adds nothing.
-
-        >>> ShareAggregate().add([0.8, 0.6], [True, False]).add([0.1]).positive
-        1
-        """
-        p = _probabilities(probabilities, "aggregate")
-        if len(p) > MAX_BATCH:
-            raise ThumbsError(f"a batch of {len(p):,} rows is too large: add at most {MAX_BATCH:,} at a time")
-        flags = _flags(labels, len(p), "labels", "aggregate") if labels is not None else p > 0.5
-        if len(p) == 0:
-            return self
-        units = np.rint(p * FIXED_POINT).astype(np.int64)
-        squares = np.rint(p * p * FIXED_POINT).astype(np.int64)
-        where = _bin_of(p)
-        counts = np.bincount(where, minlength=N_BINS)
-        sums = np.zeros(N_BINS, dtype=np.int64)
-        np.add.at(sums, where, units)
-        added = tuple((int(b), int(counts[b]), int(sums[b])) for b in np.flatnonzero(counts))
-        return ShareAggregate(
-            self.n + len(p),
-            self.positive + int(flags.sum()),
-            self.sum_p2 + int(squares.sum()),
-            _merge_bins(self.bins, added),
-        )
-
-    def merge(self, other: ShareAggregate) -> ShareAggregate:
-        """The aggregate of both groups of rows: exactly the aggregate of all of them at once."""
-        if not isinstance(other, ShareAggregate):
-            raise ThumbsError(f"a ShareAggregate merges with another, not with {type(other).__name__}")
-        return ShareAggregate(
-            self.n + other.n,
-            self.positive + other.positive,
-            self.sum_p2 + other.sum_p2,
-            _merge_bins(self.bins, other.bins),
-        )
-
-    @property
-    def sum_p(self) -> float:
-        """The sum of the probabilities (each rounded to a multiple of 2**-32)."""
-        return sum(total for _, _, total in self.bins) / FIXED_POINT
-
-    @property
-    def sum_pq(self) -> float:
-        """The sum of p (1 - p) over the reviews: the variance of their count of positives."""
-        return (sum(total for _, _, total in self.bins) - self.sum_p2) / FIXED_POINT
-
-    def histogram(self) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-        """Each occupied bin's mean probability and its count of reviews (what SLD reads)."""
-        counts = np.array([count for _, count, _ in self.bins], dtype=np.int64)
-        totals = np.array([total for _, _, total in self.bins], dtype=np.float64)
-        return totals / FIXED_POINT / np.maximum(counts, 1), counts
-
-    def estimate(
-        self, method: str = RECOMMENDED, rates: Rates | None = None, training_prior: float = TRAINING_PRIOR
-    ) -> Estimate:
-        """The share positive by ``method`` (one of :data:`METHODS`); ACC and PACC need ``rates``.
-
-        >>> rates = Rates(0.9, 0.1, 0.85, 0.15)
-        >>> aggregate = ShareAggregate.of([0.9, 0.8, 0.3, 0.2, 0.6])
-        >>> [round(aggregate.estimate(m, rates).value, 3) for m in METHODS]
-        [0.6, 0.56, 0.625, 0.586, 0.703]
-        """
-        if self.n == 0:
-            raise ThumbsError("no reviews to estimate a share from (n = 0)")
-        if method == "cc":
-            return classify_and_count(self.positive, self.n)
-        if method == "pcc":
-            return probabilistic_classify_and_count(self.sum_p, max(self.sum_pq, 0.0), self.n)
-        if method in ("acc", "pacc"):
-            if rates is None:
-                raise ThumbsError(f"{method} needs the classifier's rates on labelled reviews: pass rates=Rates(...)")
-            if method == "acc":
-                return adjusted_count(self.positive, self.n, rates)
-            return probabilistic_adjusted_count(min(self.sum_p, float(self.n)), self.n, rates)
-        if method == "sld":
-            probabilities, counts = self.histogram()
-            return maximum_likelihood_share(probabilities, counts, training_prior)
-        raise ThumbsError(f"unknown share method {method!r}: choose from {', '.join(METHODS)}")
-
-    def estimates(self, rates: Rates | None = None, training_prior: float = TRAINING_PRIOR) -> dict[str, Estimate]:
-        """Every method's estimate (ACC and PACC only with ``rates``), by name."""
-        return {
-            method: self.estimate(method, rates, training_prior)
-            for method in METHODS
-            if rates is not None or method not in ("acc", "pacc")
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values (integers and lists), to send or store a partial aggregate."""
-        return {"n": self.n, "positive": self.positive, "sum_p2": self.sum_p2, "bins": [list(b) for b in self.bins]}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ShareAggregate:
-        """An aggregate from :meth:`to_dict`'s values."""
-        try:
-            bins = tuple((int(b), int(c), int(t)) for b, c, t in data["bins"])
-            return cls(int(data["n"]), int(data["positive"]), int(data["sum_p2"]), bins)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ThumbsError(f"not a share aggregate ({exc})") from None
-
-
-def merge_all(aggregates: Iterable[ShareAggregate]) -> ShareAggregate:
-    """Every aggregate merged into one (an empty aggregate for none).
-
-    >>> merge_all([ShareAggregate.of([0.9]), ShareAggregate.of([0.2])]).n
-    2
-    """
-    total = ShareAggregate()
-    for aggregate in aggregates:
-        total = total.merge(aggregate)
-    return total
-
-
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -554,7 +324,7 @@ def _check_count(positive: int, n: int) -> None:
         raise ThumbsError(f"{positive} positive reviews out of {n} is not a count")
 
 
-def _probabilities(values: Probabilities, where: str) -> NDArray[np.float64]:
+def as_probabilities(values: Probabilities, where: str) -> NDArray[np.float64]:
     """``values`` as a 1-D float array, or a ThumbsError naming the first one that is not a probability."""
     try:
         p = np.asarray(values, dtype=np.float64)
@@ -568,7 +338,7 @@ def _probabilities(values: Probabilities, where: str) -> NDArray[np.float64]:
     return p
 
 
-def _flags(values: Any, n: int, name: str, where: str) -> NDArray[np.bool_]:
+def as_flags(values: Any, n: int, name: str, where: str) -> NDArray[np.bool_]:
     """``values`` as a boolean array of length ``n`` (True/False or 1/0), or a ThumbsError."""
     flags = np.asarray(values)
     if flags.shape != (n,):
@@ -578,28 +348,6 @@ def _flags(values: Any, n: int, name: str, where: str) -> NDArray[np.bool_]:
     if n and (not np.issubdtype(flags.dtype, np.number) or not np.isin(flags, (0, 1)).all()):
         raise ThumbsError(f"{where}: {name} must be True/False (or 1/0), positive meaning True")
     return flags.astype(bool)
-
-
-def _bin_of(p: NDArray[np.float64]) -> NDArray[np.int64]:
-    """The histogram bin of each probability (by its logit; beyond +-16 the outermost bins)."""
-    with np.errstate(divide="ignore"):
-        logit = np.log(p) - np.log1p(-p)
-    place = np.floor((np.clip(logit, -LOGIT_SPAN, LOGIT_SPAN) + LOGIT_SPAN) / BIN_WIDTH)
-    return np.minimum(place, N_BINS - 1).astype(np.int64)
-
-
-def _merge_bins(
-    left: tuple[tuple[int, int, int], ...], right: tuple[tuple[int, int, int], ...]
-) -> tuple[tuple[int, int, int], ...]:
-    if not right:
-        return left
-    if not left:
-        return right
-    merged: dict[int, tuple[int, int]] = {b: (c, t) for b, c, t in left}
-    for b, c, t in right:
-        count, total = merged.get(b, (0, 0))
-        merged[b] = (count + c, total + t)
-    return tuple((b, c, t) for b, (c, t) in sorted(merged.items()))
 
 
 def _score_interval(
@@ -635,84 +383,3 @@ def _score_interval(
     if high < 0.0 or low > 1.0:
         return value, value
     return _clip(min(low, value)), _clip(max(high, value))
-
-
-def _reweighted(shares: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
-    """P(positive) of each review (column) under each group share (row)."""
-    s = shares[:, None]
-    return np.asarray(s * a / (s * a + (1.0 - s) * b), dtype=np.float64)
-
-
-def _log_likelihood(
-    shares: NDArray[np.float64], a: NDArray[np.float64], b: NDArray[np.float64], c: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    s = shares[:, None]
-    return np.asarray(np.log(s * a + (1.0 - s) * b) @ c, dtype=np.float64)
-
-
-def _most_likely_share(a: NDArray[np.float64], b: NDArray[np.float64], c: NDArray[np.float64]) -> float:
-    """The s in [0, 1] maximizing sum c log(s a + (1 - s) b): its derivative falls with s, so bisect it."""
-
-    def slope(s: float) -> float:
-        return float(((a - b) / (s * a + (1.0 - s) * b)) @ c)
-
-    at_zero, at_one = slope(0.0), slope(1.0)
-    if at_zero <= 0.0 <= at_one:  # flat: every review's probability is the training prior
-        return float((a / (a + b)) @ c / c.sum())
-    if at_zero <= 0.0:
-        return 0.0
-    if at_one >= 0.0:
-        return 1.0
-    low, high = 0.0, 1.0
-    for _ in range(60):
-        middle = (low + high) / 2.0
-        if slope(middle) > 0.0:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2.0
-
-
-def _posterior(
-    a: NDArray[np.float64], b: NDArray[np.float64], c: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """A grid over the group's underlying share where its posterior (uniform prior) is not negligible, and the weights.
-
-    A coarse grid over [0, 1] finds where the log-likelihood is within 40 of its greatest; a
-    fine grid of :data:`GRID_POINTS` covers that stretch.
-    """
-    coarse = np.linspace(0.0, 1.0, GRID_POINTS)
-    ll = _log_likelihood(coarse, a, b, c)
-    near = np.flatnonzero(ll >= ll.max() - 40.0)
-    step = coarse[1] - coarse[0]
-    fine = np.linspace(max(coarse[near[0]] - step, 0.0), min(coarse[near[-1]] + step, 1.0), GRID_POINTS)
-    ll = _log_likelihood(fine, a, b, c)
-    weights = np.exp(ll - ll.max())
-    return fine, weights / weights.sum()
-
-
-def _count_quantile(
-    level: float, *, weights: NDArray[np.float64], mean: NDArray[np.float64], sd: NDArray[np.float64], n: int
-) -> int:
-    """The least count k in 0..n whose probability of k or fewer reaches ``level`` under the mixture.
-
-    ``weights`` weighs normal distributions of the count (``mean``, ``sd``), each read with a
-    continuity correction: P(count <= k) is the normal's probability below k + 0.5.
-    """
-
-    def cdf(k: int) -> float:
-        t = k + 0.5
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(sd > 0.0, (t - mean) / np.where(sd > 0.0, sd, 1.0), np.where(t >= mean, np.inf, -np.inf))
-        erf = np.fromiter((math.erf(v) for v in (z / math.sqrt(2.0)).tolist()), dtype=np.float64, count=len(z))
-        phi = 0.5 * (1.0 + erf)
-        return float(phi @ weights)
-
-    low, high = 0, n
-    while low < high:
-        middle = (low + high) // 2
-        if cdf(middle) >= level:
-            high = middle
-        else:
-            low = middle + 1
-    return low

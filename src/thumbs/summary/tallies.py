@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from thumbs.pipeline.analysis import Analysis
-from thumbs.summary.quantify import ShareAggregate
+from thumbs.summary.share_aggregate import ShareAggregate
 
 #: The star scale's bins: 1 to 10, a review's stars rounded to the nearest whole star.
 STAR_BINS = 10
