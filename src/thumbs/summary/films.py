@@ -147,7 +147,7 @@ def share_estimate(tally: ProbabilityTally) -> Share:
 
     SLD (Saerens, Latinne & Decaestecker 2002): the share under which the reviews' calibrated
     probabilities, re-weighted from the training share to it, are most likely
-    (:func:`~thumbs.summary.quantify.maximum_likelihood_share`). On the 767 films with at least 10
+    (:func:`~thumbs.summary.likelihood.maximum_likelihood_share`). On the 767 films with at least 10
     aclImdb test reviews it errs least of the methods measured (`benchmarks/films.py`).
     """
     aggregate = tally.aggregate()
