@@ -244,3 +244,23 @@ def test_run_summary_counts_warnings_and_failures() -> None:
     assert run_summary(1) == "1 review"
     assert run_summary(3, warned=1) == "3 reviews, 1 with warnings"
     assert run_summary(1200, failed=2, warned=5) == "1,200 reviews, 5 with warnings, 2 could not be analyzed"
+
+
+def test_the_aspects_are_listed_with_their_polarity_and_clause() -> None:
+    from dataclasses import replace
+
+    from thumbs.pipeline.analysis import AspectJudgement, Quote
+
+    judged = (
+        AspectJudgement("acting", 0.62, Quote("acting", ((4, 10),)), Quote("The acting is superb", ((0, 20),)), 0),
+        AspectJudgement("story", -0.67, Quote("story", ((30, 35),)), Quote("the story is a mess", ((26, 45),)), 0),
+    )
+    console = Console(record=True, width=100)
+    console.print(analysis_view(replace(_analysis(), aspects=judged), TEXT))
+    text = console.export_text()
+    assert "aspects" in text
+    assert re.search(r"acting\s+\+0\.62\s+The acting is superb", text)
+    assert re.search(r"story\s+-0\.67\s+the story is a mess", text)
+    console = Console(record=True, width=100)
+    console.print(analysis_view(_analysis(), TEXT))
+    assert "aspects" not in console.export_text()  # none judged: no heading

@@ -4,7 +4,7 @@ Only presentation lives here: any warnings, the verdict with its probability, th
 stars and how much of the review the model could read; the review's sentences as
 the writer wrote them, coloured by their own polarity with the extract marked and
 the phrases that pushed the verdict highlighted in place; then those phrases, and the
-sentences that weighed most.
+sentences that weighed most, and the aspects it judges.
 """
 
 from __future__ import annotations
@@ -213,6 +213,15 @@ def analysis_view(analysis: Analysis, text: str | None = None) -> RenderableType
     for strong in analysis.evidence.sentences if analysis.evidence else ():
         strongest.add_row(_signed(strong.contribution), _shorten(as_shown(strong.text)[0]))
     parts += [Text(), Text("sentences that weighed most:", style="bold"), strongest]
+    if analysis.aspects:
+        judged = Table.grid(padding=(0, 2, 0, 2))
+        judged.add_column(no_wrap=True)
+        judged.add_column(no_wrap=True, justify="right")
+        judged.add_column()
+        for aspect in analysis.aspects:
+            colour = "green" if aspect.polarity > 0 else "red"
+            judged.add_row(aspect.aspect, Text(f"{aspect.polarity:+.2f}", style=colour), _shorten(aspect.clause.text))
+        parts += [Text(), Text("what it says of the film's parts (aspects):", style="bold"), judged]
     return Panel(Group(*parts), title=title, title_align="left")
 
 
