@@ -24,14 +24,13 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.helpers.serving import free_port, start_serve, stop, wait_healthy
+from tests.helpers.browser import UI_TIMEOUT
 from thumbs.pipeline.analysis import ROW_COLUMNS
 from thumbs.pipeline.model import Model
 from thumbs.present.terminal import verdict_numbers
@@ -48,16 +47,6 @@ e2e = pytest.mark.e2e
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 EXAMPLE_REVIEW = Path(__file__).resolve().parents[2] / "examples" / "review.txt"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-#: Milliseconds Playwright waits for an element or an event.
-UI_TIMEOUT = 15_000
 
 POSITIVE_REVIEW = (
     "I loved this film from the first scene to the last. "
@@ -84,50 +73,7 @@ BATCH_ROWS = [
 ]
 
 
-# --- fixtures -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``thumbs serve`` on a free loopback port; yields its base URL once /v1/health answers 200."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log_path.open("wb") as log:
-        process = start_serve("--host", "127.0.0.1", "--port", str(port), output=log, text=False)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            try:
-                wait_healthy(base, process)
-            except AssertionError as exc:
-                pytest.fail(f"{exc}:\n{log_path.read_text(errors='replace')}")
-            yield base
-        finally:
-            stop(process, grace=10)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[sync_api.Browser]:
-    """One headless chromium for this module (never a Playwright-downloaded one); Playwright stops with it, so its event loop does not outlive these tests."""
-    if sync_api is None:
-        pytest.skip("playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: sync_api.Browser, server: str) -> Iterator[sync_api.Page]:
-    """A fresh page at ``/`` (desktop size), failing the test on any JavaScript error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(UI_TIMEOUT)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server + "/")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+# --- helpers (the server, browser and page fixtures are tests/server/conftest.py's) -------------------
 
 
 def _analyze_with_api(server: str, text: str) -> dict:

@@ -3,7 +3,7 @@
 A table of reviews of three films (written for these tests) is pasted as CSV or opened as a
 JSON Lines file; the page parses it, posts it to ``/v1/summarize`` and shows a table of the
 films and a film x aspect heat map. What the page shows is checked against what the API answers
-for the same rows. The fixtures are test_web.py's (one server and one headless browser for the
+for the same rows. The fixtures are tests/server/conftest.py's (one server and one headless browser for the
 module); without Playwright or ``/usr/bin/chromium`` the tests skip, and with
 ``THUMBS_REQUIRE_BROWSER=1`` (CI) a missing browser fails instead.
 """
@@ -14,14 +14,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.helpers.serving import free_port, start_serve, stop, wait_healthy
+from tests.helpers.browser import UI_TIMEOUT
 
 try:
     from playwright import sync_api
@@ -30,16 +29,6 @@ except ImportError:  # the browser fixture skips
 
 e2e = pytest.mark.e2e
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-#: Milliseconds Playwright waits for an element or an event.
-UI_TIMEOUT = 15_000
 
 #: Three films: a quoted field with a comma, one with doubled quotes and a line break, and a
 #: last row with no text (a failed review of Cats).
@@ -53,52 +42,6 @@ TABLE_CSV = (
     "Cats,\n"
 )
 ROWS: list[dict[str, str]] = list(csv.DictReader(io.StringIO(TABLE_CSV, newline="")))
-
-
-# --- fixtures (as in test_web.py) --------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``thumbs serve`` on a free loopback port; yields its base URL once /v1/health answers 200."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log_path.open("wb") as log:
-        process = start_serve("--host", "127.0.0.1", "--port", str(port), output=log, text=False)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            try:
-                wait_healthy(base, process)
-            except AssertionError as exc:
-                pytest.fail(f"{exc}:\n{log_path.read_text(errors='replace')}")
-            yield base
-        finally:
-            stop(process, grace=10)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[sync_api.Browser]:
-    """One headless chromium for this module (never a Playwright-downloaded one)."""
-    if sync_api is None:
-        pytest.skip("playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: sync_api.Browser, server: str) -> Iterator[sync_api.Page]:
-    """A fresh page at ``/`` (desktop size), failing the test on any JavaScript error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(UI_TIMEOUT)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server + "/")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 # --- helpers ------------------------------------------------------------------------------------
