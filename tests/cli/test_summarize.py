@@ -134,3 +134,19 @@ def test_a_report_folder_gets_one_html_page(table: Path) -> None:
     assert run.returncode == 0, run.stderr
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "Vertigo" in page and "Cats" in page
+
+
+def test_a_folder_per_film_groups_by_folder(tmp_path: Path) -> None:
+    films = tmp_path / "films"
+    for film, texts in {"Vertigo": ["A haunting, gorgeous film.", "A masterpiece."], "Cats": ["Dreadful."]}.items():
+        (films / film).mkdir(parents=True)
+        for n, text in enumerate(texts):
+            (films / film / f"{n}.txt").write_text(text, encoding="utf-8")
+    run = summarize(str(films), "--group-by-folder", "--json", "-j", "1", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert [(f["group"], f["reviews"]) for f in map(json.loads, run.stdout.splitlines())] == [
+        ("Vertigo", 2),
+        ("Cats", 1),
+    ]
+    both = summarize(str(films), "--group-by-folder", "--group-by", "film", cwd=tmp_path)
+    assert both.returncode == 2 and "disagree" in both.stderr

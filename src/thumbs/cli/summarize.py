@@ -44,6 +44,9 @@ def summarize(
     group_by: Annotated[
         str | None, typer.Option("--group-by", help="Column naming each review's film (or any group).")
     ] = None,
+    group_by_folder: Annotated[
+        bool, typer.Option("--group-by-folder", help="A folder per film: each review file's folder is its film.")
+    ] = False,
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding each review's id.")] = None,
     date_column: Annotated[
         str | None, typer.Option("--date-column", help="Column holding each review's date: adds the months.")
@@ -73,13 +76,18 @@ def summarize(
 ) -> None:
     """Summarize reviews per film: share positive with its interval, stars, aspects, quotes, phrases.
 
-    Example: `thumbs summarize reviews.csv --text-column review --group-by film --date-column date`.
+    Examples: `thumbs summarize reviews.csv --text-column review --group-by film --date-column date`;
+    `thumbs summarize films/ --group-by-folder` (films/Vertigo/*.txt, films/Cats/*.txt, ...).
     """
     if not sources:
-        raise ThumbsError("give reviews to summarize: a table (CSV, TSV, JSONL, Parquet) or - for stdin")
-    if group_by is None:
-        raise ThumbsError("pass --group-by COLUMN: the column that names each review's film (or group)")
-    if text_column is None:
+        raise ThumbsError("give reviews to summarize: a table (CSV, TSV, JSONL, Parquet), a folder of folders, or -")
+    if group_by is not None and group_by_folder:
+        raise ThumbsError("--group-by and --group-by-folder disagree: group by a column or by folders, not both")
+    if group_by is None and not group_by_folder:
+        raise ThumbsError(
+            "pass --group-by COLUMN (the column that names each review's film) or --group-by-folder (a folder per film)"
+        )
+    if text_column is None and not group_by_folder:
         raise ThumbsError("pass --text-column COLUMN: the column that holds the reviews")
     chosen = _chosen_format(as_json, output_format, output)
 
@@ -87,7 +95,7 @@ def summarize(
     from thumbs.batch.targets import check_output
     from thumbs.parallel import check_jobs, default_jobs
     from thumbs.pipeline.model import load_model
-    from thumbs.summary.run import summarize_records
+    from thumbs.summary.run import grouped_by_folder, summarize_records
     from thumbs.text.aspect_terms import user_aspects
 
     terms = user_aspects(aspects_file) if aspects_file is not None else None  # a bad file: before any work
@@ -98,8 +106,13 @@ def summarize(
         raise ThumbsError(f"--report {report} is a file: give a folder to write the report's index.html into")
     workers = default_jobs() if jobs is None else jobs
     check_jobs(workers)
-    extra = (group_by,) if date_column is None else (group_by, date_column)
-    records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra)
+    if group_by is not None:
+        extra = (group_by,) if date_column is None else (group_by, date_column)
+        records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra)
+    else:
+        if date_column is not None:
+            raise ThumbsError("--date-column needs --group-by COLUMN: review files have no date column")
+        records = grouped_by_folder(read_records(sources, text_column=text_column, id_column=id_column))
     model = load_model(model_path)
     if terms is not None:
         model = model.with_aspects(terms)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from itertools import tee
+from pathlib import Path
 from typing import Any
 
-from thumbs.batch.sources import Record
+from thumbs.batch.sources import Record, RecordStream
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model, load_model
@@ -45,6 +47,21 @@ def month_of(value: Any) -> str | None:
     if found and 1 <= int(found.group(2)) <= 12:
         return f"{found.group(1)}-{int(found.group(2)):02d}"
     return None
+
+
+def grouped_by_folder(records: RecordStream) -> RecordStream:
+    """The records with each one's group set to the folder its review file is in: a folder per film.
+
+    ``films/Vertigo/12.txt`` is in ``Vertigo``; a table's row, which has no file of its own, is in
+    :data:`NO_GROUP`.
+    """
+
+    def regrouped() -> Iterator[Record]:
+        for record in records:
+            folder = Path(record.id).parent.name if record.id else ""
+            yield replace(record, extra=(folder or None,))
+
+    return RecordStream(regrouped(), records.total)
 
 
 def summarize_records(
