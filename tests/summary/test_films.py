@@ -14,7 +14,7 @@ from thumbs.pipeline.analysis import Analysis, AspectJudgement, Quote
 from thumbs.summary.films import counted_share, film_summary, share_estimate
 from thumbs.summary.run import month_of, summarize
 from thumbs.summary.share_aggregate import ShareAggregate
-from thumbs.summary.tallies import FilmTally, ProbabilityTally, ShareTally
+from thumbs.summary.tallies import CountTally, FilmTally, ProbabilityTally
 
 REVIEWS = [
     {"film": "Vertigo", "date": "2024-01-03", "text": "A haunting, gorgeous film. The score is unforgettable."},
@@ -46,9 +46,9 @@ def test_the_share_is_the_maximum_likelihood_estimate_of_the_reviews_probabiliti
 
 
 def test_counted_share_has_the_wilson_interval() -> None:
-    tally = ShareTally()
+    tally = CountTally()
     for positive in (True,) * 8 + (False,) * 2:
-        tally.add(0.5, positive)
+        tally.add(positive)
     share = counted_share(tally)
     # Wilson 95% for 8 of 10: 0.4902 to 0.9433 (hand-computed)
     assert share.value == 0.8 and share.low == pytest.approx(0.4902, abs=1e-4)

@@ -21,7 +21,7 @@ from typing import Any
 from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model
 from thumbs.summary.quantify import RECOMMENDED, Estimate, classify_and_count
-from thumbs.summary.tallies import AspectTally, FilmTally, ProbabilityTally, ShareTally, StarsTally
+from thumbs.summary.tallies import AspectTally, CountTally, FilmTally, PeriodTally, ProbabilityTally, StarsTally
 
 #: The two-sided 95% normal quantile.
 Z95 = 1.959963984540054
@@ -150,13 +150,20 @@ def share_estimate(tally: ProbabilityTally) -> Share:
     (:func:`~thumbs.summary.likelihood.maximum_likelihood_share`). On the 767 films with at least 10
     aclImdb test reviews it errs least of the methods measured (`benchmarks/films.py`).
     """
+    return _as_share(_estimate(tally))
+
+
+def _estimate(tally: ProbabilityTally) -> Estimate | None:
+    """The :data:`SHARE_METHOD` estimate of a tally's reviews, unrounded (None for no review)."""
     aggregate = tally.aggregate()
-    if aggregate.n == 0:
-        return Share(0.0, 0.0, 1.0)
-    return _share(aggregate.estimate(SHARE_METHOD))
+    return aggregate.estimate(SHARE_METHOD) if aggregate.n else None
 
 
-def counted_share(tally: ShareTally) -> Share:
+def _as_share(estimate: Estimate | None) -> Share:
+    return Share(0.0, 0.0, 1.0) if estimate is None else _share(estimate)
+
+
+def counted_share(tally: CountTally) -> Share:
     """The share of a tally's reviews counted positive, with its 95% Wilson interval (for aspects).
 
     An aspect's polarity is not a calibrated probability: a review judging it positively counts one.
@@ -171,7 +178,7 @@ def _share(estimate: Estimate) -> Share:
 
 
 def _stars(
-    tally: StarsTally, share: ProbabilityTally, camp_gap: float
+    tally: StarsTally, share: ProbabilityTally, estimate: Estimate | None, camp_gap: float
 ) -> tuple[float | None, float | None, float | None]:
     """A film's stars and the 95% interval of their mean (normal, from the reviews' spread).
 
@@ -183,9 +190,9 @@ def _stars(
     if tally.n == 0:
         return None, None, None
     mean = tally.total / tally.n
-    aggregate = share.aggregate()
-    if camp_gap and aggregate.n:
-        mean += (aggregate.estimate(SHARE_METHOD).value - aggregate.sum_p / aggregate.n) * camp_gap
+    if camp_gap and estimate is not None:  # ``estimate``: the share's, made once by the caller
+        aggregate = share.aggregate()
+        mean += (estimate.value - aggregate.sum_p / aggregate.n) * camp_gap
     variance = max(tally.squares / tally.n - (tally.total / tally.n) ** 2, 0.0) * tally.n / max(tally.n - 1, 1)
     spread = Z95 * math.sqrt(variance / tally.n)
     mean = min(max(mean, 1.0), 10.0)
@@ -204,12 +211,13 @@ def _aspect(name: str, tally: AspectTally) -> AspectSummary:
 
 def film_summary(group: str, tally: FilmTally, camp_gap: float = 0.0) -> FilmSummary:
     """The summary of one group's tally (``camp_gap``: see :func:`_stars`; the model's, :func:`camp_gap`)."""
-    mean, low, high = _stars(tally.stars, tally.share, camp_gap)
+    estimate = _estimate(tally.share)
+    mean, low, high = _stars(tally.stars, tally.share, estimate, camp_gap)
     return FilmSummary(
         group=group,
         reviews=tally.read,
         failed=tally.failed,
-        share=share_estimate(tally.share),
+        share=_as_share(estimate),
         method=SHARE_METHOD,
         stars=mean,
         stars_low=low,
@@ -218,15 +226,14 @@ def film_summary(group: str, tally: FilmTally, camp_gap: float = 0.0) -> FilmSum
         aspects=tuple(_aspect(name, tally.aspects[name]) for name in sorted(tally.aspects)),
         praised=tuple(tally.praised.most_common(PHRASES_LISTED)),
         criticized=tuple(tally.criticized.most_common(PHRASES_LISTED)),
-        months=tuple(
-            PeriodSummary(
-                month,
-                period.stars.n,
-                share_estimate(period.share),
-                _stars(period.stars, period.share, camp_gap)[0] or 0.0,
-            )
-            for month, period in sorted(tally.months.items())
-        ),
+        months=tuple(_period(month, period, camp_gap) for month, period in sorted(tally.months.items())),
+    )
+
+
+def _period(month: str, period: PeriodTally, camp_gap: float) -> PeriodSummary:
+    estimate = _estimate(period.share)
+    return PeriodSummary(
+        month, period.stars.n, _as_share(estimate), _stars(period.stars, period.share, estimate, camp_gap)[0] or 0.0
     )
 
 

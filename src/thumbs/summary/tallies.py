@@ -41,29 +41,19 @@ PHRASES_KEPT_PER_SIGN = 2000
 
 
 @dataclass
-class ShareTally:
-    """Counts of reviews, and of those that judge positively, with sums of a graded value.
-
-    What an aspect's share needs: ``positive`` counts the reviews that judge it positively;
-    ``sum_p`` adds each one's ``(mean polarity + 1) / 2`` and ``sum_pq`` its ``p (1 - p)``.
-    """
+class CountTally:
+    """How many reviews judge something, and how many of them positively (what an aspect's share needs)."""
 
     n: int = 0
     positive: int = 0
-    sum_p: float = 0.0
-    sum_pq: float = 0.0
 
-    def add(self, probability: float, positive: bool) -> None:
+    def add(self, positive: bool) -> None:
         self.n += 1
         self.positive += positive
-        self.sum_p += probability
-        self.sum_pq += probability * (1.0 - probability)
 
-    def merge(self, other: ShareTally) -> None:
+    def merge(self, other: CountTally) -> None:
         self.n += other.n
         self.positive += other.positive
-        self.sum_p += other.sum_p
-        self.sum_pq += other.sum_pq
 
 
 @dataclass
@@ -134,17 +124,14 @@ class Quote:
 class AspectTally:
     """One aspect in one film: the reviews that judge it, how many positively, and its strongest clauses.
 
-    A review judges an aspect positively when the mean polarity of its judgements of it is above 0;
-    the share counts such reviews (``share.sum_p`` adds ``(mean + 1) / 2``, kept for those who want
-    a graded figure).
+    A review judges an aspect positively when the mean polarity of its judgements of it is above 0.
     """
 
-    share: ShareTally = field(default_factory=ShareTally)
+    share: CountTally = field(default_factory=CountTally)
     quotes: list[Quote] = field(default_factory=list)  # a min-heap of the QUOTES_KEPT strongest
 
     def add(self, review_id: str, polarities: list[float], clauses: list[tuple[str, float]]) -> None:
-        mean = sum(polarities) / len(polarities)
-        self.share.add((mean + 1.0) / 2.0, mean > 0)
+        self.share.add(sum(polarities) > 0)  # the mean's sign
         for text, polarity in clauses:
             self._keep(Quote(abs(polarity), review_id, text, polarity))
 
