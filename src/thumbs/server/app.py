@@ -40,8 +40,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from thumbs import __version__
 from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model, load_model
+from thumbs.server.aspects import AspectModels
 from thumbs.server.auth import ApiKeyGuard, key_problem
-from thumbs.server.batching import MicroBatcher
 from thumbs.server.docs import add_docs
 from thumbs.server.guards import MAX_BODY_BYTES, AccessLog, RequestLimits
 from thumbs.server.headers import SECURITY_HEADERS, SecurityHeaders
@@ -124,8 +124,10 @@ def create_app(settings: ServerSettings | None = None, model: Model | None = Non
         redoc_url=None,
     )
     app.state.model = model
+    # The model, and the models judging the aspects requests add, each with its own micro-batcher.
+    app.state.models = AspectModels(model)
     app.include_router(_public(model))
-    app.include_router(_api(model, settings.api_key))
+    app.include_router(_api(app.state.models, settings.api_key))
     add_docs(app)
     _handle_errors(app)
     # Middlewares, innermost first (each added one wraps the ones before it).
@@ -178,7 +180,7 @@ def _public(model: Model) -> APIRouter:
     return router
 
 
-def _api(model: Model, api_key: str | None) -> APIRouter:
+def _api(models: AspectModels, api_key: str | None) -> APIRouter:
     """The ``/v1`` routes behind the key (when there is one), each a few lines around the model."""
 
     def check_key(
@@ -197,19 +199,22 @@ def _api(model: Model, api_key: str | None) -> APIRouter:
         responses=UNAUTHORIZED if api_key else {},
     )
 
-    batcher = MicroBatcher(model.analyze_batch)
+    model = models.model
 
     @router.post("/analyze", response_model=Analysis, summary="Analyze one review", responses=ERRORS)
     async def analyze(review: Review) -> Response:
         """The review's label, P(positive), stars, sentences and evidence: one line of `thumbs analyze --json`.
 
         A review that cannot be analyzed (blank, too long, only punctuation) is a 422 whose
-        `error` says why: one review, one error.
+        `error` says why: one review, one error. With `aspects`, the result's `aspects` judge
+        yours too.
         """
+        judge, batcher = models.get(review.canonical_aspects())
         if len(review.text) <= INLINE_MAX_CHARS:
-            result = await batcher.analyze(review.text, review.id)  # with the other reviews arriving now
+            # with the other reviews arriving now that asked for the same aspects
+            result = await batcher.analyze(review.text, review.id)
         else:
-            result = await run_in_threadpool(model.analyze, review.text, review.id)
+            result = await run_in_threadpool(judge.analyze, review.text, review.id)
         if result.error is not None:
             raise HTTPException(422, result.error)
         return _json(result.to_dict())
@@ -221,10 +226,12 @@ def _api(model: Model, api_key: str | None) -> APIRouter:
         A review whose text cannot be read (empty, blank, not a string, too long, only
         punctuation) gets a result with `error` set, as in `thumbs analyze`, and the others
         are analyzed. A body that is not a batch of 1 to 1000 `{"text", "id"}` objects is a 422.
+        With `aspects`, every result's `aspects` judge yours too.
         """
+        judge, _ = models.get(batch.canonical_aspects())
         texts = [r.text for r in batch.reviews]  # the analysis decides what it can read (text.review)
         size = sum(len(t) for t in texts if isinstance(t, str))
-        results = await _run(lambda: model.analyze_batch(texts, [r.id for r in batch.reviews]), size)
+        results = await _run(lambda: judge.analyze_batch(texts, [r.id for r in batch.reviews]), size)
         return _json({"results": [r.to_dict() for r in results]})
 
     @router.post(
@@ -241,11 +248,13 @@ def _api(model: Model, api_key: str | None) -> APIRouter:
         quotes, the phrases most praised and criticized, and, for the dated reviews, the same by
         month. A review whose text cannot be read (empty, blank, not a string, too long, only
         punctuation) counts as failed in its film. A body that is not 1 to 1000
-        `{"text", "film", "id", "date"}` objects is a 422.
+        `{"text", "film", "id", "date"}` objects is a 422. With `aspects`, each film's aspects
+        include yours.
         """
+        judge, _ = models.get(body.canonical_aspects())
         rows = [{"text": r.text, "film": r.film, "id": r.id, "date": r.date} for r in body.reviews]
         size = sum(len(r.text) for r in body.reviews if isinstance(r.text, str))
-        films = await _run(lambda: summarize(rows, "film", id="id", date="date", model=model), size)
+        films = await _run(lambda: summarize(rows, "film", id="id", date="date", model=judge), size)
         return _json({"films": [film.to_dict() for film in films]})
 
     @router.get("/model", response_model=dict[str, Any], summary="The loaded model's manifest")

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, WithJsonSchema, field_validator
 
 from thumbs.pipeline.analysis import Analysis
+from thumbs.server.aspects import (
+    MAX_ASPECT_NAME_CHARS,
+    MAX_ASPECT_TERMS,
+    MAX_REQUEST_ASPECTS,
+    MAX_TERM_CHARS,
+    Canonical,
+    request_aspects,
+)
 from thumbs.summary.run import NO_GROUP
 from thumbs.text.review import MAX_REVIEW_CHARS, review_problem
 
@@ -112,7 +120,68 @@ ANALYSIS_EXAMPLE: dict[str, Any] = {
 }
 
 
-class Review(BaseModel):
+#: What ``aspects`` takes, for the OpenAPI document.
+ASPECTS_DESCRIPTION = (
+    "Your own aspects, judged besides the built-in ones, as `thumbs analyze --aspects FILE` takes them: "
+    '`{"name": ["term", ...]}` (a character, an actor, "the 3D"). A term of yours is yours: a built-in '
+    f"aspect with the same term gives it up. At most {MAX_REQUEST_ASPECTS} aspects of at most "
+    f"{MAX_ASPECT_TERMS} terms, names up to {MAX_ASPECT_NAME_CHARS} characters, terms up to "
+    f"{MAX_TERM_CHARS}; an aspect without a term that has a word, or a term that is not a string, is a 422."
+)
+
+
+#: The terms of one aspect, as the OpenAPI document declares them.
+_TERMS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string", "maxLength": MAX_TERM_CHARS},
+    "minItems": 1,
+    "maxItems": MAX_ASPECT_TERMS,
+}
+#: ``aspects`` as the OpenAPI document declares it: what :func:`thumbs.server.aspects.request_aspects`
+#: takes, except what JSON Schema cannot say (a term with a word). The field is checked by that
+#: function, not by pydantic's reading of this schema, so that a mistake is one line saying what to fix.
+ASPECTS_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": MAX_REQUEST_ASPECTS,
+            "propertyNames": {"minLength": 1, "maxLength": MAX_ASPECT_NAME_CHARS},
+            "additionalProperties": {
+                "anyOf": [
+                    _TERMS_SCHEMA,
+                    {"type": "object", "properties": {"terms": _TERMS_SCHEMA}, "required": ["terms"]},
+                ]
+            },
+        },
+        {"type": "null"},
+    ]
+}
+
+
+class WithAspects(BaseModel):
+    """A request that may add its own aspects (``aspects``), checked as an aspects file is."""
+
+    aspects: Annotated[dict[str, Any] | None, WithJsonSchema(ASPECTS_SCHEMA)] = Field(
+        default=None,
+        description=ASPECTS_DESCRIPTION,
+        examples=[{"Hannibal": ["hannibal", "lecter"], "3d": ["the 3d", "3-d"]}],
+    )
+
+    @field_validator("aspects")
+    @classmethod
+    def _aspects_readable(cls, aspects: dict[str, Any] | None) -> dict[str, Any] | None:
+        """:func:`thumbs.server.aspects.request_aspects`'s rules: a 422 with its one line."""
+        if aspects is not None:
+            request_aspects(aspects)
+        return aspects
+
+    def canonical_aspects(self) -> Canonical | None:
+        """The aspects in canonical form (the key of :class:`thumbs.server.aspects.AspectModels`), or None."""
+        return None if self.aspects is None else request_aspects(self.aspects)
+
+
+class Review(WithAspects):
     """One review to analyze: its text and, optionally, your id for it (echoed back)."""
 
     model_config = ConfigDict(
@@ -153,7 +222,7 @@ class BatchReview(BaseModel):
     )
 
 
-class Batch(BaseModel):
+class Batch(WithAspects):
     """Up to :data:`MAX_BATCH_REVIEWS` reviews, analyzed in one request; results come back in the same order.
 
     A batch that is not a list, is empty or too long, or has an item that is not
@@ -208,7 +277,7 @@ class SummaryReview(BaseModel):
     )
 
 
-class Summarize(BaseModel):
+class Summarize(WithAspects):
     """Up to :data:`MAX_BATCH_REVIEWS` reviews of any number of films, summarized film by film.
 
     A body that is not a list of 1 to 1000 ``{"text", "film", "id", "date"}`` objects is refused
@@ -392,6 +461,7 @@ class Problem(BaseModel):
 
 __all__ = [
     "ANALYSIS_EXAMPLE",
+    "ASPECTS_DESCRIPTION",
     "EXAMPLE_TEXT",
     "MAX_BATCH_REVIEWS",
     "MAX_FILM_CHARS",
@@ -406,4 +476,5 @@ __all__ = [
     "SUMMARY_EXAMPLE",
     "Summarize",
     "SummaryReview",
+    "WithAspects",
 ]
