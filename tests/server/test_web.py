@@ -345,6 +345,13 @@ def test_phone_width_has_no_horizontal_scroll_and_keyboard_reaches_analyze(
         # With a result on screen the page must still fit.
         _analyze_on_page(page, POSITIVE_REVIEW)
         assert page.evaluate(width) <= 360
+        # and with your aspects' box open and a result that lists one of them
+        panel = page.get_by_role("tabpanel", name="One review")
+        panel.get_by_text("Your aspects", exact=True).click()
+        panel.get_by_label("Your own aspects").fill("baker: the baker, retired baker\nleads: the two leads")
+        page.get_by_role("button", name="Analyze").click()
+        sync_api.expect(page.get_by_test_id("review-aspects").locator(".tag").first).to_be_visible()
+        assert page.evaluate(width) <= 360
         page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
         assert (tmp_path / "phone.png").stat().st_size > 0
     finally:
@@ -570,6 +577,64 @@ def test_the_openapi_example_offsets_give_the_words_back() -> None:
     for aspect in ANALYSIS_EXAMPLE["aspects"]:
         for quote in (aspect["term"], aspect["clause"]):
             assert " ".join(EXAMPLE_TEXT[a:b] for a, b in quote["spans"]) == quote["text"]
+
+
+@e2e
+def test_your_aspects_appear_in_the_analyze_result(page: sync_api.Page, server: str) -> None:
+    text = "Hannibal is chilling and brilliant. The 3D is an awful, blurry mess. The acting is superb."
+    mine = {"Hannibal": ["hannibal", "lecter"], "3d": ["the 3d", "3-d"]}
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request", lambda r: sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/v1/analyze") else None
+    )
+    response = httpx.post(f"{server}/v1/analyze", json={"text": text, "aspects": mine}, timeout=30, trust_env=False)
+    expected = [(a["aspect"], a["polarity"]) for a in response.json()["aspects"]]
+    assert {name for name, _ in expected} == {"Hannibal", "3d", "acting"}
+
+    page.get_by_label("Review text").fill(text)
+    panel = page.get_by_role("tabpanel", name="One review")
+    panel.get_by_text("Your aspects", exact=True).click()  # the box opens
+    panel.get_by_label("Your own aspects").fill("Hannibal: hannibal, lecter\n\n# the film's gimmick\n3d: the 3d, 3-d")
+    page.get_by_role("button", name="Analyze").click()
+    items = page.get_by_test_id("review-aspects").locator("li")
+    sync_api.expect(items).to_have_count(len(expected))
+    assert sent[-1]["aspects"] == mine
+    for item, (name, polarity) in zip(items.all(), expected, strict=True):
+        assert item.get_attribute("data-aspect") == name
+        sync_api.expect(item.locator(".value")).to_have_text(
+            ("+" if polarity >= 0 else "\u2212") + f"{abs(polarity):.2f}"
+        )
+        sync_api.expect(item.locator(".tag")).to_have_count(0 if name == "acting" else 1)
+    hannibal = items.filter(has_text="Hannibal")
+    sync_api.expect(hannibal.locator(".tag")).to_have_text("yours")
+    sync_api.expect(hannibal).to_have_class(re.compile(r"\bpositive\b"))
+
+
+@e2e
+def test_a_bad_aspect_line_is_shown_under_the_box_and_nothing_is_sent(page: sync_api.Page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url) if "/v1/analyze" in request.url else None)
+    page.get_by_label("Review text").fill("A fine film.")
+    panel = page.get_by_role("tabpanel", name="One review")
+    panel.get_by_text("Your aspects", exact=True).click()
+    box = panel.get_by_label("Your own aspects")
+    box.fill("Hannibal: hannibal\nthe 3d")
+    page.get_by_role("button", name="Analyze").click()
+    error = page.get_by_test_id("analyze-aspects-error")
+    sync_api.expect(error).to_have_text(
+        "Line 2: write it as \u201cname: term, term, \u2026\u201d (no colon in \u201cthe 3d\u201d)."
+    )
+    sync_api.expect(box).to_have_attribute("aria-invalid", "true")
+    sync_api.expect(box).to_be_focused()
+    sync_api.expect(page.locator("#analyze-status")).to_contain_text("Your aspects: Line 2")
+    box.fill("Hannibal: hannibal\n3d:")
+    sync_api.expect(error).to_contain_text("Line 2: \u201c3d\u201d has no terms")
+    box.fill("Hannibal: hannibal\n3d: the 3d")
+    sync_api.expect(error).to_be_hidden()
+    assert requests == []
+    page.get_by_role("button", name="Analyze").click()
+    sync_api.expect(page.get_by_test_id("verdict")).not_to_be_empty()
+    assert len(requests) == 1
 
 
 # --- screenshots for the README (THUMBS_SCREENSHOTS=1) ----------------------------------------------

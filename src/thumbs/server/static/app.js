@@ -49,6 +49,84 @@ function say(region, message, kind = "info") {
   region.dataset.kind = kind;
 }
 
+// --- your own aspects: lines "name: term, term, …", sent as the API's `aspects` -------------------
+
+// The server's limits (src/thumbs/server/aspects.py): checked here too, so a mistake is shown at its line.
+const MAX_ASPECTS = 20;
+const MAX_ASPECT_TERMS = 50;
+const MAX_ASPECT_NAME_CHARS = 64;
+const MAX_TERM_CHARS = 100;
+
+/**
+ * The box's lines as the API's `aspects` ({name: [term, …]}), or null when it holds none. Blank lines
+ * and lines starting with # are skipped; a name given twice gets the terms of both lines. A line that
+ * cannot be read throws an Error saying which line and what to fix.
+ */
+function parseAspects(text) {
+  const aspects = new Map();
+  text.split(/\r?\n/).forEach((raw, n) => {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) return;
+    const where = `Line ${n + 1}`;
+    const colon = line.indexOf(":");
+    if (colon < 0) throw new Error(`${where}: write it as “name: term, term, …” (no colon in “${shorten(line, 40)}”).`);
+    const name = line.slice(0, colon).trim();
+    const terms = line.slice(colon + 1).split(",").map((term) => term.trim()).filter(Boolean);
+    if (!name) throw new Error(`${where}: give the aspect a name before the colon.`);
+    if (name.length > MAX_ASPECT_NAME_CHARS) {
+      throw new Error(`${where}: the name is over ${MAX_ASPECT_NAME_CHARS} characters.`);
+    }
+    if (!terms.length) {
+      throw new Error(`${where}: “${shorten(name, 30)}” has no terms: after the colon, give the words that name it.`);
+    }
+    const long = terms.find((term) => term.length > MAX_TERM_CHARS);
+    if (long) throw new Error(`${where}: the term “${shorten(long, 30)}” is over ${MAX_TERM_CHARS} characters.`);
+    const known = aspects.get(name) || [];
+    for (const term of terms) if (!known.includes(term)) known.push(term);
+    if (known.length > MAX_ASPECT_TERMS) {
+      throw new Error(`${where}: “${shorten(name, 30)}” has ${known.length} terms; an aspect may have at most ${MAX_ASPECT_TERMS}.`);
+    }
+    aspects.set(name, known);
+  });
+  if (aspects.size > MAX_ASPECTS) {
+    throw new Error(`${aspects.size} aspects: the server takes at most ${MAX_ASPECTS} in a request.`);
+  }
+  return aspects.size ? Object.fromEntries(aspects) : null;
+}
+
+/** The aspects of the box `prefix` ("analyze", "films"), or null; a bad line is shown under the box and throws. */
+function aspectsOf(prefix) {
+  const box = document.getElementById(`${prefix}-aspects`);
+  const error = document.getElementById(`${prefix}-aspects-error`);
+  try {
+    const aspects = parseAspects(box.value);
+    error.hidden = true;
+    error.textContent = "";
+    box.removeAttribute("aria-invalid");
+    return aspects;
+  } catch (err) {
+    error.textContent = err.message;
+    error.hidden = false;
+    box.setAttribute("aria-invalid", "true");
+    document.getElementById(`${prefix}-aspects-box`).open = true;
+    box.focus();
+    throw err;
+  }
+}
+
+for (const prefix of ["analyze", "films"]) {
+  // a fixed line clears its error as soon as the box reads
+  document.getElementById(`${prefix}-aspects`).addEventListener("input", () => {
+    if (!document.getElementById(`${prefix}-aspects-error`).hidden) {
+      try {
+        aspectsOf(prefix);
+      } catch {
+        /* still wrong: the message is updated */
+      }
+    }
+  });
+}
+
 // --- the API: JSON in, JSON out, {"error": "..."} on failure; 401 asks for a key --------------
 
 class ApiError extends Error {
@@ -190,13 +268,20 @@ async function analyzeReview() {
   }
   const button = $("#analyze");
   if (button.disabled) return; // Ctrl+Enter while a request is on its way
+  let aspects;
+  try {
+    aspects = aspectsOf("analyze");
+  } catch (err) {
+    say(analyzeStatus, `Your aspects: ${err.message}`, "error");
+    return;
+  }
   button.disabled = true;
   button.textContent = "Analyzing…";
   say(analyzeStatus, "Analyzing…");
   try {
-    const result = await api("/v1/analyze", { text });
+    const result = await api("/v1/analyze", aspects ? { text, aspects } : { text });
     if (result.error) throw new ApiError(200, result.error);
-    showAnalysis(result, text); // the offsets are into this text, exactly as sent
+    showAnalysis(result, text, new Set(Object.keys(aspects || {}))); // the offsets are into this text, exactly as sent
     const warned = (result.warnings || []).length;
     say(analyzeStatus, `Verdict: ${result.label}, ${result.stars.toFixed(1)} out of 10 stars` +
       (warned ? `, with ${warned === 1 ? "a warning" : `${warned} warnings`} (above the verdict).` : "."));
@@ -234,7 +319,7 @@ function coverageWords(coverage) {
   return `reads ${percent}% of its words`;
 }
 
-function showAnalysis(result, text) {
+function showAnalysis(result, text, yours = new Set()) {
   const p = result.probability;
   const label = result.label;
   const numbers = verdictNumbers(p);
@@ -266,7 +351,23 @@ function showAnalysis(result, text) {
   const phrases = (result.evidence && result.evidence.phrases) || [];
   renderReview(text, result.sentences, phrases);
   renderEvidence(result.evidence, result.score, phrases);
+  renderAspects(result.aspects || [], yours);
   $("#result").hidden = false;
+}
+
+/** Each clause that judges an aspect: the aspect (yours marked), its polarity, the clause (a link to its sentence). */
+function renderAspects(aspects, yours) {
+  $("#review-aspects").replaceChildren(...aspects.map((a) => {
+    const clause = el("button", { type: "button", class: "link clause", title: "Show this sentence in the review",
+      text: `“${shorten(a.clause.text, 160)}”` });
+    clause.addEventListener("click", () => showSentence(a.sentence));
+    return el("li", { class: `review-aspect ${polarityKind(a.polarity)}`, "data-aspect": a.aspect },
+      el("span", { class: "aspect-name", text: a.aspect },
+        yours.has(a.aspect) ? el("span", { class: "tag", text: "yours" }) : null),
+      el("span", { class: "value", text: signed(a.polarity, 2) }),
+      clause);
+  }));
+  $("#review-aspects-empty").hidden = aspects.length > 0;
 }
 
 function renderWarnings(warnings) {
@@ -864,7 +965,7 @@ dropZone($("#batch-drop"), loadBatchFile);
 
 const filmsStatus = $("#films-status");
 const MAX_FILM_CHARS = 256;        // the server's longest film name
-const films = { fileName: null };
+const films = { fileName: null, dated: false, yours: new Set() };
 
 const percent = (share) => `${Math.round(share * 100)}%`;
 
@@ -881,10 +982,24 @@ function findColumn(columns, wanted) {
     : columns.find((c) => c.trim().toLowerCase() === wanted.trim().toLowerCase());
 }
 
+/** The table's columns offered in the date column's list; a column named "date" is chosen if none is. */
+function offerColumns(chooseDate) {
+  let columns = [];
+  try {
+    columns = parseTable($("#films-table").value, films.fileName).columns;
+  } catch {
+    return; // Summarize says what is wrong
+  }
+  $("#films-columns").replaceChildren(...columns.map((c) => el("option", { value: c })));
+  const date = columns.find((c) => c.trim().toLowerCase() === "date");
+  if (chooseDate && date && !$("#date-column").value.trim()) $("#date-column").value = date;
+}
+
 async function loadFilmsFile(file) {
   try {
     $("#films-table").value = await file.text();
     films.fileName = file.name;
+    offerColumns(true);
     say(filmsStatus, `Loaded ${file.name} (${$("#films-table").value.length.toLocaleString()} characters). ` +
       "Check the column names, then press Summarize.");
     $("#films-table").focus();
@@ -906,11 +1021,12 @@ function filmsReviews() {
   const { columns, rows } = table;
   if (!rows.length) throw new Error("The table holds no reviews: it needs a header row and a row per review.");
   const named = { film: $("#film-column").value, text: $("#review-column").value };
+  if ($("#date-column").value.trim()) named.date = $("#date-column").value;
   const found = {};
   for (const [role, wanted] of Object.entries(named)) {
     found[role] = wanted.trim() ? findColumn(columns, wanted) : undefined;
     if (found[role] === undefined) {
-      const what = role === "film" ? "film" : "review";
+      const what = { film: "film", text: "review", date: "date" }[role];
       throw new Error(`The table has no column “${wanted}” for the ${what}: its columns are ${columns.join(", ")}.`);
     }
   }
@@ -923,7 +1039,12 @@ function filmsReviews() {
     if (film.length > MAX_FILM_CHARS) {
       throw new Error(`Row ${i + 1}: the film's name is over ${MAX_FILM_CHARS} characters.`);
     }
-    return { film, text: String(row[found.text] ?? "") };
+    const review = { film, text: String(row[found.text] ?? "") };
+    if (found.date !== undefined) {
+      const date = String(row[found.date] ?? "").trim();
+      if (date) review.date = date.slice(0, 64); // the server's longest date; "2024-03" is all it reads
+    }
+    return review;
   });
 }
 
@@ -931,17 +1052,26 @@ async function runFilms() {
   const button = $("#films-run");
   if (button.disabled) return; // Ctrl+Enter while a request is on its way
   let reviews;
+  let aspects;
   try {
     reviews = filmsReviews();
   } catch (err) {
     say(filmsStatus, err.message, "error");
     return;
   }
+  try {
+    aspects = aspectsOf("films");
+  } catch (err) {
+    say(filmsStatus, `Your aspects: ${err.message}`, "error");
+    return;
+  }
   button.disabled = true;
   button.textContent = "Summarizing…";
   say(filmsStatus, `Summarizing ${reviews.length.toLocaleString()} reviews…`);
   try {
-    const answer = await api("/v1/summarize", { reviews });
+    const answer = await api("/v1/summarize", aspects ? { reviews, aspects } : { reviews });
+    films.dated = $("#date-column").value.trim() !== "";
+    films.yours = new Set(Object.keys(aspects || {}));
     showFilms(answer.films);
     const failed = answer.films.reduce((sum, f) => sum + f.failed, 0);
     const count = answer.films.length;
@@ -957,7 +1087,7 @@ async function runFilms() {
 
 function showFilms(list) {
   $("#films-caption").textContent = `${list.length} ${list.length === 1 ? "film" : "films"}, the most reviewed first.`;
-  $("#films-body").replaceChildren(...list.map(filmRow));
+  $("#films-body").replaceChildren(...list.map((film, i) => filmRow(film, i)));
   // The aspects as columns: the most judged first (over all films), then by name.
   const judged = new Map();
   for (const film of list) {
@@ -968,7 +1098,8 @@ function showFilms(list) {
     ? "Share positive of the reviews that judge each aspect, film by film."
     : "No review judges an aspect.";
   $("#heatmap-head").replaceChildren(el("tr", {}, el("th", { scope: "col", text: "film" }),
-    ...aspects.map((name) => el("th", { scope: "col", text: name }))));
+    ...aspects.map((name) => el("th", { scope: "col", class: films.yours.has(name) ? "yours" : null,
+      title: films.yours.has(name) ? "one of your aspects" : null, text: name }))));
   $("#heatmap-body").replaceChildren(...list.map((film) => {
     const byName = new Map(film.aspects.map((a) => [a.aspect, a]));
     return el("tr", {}, el("th", { scope: "row", text: film.group }),
@@ -978,17 +1109,79 @@ function showFilms(list) {
   $("#films-result").hidden = false;
 }
 
-function filmRow(film) {
+function filmRow(film, i) {
   const readable = film.reviews - film.failed;
   const share = film.share_positive;
   const stars = film.stars;
   const reviews = film.failed ? `${film.reviews} (${film.failed} failed)` : String(film.reviews);
-  return el("tr", { class: film.failed ? "has-failed" : null },
-    el("th", { scope: "row", text: film.group }),
+  // The film's name opens a row under it: its months and its aspects' strongest quotes.
+  const toggle = el("button", { type: "button", class: "film-toggle", "aria-expanded": "false",
+    "aria-controls": `film-detail-${i}`, text: film.group });
+  toggle.addEventListener("click", () => toggleFilm(toggle, film, i));
+  return el("tr", { class: film.failed ? "has-failed film" : "film" },
+    el("th", { scope: "row" }, toggle),
     el("td", { class: "number", text: reviews }),
     el("td", { class: "number", text: readable ? `${percent(share.value)} (${percent(share.low)}–${percent(share.high)})` : "—" }),
     el("td", { class: "number", text: stars.mean == null ? "—"
       : `${stars.mean.toFixed(1)} (${stars.low.toFixed(1)}–${stars.high.toFixed(1)})` }));
+}
+
+function toggleFilm(toggle, film, i) {
+  const open = toggle.getAttribute("aria-expanded") === "true";
+  toggle.setAttribute("aria-expanded", String(!open));
+  const row = toggle.closest("tr");
+  if (open) {
+    document.getElementById(`film-detail-${i}`)?.remove();
+    return;
+  }
+  row.after(el("tr", { class: "film-detail", id: `film-detail-${i}` },
+    el("td", { colspan: 4 }, filmMonths(film), filmQuotes(film))));
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  return node;
+}
+
+/** A film's months: a small line of the share positive by month, and each month in words. */
+function filmMonths(film) {
+  const box = el("div", { class: "film-months", "data-testid": "film-months" },
+    el("h4", { text: "By month" }));
+  const months = film.months || [];
+  if (!months.length) {
+    box.append(el("p", { class: "hint", text: films.dated
+      ? "None of its reviews has a date that reads as a month (2024-03, 2024-03-17)."
+      : "Give the date column above, then Summarize again, to see its reviews month by month." }));
+    return box;
+  }
+  const width = Math.max(120, 48 * months.length);
+  const height = 48;
+  const x = (k) => (months.length === 1 ? width / 2 : 8 + (k * (width - 16)) / (months.length - 1));
+  const y = (share) => 6 + (1 - share) * (height - 12);
+  const said = months.map((m) => `${m.month} ${percent(m.share_positive.value)}`).join(", ");
+  const line = svg("svg", { class: "month-line", viewBox: `0 0 ${width} ${height}`, width, height, role: "img",
+    "aria-label": `Share positive by month: ${said}` });
+  line.append(svg("line", { class: "mid", x1: 0, x2: width, y1: y(0.5), y2: y(0.5) }));
+  if (months.length > 1) {
+    line.append(svg("polyline", { points: months.map((m, k) => `${x(k)},${y(m.share_positive.value)}`).join(" ") }));
+  }
+  months.forEach((m, k) => line.append(svg("circle", { cx: x(k), cy: y(m.share_positive.value), r: 3.5 })));
+  box.append(line, el("ol", { class: "months" }, ...months.map((m) => el("li", { "data-testid": "film-month",
+    text: `${m.month}: ${m.reviews} ${m.reviews === 1 ? "review" : "reviews"}, ${percent(m.share_positive.value)} ` +
+      `positive, ${m.stars.toFixed(1)} stars` }))));
+  return box;
+}
+
+/** A film's aspects, each with its strongest quote. */
+function filmQuotes(film) {
+  if (!film.aspects.length) return null;
+  return el("div", { class: "film-quotes" }, el("h4", { text: "Aspects, with the strongest quote" }),
+    el("ul", {}, ...film.aspects.map((a) => el("li", {},
+      el("strong", { text: a.aspect }),
+      ` ${percent(a.share_positive.value)} positive of ${a.reviews}` +
+        (a.quotes.length ? `: “${shorten(a.quotes[0].text, 120)}”` : "")))));
 }
 
 /** One cell of the heat map: red (no review positive) to green (all), "80% (5)". */
@@ -1015,6 +1208,7 @@ $("#films-table").addEventListener("keydown", (event) => {
   }
 });
 $("#films-table").addEventListener("input", () => (films.fileName = null)); // typed or pasted: guess the format
+$("#films-table").addEventListener("change", () => offerColumns(false));
 $("#films-file").addEventListener("change", (event) => {
   if (event.target.files[0]) loadFilmsFile(event.target.files[0]);
   event.target.value = "";
