@@ -6,6 +6,12 @@ films and a film x aspect heat map. What the page shows is checked against what 
 for the same rows. The fixtures are tests/server/conftest.py's (one server and one headless browser for the
 module); without Playwright or ``/usr/bin/chromium`` the tests skip, and with
 ``THUMBS_REQUIRE_BROWSER=1`` (CI) a missing browser fails instead.
+
+A second table, dated and naming a character and the 3D, checks your own aspects (the heat map's
+columns) and a film's opened row (its months). ``THUMBS_SCREENSHOTS=1 pytest
+tests/server/test_web_films.py -k screenshots`` rewrites ``docs/images/web-films.png`` (that table
+summarized on the page, a film opened) and ``docs/images/summary-report.png`` (the page
+``thumbs summarize --report DIR`` writes for the same table and aspects); skipped otherwise.
 """
 
 from __future__ import annotations
