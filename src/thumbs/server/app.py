@@ -3,7 +3,8 @@
 Every result comes from :meth:`Model.analyze` or :meth:`Model.analyze_batch`
 and is sent as :meth:`Analysis.to_dict` gives it, so the API answers exactly
 what ``thumbs analyze --json`` prints. This module only declares routes,
-validates input (:mod:`thumbs.server.schemas`), guards the door (the API key,
+validates input (:mod:`thumbs.server.schemas`), picks the model for a request's own
+aspects (:mod:`thumbs.server.aspects`: cached, each with its own micro-batcher), guards the door (the API key,
 :mod:`thumbs.server.auth`, then the body limits, :mod:`thumbs.server.guards`),
 adds the security headers (:mod:`thumbs.server.headers`), serves ``/docs`` from
 packaged files (:mod:`thumbs.server.docs`) and turns every error into
