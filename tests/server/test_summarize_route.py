@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 import thumbs
 from thumbs.pipeline.model import Model
 from thumbs.server import ServerSettings, create_app
-from thumbs.server.schemas import MAX_BATCH_REVIEWS, MAX_FILM_CHARS, SUMMARY_EXAMPLE, FilmSummaryOut, Summarize
+from thumbs.server.schemas import MAX_BATCH_REVIEWS, MAX_FILM_CHARS, Summarize
+from thumbs.server.summary_schemas import SUMMARY_EXAMPLE, FilmSummaryOut
 
 #: Three films: Vertigo loved (its music especially), Cats hated, Heat once and undated.
 TABLE: list[dict[str, Any]] = [

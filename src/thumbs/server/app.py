@@ -46,7 +46,8 @@ from thumbs.server.auth import ApiKeyGuard, key_problem
 from thumbs.server.docs import add_docs
 from thumbs.server.guards import MAX_BODY_BYTES, AccessLog, RequestLimits
 from thumbs.server.headers import SECURITY_HEADERS, SecurityHeaders
-from thumbs.server.schemas import Batch, BatchResults, FilmSummaries, Health, Problem, Review, Summarize
+from thumbs.server.schemas import Batch, BatchResults, Health, Problem, Review, Summarize
+from thumbs.server.summary_schemas import FilmSummaries
 from thumbs.summary.run import summarize
 
 #: The web page's files, shipped inside the package.

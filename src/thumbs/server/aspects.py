@@ -22,7 +22,7 @@ from typing import Any
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.model import Model
 from thumbs.server.batching import MicroBatcher
-from thumbs.text.aspect_terms import AspectTerms, _aspects_of, builtin_aspect_terms
+from thumbs.text.aspect_terms import AspectTerms, aspects_of, builtin_aspect_terms
 
 #: Most aspects one request may add. A heat map of more columns is unreadable, and each aspect's
 #: terms go into the model the request builds (and into the cache's key).
@@ -41,7 +41,7 @@ MODEL_CACHE_SIZE = 32
 
 #: A request's aspects in canonical form: ``((name, (term, ...)), ...)``.
 Canonical = tuple[tuple[str, tuple[str, ...]], ...]
-#: Where :func:`_aspects_of` says the problem is: stripped, the field's name says it.
+#: Where :func:`aspects_of` says the problem is: stripped, the field's name says it.
 _SOURCE = "aspects"
 
 
@@ -64,7 +64,7 @@ def request_aspects(data: Any) -> Canonical:
         if len(name) > MAX_ASPECT_NAME_CHARS:
             raise ValueError(f"aspect {name[:20]!r}...'s name is over {MAX_ASPECT_NAME_CHARS} characters")
     try:
-        checked = _aspects_of(data, _SOURCE)
+        checked = aspects_of(data, _SOURCE)
     except ThumbsError as exc:
         raise ValueError(str(exc).removeprefix(f"{_SOURCE}: ")) from None
     canonical = []

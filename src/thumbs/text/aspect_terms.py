@@ -101,7 +101,7 @@ class AspectTerms:
 def builtin_aspect_terms() -> AspectTerms:
     """The aspects thumbs ships with (acting, story, direction, visuals, music, effects, pacing, humor)."""
     text = resources.files("thumbs").joinpath("data", BUILTIN_ASPECTS_FILE).read_text(encoding="utf-8")
-    return AspectTerms(_aspects_of(tomllib.loads(text), BUILTIN_ASPECTS_FILE))
+    return AspectTerms(aspects_of(tomllib.loads(text), BUILTIN_ASPECTS_FILE))
 
 
 def load_aspect_terms(path: str | Path) -> AspectTerms:
@@ -118,10 +118,10 @@ def load_aspect_terms(path: str | Path) -> AspectTerms:
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         kind = "JSON" if target.suffix.lower() == ".json" else "TOML"
         raise ThumbsError(f"aspects file {target} is not valid {kind}: {exc}") from None
-    return AspectTerms(_aspects_of(data, str(target)))
+    return AspectTerms(aspects_of(data, str(target)))
 
 
-def _aspects_of(data: Any, source: str) -> dict[str, list[str]]:
+def aspects_of(data: Any, source: str) -> dict[str, list[str]]:
     """``{name: [term, ...]}`` from a parsed file, or a one-line error naming what is wrong."""
     if not isinstance(data, dict) or not data:
         raise ThumbsError(f"{source} names no aspect: write one table (or key) per aspect with its terms")
