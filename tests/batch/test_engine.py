@@ -25,7 +25,8 @@ import pytest
 
 import thumbs
 from tests.helpers.batch_fakes import BOOM, FakeModel, Interrupted, expected_label, wait_until_gone
-from thumbs.batch.engine import BatchSummary, journal_path, run_batch
+from thumbs.batch.engine import BatchSummary, fold_batch, run_batch
+from thumbs.batch.journal import journal_path
 from thumbs.batch.sources import Record, read_records
 from thumbs.errors import DataFormatError, DataNotFoundError, ThumbsError
 from thumbs.pipeline.stream import analyze_stream
@@ -600,3 +601,44 @@ def test_ctrl_c_stops_the_workers_quietly_and_keeps_the_journal(tmp_path: Path) 
     assert last.endswith(b" reviews done"), stderr.decode()
     assert wait_until_gone({int(p.name) for p in (tmp_path / "pids").iterdir()})
     check_resumed(tmp_path, output, "jsonl", 2)
+
+
+# --- kept columns and folding without a file ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_kept_columns_follow_each_result(tmp_path: Path, fmt: str) -> None:
+    """``keep`` names the records' extra columns: each result carries them, after its own fields."""
+    rows = [[f"id{i}", text, f"Film {i % 2}", f"2024-0{i % 3 + 1}-01"] for i, text in enumerate(texts(7))]
+    table = write_csv(tmp_path / "in.csv", rows, header=["id", "text", "film", "date"])
+    records = read_records([str(table)], text_column="text", id_column="id", extra_columns=("film", "date"))
+    output = tmp_path / f"out.{fmt}"
+    run_batch(FakeModel(), records, output=output, keep=("film", "date"))
+    got = read_output(output, fmt)
+    assert [(row["id"], row["film"], row["date"]) for row in got] == [(r[0], r[2], r[3]) for r in rows]
+    if fmt != "jsonl":
+        assert list(got[0])[-2:] == ["film", "date"]
+
+
+def test_a_kept_column_may_not_hide_a_field_of_the_results(tmp_path: Path) -> None:
+    table = write_csv(tmp_path / "in.csv", [["1", "good", "x"]], header=["id", "text", "label"])
+    records = read_records([str(table)], text_column="text", extra_columns=("label",))
+    message = one_line_error(ThumbsError, lambda: run_batch(FakeModel(), records, output=None, keep=("label",)))
+    assert "--keep label" in message and "rename" in message
+    again = read_records([str(table)], text_column="text", extra_columns=("label", "label"))
+    with pytest.raises(ThumbsError, match="twice"):
+        run_batch(FakeModel(), again, output=tmp_path / "o.csv", keep=("x", "x"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fold_batch_hands_over_every_result_in_order_and_writes_nothing(tmp_path: Path, jobs: int) -> None:
+    rows = [[f"id{i}", text, f"Film {i % 4}"] for i, text in enumerate(texts(300))]
+    table = write_csv(tmp_path / "in.csv", rows, header=["id", "text", "film"])
+    records = read_records([str(table)], text_column="text", id_column="id", extra_columns=("film",))
+    seen: list[dict[str, Any]] = []
+    summary = fold_batch(FakeModel(), records, seen.extend, jobs=jobs, chunk_size=32, keep=("film",))
+    assert summary.n_records == 300 and summary.output == "-"
+    assert [(r["id"], r["label"], r["film"]) for r in seen] == [
+        (f"id{i}", expected_label(text), f"Film {i % 4}") for i, text in enumerate(texts(300))
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -21,7 +21,8 @@ import pytest
 
 from tests.helpers.batch_fakes import FakeModel
 from thumbs.batch import outputs
-from thumbs.batch.engine import journal_path, run_batch
+from thumbs.batch.engine import run_batch
+from thumbs.batch.journal import journal_path
 from thumbs.batch.sources import Record, read_records
 from thumbs.batch.targets import check_output, output_format
 from thumbs.errors import DataNotFoundError, ThumbsError

@@ -20,10 +20,15 @@ with flat memory however many reviews there are; :mod:`thumbs.batch.outputs` wri
   FIFO or a device is written into directly as results come (no journal, no resume).
 * **Interrupts**: Ctrl-C (KeyboardInterrupt) becomes :class:`BatchInterrupted`, which says how
   many reviews are done and whether ``--resume`` can continue; the journal is closed first.
-* **Resume**: with ``resume=True`` an existing journal is checked against the format, the
+* **Resume** (:mod:`thumbs.batch.journal`): with ``resume=True`` an existing journal is checked against the format, the
   model's columns and the input ids, a torn last line is dropped, and the run carries on
   after the reviews it holds. Without ``resume`` an old journal is silently overwritten.
   ``resume=True`` when ``OUTPUT`` exists and no journal does is an error ("already complete").
+* **Kept columns**: ``keep`` names the records' ``extra`` values (a film, a date) that each
+  result carries after its own fields (``thumbs analyze --keep film``).
+* **Folding** (:func:`fold_batch`): the same run handing each chunk of results to a function
+  instead of a file (``thumbs summarize`` on the terminal folds them into film summaries); with a
+  file, ``run_batch(publish=...)`` decides what the finished journal becomes.
 
 >>> summary = run_batch(model, read_records(["reviews/"]), output="out.csv")  # doctest: +SKIP
 >>> summary.line()  # doctest: +SKIP
@@ -32,8 +37,6 @@ with flat memory however many reviews there are; :mod:`thumbs.batch.outputs` wri
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -42,7 +45,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+from thumbs.batch.journal import journal_header, journal_path, resume_point
 from thumbs.batch.outputs import ROW_FORMATS, Results, StreamWriter, json_line, publish
+from thumbs.batch.progress import progress_bar
 from thumbs.batch.sources import Record
 from thumbs.batch.targets import Target, check_output, output_format, write_error
 from thumbs.errors import ThumbsError
@@ -51,11 +56,19 @@ from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 
 #: Keys of the JSON line written for a review that could not be analyzed.
 ERROR_JSON_KEYS = ("id", "label", "probability", "stars", "error")
-#: The journal sits beside the output: ``out.csv`` -> ``out.csv.partial``.
-JOURNAL_SUFFIX = ".partial"
-JOURNAL_VERSION = 1
+#: What turns a finished journal into the output: ``(journal, output's real path, format, columns)``.
+Publisher = Callable[[Path, Path, str, tuple[str, ...]], None]
 
-__all__ = ["BatchInterrupted", "BatchSummary", "ResultLike", "SupportsAnalyze", "journal_path", "run_batch"]
+__all__ = [
+    "BatchInterrupted",
+    "BatchSummary",
+    "Publisher",
+    "ResultLike",
+    "SupportsAnalyze",
+    "fold_batch",
+    "journal_path",
+    "run_batch",
+]
 
 
 class ResultLike(Protocol):
@@ -73,7 +86,8 @@ class SupportsAnalyze(Protocol):
     it could not analyze; the engine then writes that instead of the default error shape.
     """
 
-    row_columns: tuple[str, ...]  # includes "id" and "error"
+    @property
+    def row_columns(self) -> tuple[str, ...]: ...  # includes "id" and "error"
 
     def analyze(self, text: str, id: str | None = None) -> ResultLike: ...
 
@@ -122,7 +136,21 @@ class _Tally:
 # --- analyzing a chunk of records ---------------------------------------------------------
 
 
-def _analyze_records(as_rows: bool, model: SupportsAnalyze, records: list[Record]) -> list[dict[str, Any]]:
+def _analyze_records(
+    as_rows: bool, keep: tuple[str, ...], model: SupportsAnalyze, records: list[Record]
+) -> list[dict[str, Any]]:
+    """Each record's ``to_row()`` (or ``to_dict()``), or its error result, with its ``keep`` values.
+
+    ``keep`` names the record's ``extra`` values (a film, a date), added to its result.
+    """
+    results = _results_of(as_rows, model, records)
+    if keep:
+        for result, record in zip(results, records, strict=True):
+            result.update(zip(keep, record.extra))
+    return results
+
+
+def _results_of(as_rows: bool, model: SupportsAnalyze, records: list[Record]) -> list[dict[str, Any]]:
     """Each record's ``to_row()`` (or ``to_dict()``), or its error result.
 
     A model with ``analyze_batch(texts, ids)`` gets the chunk's readable records in one
@@ -177,15 +205,6 @@ def _analyze_chunk(model: SupportsAnalyze, records: list[Record]) -> list[Result
 # --- running a batch: journal, resume, progress ----------------------------------------------
 
 
-def journal_path(output: str | Path) -> Path:
-    """Where a run writing ``output`` keeps its finished results: ``out.csv`` -> ``out.csv.partial``.
-
-    Beside the real file (symlinks followed), where the final file is written too.
-    """
-    real = Path(os.path.realpath(output))
-    return real.with_name(real.name + JOURNAL_SUFFIX)
-
-
 def run_batch(
     model: SupportsAnalyze,
     records: Iterable[Record],
@@ -198,6 +217,8 @@ def run_batch(
     progress: bool | None = None,
     total: int | None = None,
     inputs: Sequence[str] = (),
+    keep: Sequence[str] = (),
+    publish: Publisher = publish,
 ) -> BatchSummary:
     """Analyze ``records`` and write one result per record, in order, to ``output``.
 
@@ -205,6 +226,10 @@ def run_batch(
     jsonl for stdout). ``output=None`` streams to stdout; a :class:`Target` is one already
     checked; a path is checked here, against ``inputs`` (the sources as named). ``progress=None``
     shows a progress bar when stderr is a terminal; ``total`` defaults to ``records.total``.
+    ``keep`` names the records' ``extra`` values (:func:`~thumbs.batch.sources.read_records`'s
+    ``extra_columns``: a film, a date) that each result carries after its own fields.
+    ``publish`` turns the finished journal into ``output`` (default: the results in ``format``;
+    ``thumbs summarize`` folds them into film summaries instead).
     """
     if output is not None and not isinstance(output, Target):
         output = check_output(output, inputs=inputs)  # a folder, a missing one: said before the format
@@ -212,10 +237,11 @@ def run_batch(
     check_chunk_size(chunk_size)
     check_jobs(jobs)
     as_rows = fmt in ROW_FORMATS
-    columns = tuple(model.row_columns)
+    keep = _checked_keep(model, keep)
+    columns = (*model.row_columns, *keep)
     total = total if total is not None else getattr(records, "total", None)
     records = iter(records)
-    drive = partial(_drive, model=model, records=records, as_rows=as_rows, jobs=jobs, chunk_size=chunk_size)
+    drive = partial(_drive, model=model, records=records, as_rows=as_rows, keep=keep, jobs=jobs, chunk_size=chunk_size)
     if output is None:
         if resume:
             raise ThumbsError("--resume needs --output FILE: results written to stdout cannot be resumed")
@@ -231,9 +257,9 @@ def run_batch(
     if (target := output).stream:
         return _run_stream(target, fmt, columns, resume, drive, progress, total)
     journal = journal_path(target.real)
-    header = {"thumbs_journal": JOURNAL_VERSION, "format": fmt, "columns": list(columns)}
+    header = journal_header(fmt, columns)
     with _writing(target.path):
-        point = _resume_point(journal, header, records) if resume and journal.exists() else None
+        point = resume_point(journal, header, records) if resume and journal.exists() else None
     if resume and point is None and target.real.exists() and not journal.exists():
         raise ThumbsError(
             f"{target.path} is already complete (there is no {journal.name} to resume): run without --resume"
@@ -257,6 +283,7 @@ def run_batch(
             drive(write, tally=tally, progress=progress, total=total, done=resumed)
         with _writing(target.path, then):
             publish(journal, target.real, fmt, columns)
+            journal.unlink()
     return BatchSummary(tally.done, tally.errors, resumed, str(target.path), tally.warnings)
 
 
@@ -291,6 +318,55 @@ def _run_stream(
     return BatchSummary(tally.done, tally.errors, 0, str(target.path), tally.warnings)
 
 
+def fold_batch(
+    model: SupportsAnalyze,
+    records: Iterable[Record],
+    fold: Callable[[Results], None],
+    *,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool | None = None,
+    total: int | None = None,
+    keep: Sequence[str] = (),
+) -> BatchSummary:
+    """Analyze ``records`` and hand each chunk's results (``to_dict()``, in order) to ``fold``: no file, no journal.
+
+    What :func:`run_batch` does for a caller that keeps its own aggregate of the results (a film
+    summary on the terminal) rather than a file of them; Ctrl-C is :class:`BatchInterrupted`.
+    """
+    check_chunk_size(chunk_size)
+    check_jobs(jobs)
+    keep = _checked_keep(model, keep)
+    tally = _Tally()
+    total = total if total is not None else getattr(records, "total", None)
+    with _interrupts(tally, "-", None):
+        _drive(
+            fold,
+            model=model,
+            records=iter(records),
+            as_rows=False,
+            keep=keep,
+            jobs=jobs,
+            chunk_size=chunk_size,
+            tally=tally,
+            progress=progress,
+            total=total,
+        )
+    return BatchSummary(tally.done, tally.errors, 0, "-", tally.warnings)
+
+
+def _checked_keep(model: SupportsAnalyze, keep: Sequence[str]) -> tuple[str, ...]:
+    """``keep`` as a tuple, refused in one line when a name is given twice or is a field of the results."""
+    keep = tuple(keep)
+    fields = set(model.row_columns) | set(_error_result(model, False, None, "-"))
+    for number, name in enumerate(keep):
+        if name in fields:
+            raise ThumbsError(f"--keep {name}: the results have a {name!r} field already; rename that column")
+        if name in keep[:number]:
+            raise ThumbsError(f"--keep {name} is given twice: keep a column once")
+    return keep
+
+
 @contextmanager
 def _writing(path: Path, then: str = "") -> Iterator[None]:
     """Turn an OSError inside (writing the journal or the output) into one line about ``path``."""
@@ -319,6 +395,7 @@ def _drive(
     model: SupportsAnalyze,
     records: Iterator[Record],
     as_rows: bool,
+    keep: tuple[str, ...],
     jobs: int,
     chunk_size: int,
     tally: _Tally,
@@ -327,80 +404,12 @@ def _drive(
     done: int = 0,
 ) -> None:
     """Analyze ``records`` chunk by chunk and ``write`` each chunk's results, counting them in ``tally``."""
-    results_stream = map_with(model, partial(_analyze_records, as_rows), chunked(records, chunk_size), jobs=jobs)
-    with closing(results_stream), _progress_bar(progress, total, done) as advance:
+    analyze = partial(_analyze_records, as_rows, keep)
+    results_stream = map_with(model, analyze, chunked(records, chunk_size), jobs=jobs)
+    with closing(results_stream), progress_bar(progress, total, done) as advance:
         for results in results_stream:
             write(results)
             tally.done += len(results)
             tally.errors += sum(result.get("error") is not None for result in results)
             tally.warnings += sum(bool(result.get("warnings")) for result in results)
             advance(len(results))
-
-
-def _resume_point(journal: Path, header: dict[str, Any], records: Iterator[Record]) -> tuple[int, int, int] | None:
-    """(results kept, errors and results with warnings among them) after checking ``journal`` and skipping as many records.
-
-    A torn last line is cut off. None when not even the header line was written.
-    """
-    done = errors = warned = 0
-    with open(journal, "r+b") as file:
-        first = file.readline()
-        if not first.endswith(b"\n"):
-            return None
-        if _loads(first) != header:
-            raise ThumbsError(
-                f"{journal} is from a run with another format or model: run without --resume to start over"
-            )
-        end = len(first)
-        for line in file:
-            result = _loads(line) if line.endswith(b"\n") else None
-            if not isinstance(result, dict):
-                break  # a torn last line
-            record = next(records, None)
-            if record is None or result.get("id") != record.id:
-                found = "nothing" if record is None else repr(record.id)
-                raise ThumbsError(
-                    f"{journal} does not match these inputs (result {done + 1} is {result.get('id')!r}, input {done + 1} "
-                    f"is {found}): pass the same inputs, or run without --resume to start over"
-                )
-            done, errors, end = done + 1, errors + (result.get("error") is not None), end + len(line)
-            warned += bool(result.get("warnings"))
-        file.truncate(end)
-    return done, errors, warned
-
-
-def _loads(line: bytes) -> Any:
-    try:
-        return json.loads(line)
-    except ValueError:
-        return None
-
-
-@contextmanager
-def _progress_bar(enabled: bool | None, total: int | None, done: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr (count, reviews/s, ETA); ``enabled=None``: if stderr is a terminal."""
-    if enabled is None:
-        enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
-    if not enabled:
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Any) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.1f} reviews/s" if speed else "- reviews/s", style="progress.data.speed")
-
-    columns = (TextColumn("analyzing"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True)) as bar:
-        task = bar.add_task("analyzing", total=total, completed=done)
-        yield lambda n: bar.advance(task, n)

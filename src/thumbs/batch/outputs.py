@@ -22,9 +22,13 @@ import csv
 import json
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from thumbs.batch.journal import journal_results
 from thumbs.parallel import chunked
 
 #: Formats that write a row of ``row_columns`` per result (the others write ``to_dict()``).
@@ -52,6 +56,10 @@ def json_line(obj: dict[str, Any]) -> str:
 def _json_default(value: Any) -> Any:
     if hasattr(value, "item"):  # a NumPy scalar
         return value.item()
+    if isinstance(value, date | time):  # a date cell kept from a Parquet table (datetime is a date)
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
@@ -106,42 +114,45 @@ class StreamWriter:
 # --- from the journal to the output file -----------------------------------------------------
 
 
-def _journal_results(journal: Path) -> Iterator[dict[str, Any]]:
-    """The results in ``journal``, one at a time, after its header line."""
-    with open(journal, encoding="utf-8") as file:
-        next(file)  # the header
-        for line in file:
-            yield json.loads(line)
-
-
-def publish(journal: Path, output: Path, fmt: str, columns: Sequence[str]) -> None:
-    """Write the final file from the journal beside ``output``, rename it onto ``output``, drop the journal.
+@contextmanager
+def atomic_file(output: Path) -> Iterator[Path]:
+    """A temporary path beside ``output`` to write; renamed onto ``output`` if the block ends well.
 
     ``output`` is the real path (symlinks followed), so a link keeps pointing at the new file.
-    The file is written as ``.NAME.PID.tmp`` in ``output``'s folder and synced before the
-    rename, so ``output`` is either the old file (or absent) or the complete new one; the
-    temporary file is removed on every failure (and the journal kept, for ``--resume``).
+    The file is ``.NAME.PID.tmp`` in ``output``'s folder, synced before the rename, so ``output``
+    is either the old file (or absent) or the complete new one; the temporary file is removed on
+    every failure.
     """
     temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        if fmt == "parquet":
-            _write_parquet(journal, temporary, columns)
-        else:
-            with open(temporary, "w", encoding="utf-8", newline="") as out:
-                write = StreamWriter(fmt, columns, out)
-                if fmt == "jsonl":
-                    with open(journal, encoding="utf-8") as source:
-                        next(source)  # the header
-                        out.writelines(source)
-                else:
-                    for results in chunked(_journal_results(journal), PARQUET_ROWS):
-                        write(results)
-                write.finish()
-                os.fsync(out.fileno())
+        yield temporary
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
-    journal.unlink()
+
+
+def publish(journal: Path, output: Path, fmt: str, columns: Sequence[str]) -> None:
+    """Write the final file from the journal and rename it onto ``output`` (:func:`atomic_file`).
+
+    The journal is left for the caller to drop once this returns (and kept, for ``--resume``,
+    when it raises).
+    """
+    with atomic_file(output) as temporary:
+        if fmt == "parquet":
+            _write_parquet(journal, temporary, columns)
+            return
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            write = StreamWriter(fmt, columns, out)
+            if fmt == "jsonl":
+                with open(journal, encoding="utf-8") as source:
+                    next(source)  # the header
+                    out.writelines(source)
+            else:
+                for results in chunked(journal_results(journal), PARQUET_ROWS):
+                    write(results)
+            write.finish()
 
 
 def _write_parquet(journal: Path, path: Path, columns: Sequence[str]) -> None:
@@ -152,13 +163,13 @@ def _write_parquet(journal: Path, path: Path, columns: Sequence[str]) -> None:
     # Columns not typed by name get a type from their values: one pass over the journal first.
     kinds: dict[str, set[type]] = {c: set() for c in columns if c not in STRING_COLUMNS | FLOAT_COLUMNS}
     if kinds:
-        for row in _journal_results(journal):
+        for row in journal_results(journal):
             for column, seen in kinds.items():
                 if row.get(column) is not None:
                     seen.add(type(row[column]))
     schema = pa.schema([pa.field(c, _arrow_type(c, kinds.get(c, set()))) for c in columns])
     with pq.ParquetWriter(path, schema) as writer:
-        for rows in chunked(_journal_results(journal), PARQUET_ROWS):
+        for rows in chunked(journal_results(journal), PARQUET_ROWS):
             arrays = [_arrow_values([row.get(f.name) for row in rows], f.type) for f in schema]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
