@@ -7,6 +7,7 @@ known point: after the chunks of 64 reviews it could finish (192 of 200 rows sen
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shlex
 import signal
@@ -30,11 +31,11 @@ BASE = ["analyze", "-", "--text-column", "review", "--jobs", "1"]
 
 
 def table(n: int) -> bytes:
-    """A CSV with a ``review`` column of ``n`` short reviews, alternately good and bad."""
-    lines = ["review"] + [
-        f"A {'wonderful and moving' if i % 2 else 'dull and boring'} film, number {i}." for i in range(n)
+    """A CSV with a ``film`` and a ``review`` column: ``n`` short reviews, alternately good and bad, of three films."""
+    lines = ["film,review"] + [
+        f'Film {i % 3},"A {"wonderful and moving" if i % 2 else "dull and boring"} film, number {i}."' for i in range(n)
     ]
-    return "".join(f'"{line}"\n' for line in lines).encode()
+    return "".join(f"{line}\n" for line in lines).encode()
 
 
 def start(folder: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -124,3 +125,35 @@ def test_a_stopped_run_to_stdout_says_how_many_were_written(tmp_path: Path) -> N
         f"interrupted: {DONE} reviews written to stdout (it cannot be resumed: run again to redo them)"
     )
     assert len(lines) == DONE
+
+
+def test_a_stopped_summary_resumes_into_the_same_summaries(tmp_path: Path) -> None:
+    """``thumbs summarize -o`` keeps each finished review in its journal; --resume folds them without redoing them."""
+    args = ["summarize", "-", "--text-column", "review", "--group-by", "film", "--jobs", "1", "-o", "films.jsonl"]
+    process = start(tmp_path, *args)
+    journal = tmp_path / "films.jsonl.partial"
+    wait_for(lambda: journal.exists() and journal.read_bytes().count(b"\n") == 1 + DONE, process)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    line = last_line(stderr)
+    assert line.startswith(f"interrupted: {DONE} reviews done and kept in "), line
+    command = shlex.split(line.split("to go on, run: ")[1])
+    assert command == ["thumbs", *args, "--resume"]
+    assert not (tmp_path / "films.jsonl").exists()
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        done = subprocess.run(
+            [sys.executable, "-m", "thumbs", *args], cwd=tmp_path, input=table(ROWS), capture_output=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        return done
+
+    run(*command[1:])
+    assert not journal.exists()
+    resumed = (tmp_path / "films.jsonl").read_text(encoding="utf-8")
+    whole = run(*args[:-2], "--json").stdout.decode()  # the same reviews in one run, to stdout
+    assert resumed == whole
+    films = [json.loads(line) for line in resumed.splitlines()]
+    assert sorted(f["group"] for f in films) == ["Film 0", "Film 1", "Film 2"]
+    assert sum(f["reviews"] for f in films) == ROWS

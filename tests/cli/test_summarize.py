@@ -150,3 +150,81 @@ def test_a_folder_per_film_groups_by_folder(tmp_path: Path) -> None:
     ]
     both = summarize(str(films), "--group-by-folder", "--group-by", "film", cwd=tmp_path)
     assert both.returncode == 2 and "disagree" in both.stderr
+
+
+def analyze(*args: str, cwd: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "thumbs", "analyze", *args, "-j", "1"], cwd=cwd, capture_output=True, timeout=RUN_TIMEOUT
+    )
+    assert run.returncode in (0, 1), run.stderr.decode()  # 1: some reviews failed (the empty one)
+
+
+def test_an_analyze_output_is_summarized_without_analyzing_again(table: Path) -> None:
+    """``thumbs analyze --keep film --keep date --json`` then ``thumbs summarize`` of it: the same summaries."""
+    analyze(str(table), "--text-column", "review", "--id-column", "id", "--keep", "film", "--keep", "date",
+            "--json", "-o", "analyzed.jsonl", cwd=table.parent)  # fmt: skip
+    analyzed = [json.loads(line) for line in (table.parent / "analyzed.jsonl").read_text().splitlines()]
+    assert [(a["film"], a["date"]) for a in analyzed][:2] == [("Vertigo", "2024-01-03"), ("Vertigo", "2024-01-20")]
+    direct = summarize(str(table), "--text-column", "review", "--id-column", "id", "--group-by", "film",
+                       "--date-column", "date", "--json", "-j", "1", cwd=table.parent)  # fmt: skip
+    again = summarize("analyzed.jsonl", "--group-by", "film", "--date-column", "date", "--json", cwd=table.parent)
+    assert direct.returncode == 0 and again.returncode == 0, direct.stderr + again.stderr
+    assert again.stdout == direct.stdout
+    assert [f["months"] for f in map(json.loads, again.stdout.splitlines())][0][0]["month"] == "2024-01"
+
+
+def test_an_analyzed_folder_per_film_is_summarized_by_folder(tmp_path: Path) -> None:
+    films = tmp_path / "films"
+    for film, texts in {"Vertigo": ["A haunting, gorgeous film.", "A masterpiece."], "Cats": ["Dreadful."]}.items():
+        (films / film).mkdir(parents=True)
+        for n, text in enumerate(texts):
+            (films / film / f"{n}.txt").write_text(text, encoding="utf-8")
+    analyze(str(films), "--json", "-o", "analyzed.jsonl", cwd=tmp_path)
+    direct = summarize(str(films), "--group-by-folder", "--json", "-j", "1", cwd=tmp_path)
+    again = summarize("analyzed.jsonl", "--group-by-folder", "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == direct.stdout and '"group": "Vertigo"' in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("lines", "args", "says"),
+    [
+        ('{"film": "Vertigo", "review": "Fine."}\n', ["--group-by", "film"], "not a `thumbs analyze --json` output"),
+        (
+            '{"id": "1", "label": "positive", "probability": 0.9, "stars": 8.0, "error": null}\n',
+            ["--group-by", "film"],
+            "analyze with --keep",
+        ),  # fmt: skip
+        (
+            '{"id": "1", "label": "positive", "probability": "high", "stars": 8.0, "error": null, "film": "V"}\n',
+            ["--group-by", "film"],
+            "damaged",
+        ),  # fmt: skip
+        (
+            '{"id": "1", "label": "positive", "probability": 0.9, "stars": 8.0, "error": null, "film": "V"}\n',
+            ["--group-by", "film", "--resume", "-o", "films.csv"],
+            "drop --resume",
+        ),  # fmt: skip
+        (
+            '{"id": "1", "label": "positive", "probability": 0.9, "stars": 8.0, "error": null, "film": "V"}\nnot json\n',
+            ["--group-by", "film"],
+            "line 2 is not valid JSON",
+        ),  # fmt: skip
+    ],
+)
+def test_a_bad_analyze_output_is_one_line_and_exit_2(tmp_path: Path, lines: str, args: list[str], says: str) -> None:
+    (tmp_path / "analyzed.jsonl").write_text(lines, encoding="utf-8")
+    run = summarize("analyzed.jsonl", *args, cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert says in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_resume_needs_an_output_file_and_an_unfinished_run(table: Path) -> None:
+    base = [str(table), "--text-column", "review", "--group-by", "film", "-j", "1"]
+    run = summarize(*base, "--resume", cwd=table.parent)
+    assert run.returncode == 2 and "--resume needs --output FILE" in run.stderr
+    assert summarize(*base, "-o", "films.csv", cwd=table.parent).returncode == 0
+    before = (table.parent / "films.csv").read_bytes()
+    run = summarize(*base, "-o", "films.csv", "--resume", cwd=table.parent)
+    assert run.returncode == 2 and "already complete" in run.stderr
+    assert (table.parent / "films.csv").read_bytes() == before

@@ -16,19 +16,20 @@ from thumbs.present.summary_report import (
     heat_colour,
     write_summary_report,
 )
+from thumbs.summary.facts import ReviewFacts, facts_of
 from thumbs.summary.films import FilmSummary, film_summary
 from thumbs.summary.tallies import FilmTally
 
 CATS = '<Cats> & "Dogs"'
 
 
-def _analysis(id: str, p: float, stars: float, aspects: tuple[tuple[str, float, str], ...] = ()) -> Analysis:
+def _analysis(id: str, p: float, stars: float, aspects: tuple[tuple[str, float, str], ...] = ()) -> ReviewFacts:
     judged = tuple(
         AspectJudgement(name, polarity, Quote(name, ((0, 1),)), Quote(clause, ((0, 1),)), 0)
         for name, polarity, clause in aspects
     )
     label = "positive" if p >= 0.5 else "negative"
-    return Analysis(id=id, label=label, probability=p, stars=stars, score=p - 0.5, aspects=judged)
+    return facts_of(Analysis(id=id, label=label, probability=p, stars=stars, score=p - 0.5, aspects=judged))
 
 
 def _summaries() -> list[FilmSummary]:
@@ -38,9 +39,9 @@ def _summaries() -> list[FilmSummary]:
     vertigo.add(_analysis("v9", 0.3, 3.0, (("story", -0.7, 'the plot makes no "sense"'),)), "2024-02")
     cats = FilmTally()
     cats.add(_analysis("c1", 0.1, 2.0, (("effects", -0.9, "the CGI is a <nightmare>"),)))
-    cats.add(Analysis.failed("c2", "empty review"))
+    cats.add(facts_of(Analysis.failed("c2", "empty review")))
     empty = FilmTally()
-    empty.add(Analysis.failed("e1", "empty review"))
+    empty.add(facts_of(Analysis.failed("e1", "empty review")))
     return [film_summary("Vertigo", vertigo), film_summary(CATS, cats), film_summary("Nothing read", empty)]
 
 

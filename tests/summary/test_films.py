@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import thumbs
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import Analysis, AspectJudgement, Quote
+from thumbs.summary.facts import ReviewFacts, facts_of
 from thumbs.summary.films import counted_share, film_summary, share_estimate
 from thumbs.summary.run import month_of, summarize
 from thumbs.summary.share_aggregate import ShareAggregate
@@ -25,13 +26,13 @@ REVIEWS = [
 ]
 
 
-def _analysis(id: str, p: float, stars: float, aspects: tuple[tuple[str, float], ...] = ()) -> Analysis:
+def _analysis(id: str, p: float, stars: float, aspects: tuple[tuple[str, float], ...] = ()) -> ReviewFacts:
     judged = tuple(
         AspectJudgement(name, polarity, Quote(name, ((0, 1),)), Quote(f"the {name} ({polarity})", ((0, 1),)), 0)
         for name, polarity in aspects
     )
     label = "positive" if p >= 0.5 else "negative"
-    return Analysis(id=id, label=label, probability=p, stars=stars, score=p - 0.5, aspects=judged)
+    return facts_of(Analysis(id=id, label=label, probability=p, stars=stars, score=p - 0.5, aspects=judged))
 
 
 def test_the_share_is_the_maximum_likelihood_estimate_of_the_reviews_probabilities() -> None:
@@ -59,7 +60,7 @@ def test_a_film_tally_counts_shares_stars_aspects_and_months() -> None:
     tally = FilmTally()
     tally.add(_analysis("1", 0.9, 8.2, (("acting", 0.8), ("story", -0.5))), "2024-01")
     tally.add(_analysis("2", 0.3, 3.6, (("acting", -0.2), ("acting", -0.6))), "2024-02")
-    tally.add(Analysis.failed("3", "empty review"), "2024-02")
+    tally.add(facts_of(Analysis.failed("3", "empty review")), "2024-02")
     summary = film_summary("Vertigo", tally)
     assert (summary.reviews, summary.failed) == (3, 1)
     assert summary.share.value == round(ShareAggregate.of([0.9, 0.3]).estimate("sld").value, 4)

@@ -77,11 +77,19 @@ def analyze(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")
     ] = False,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help="Copy this column of a table into each result (repeat for more): --keep film, for thumbs summarize.",
+        ),
+    ] = None,
 ) -> None:
     """Analyze reviews: label, P(positive), stars, sentences (subjectivity, polarity, extract) and evidence.
 
     Examples: `thumbs analyze review.txt`, `cat review.txt | thumbs analyze -`,
-    `thumbs analyze reviews.csv --text-column review --format parquet -o out.parquet`.
+    `thumbs analyze reviews.csv --text-column review --format parquet -o out.parquet`,
+    `thumbs analyze reviews.csv --text-column review --keep film --json -o analyzed.jsonl`.
     """
     if not sources:
         raise ThumbsError("give reviews to analyze: a file, folder, glob, table, or - to read stdin")
@@ -94,6 +102,9 @@ def analyze(
         raise ThumbsError(f"--format {chosen} needs --output FILE")
     if chosen is OutputFormat.terminal and output is not None:
         raise ThumbsError("the terminal view is not written to files: add --format jsonl, csv or parquet")
+    kept = tuple(keep or ())
+    if kept and chosen is OutputFormat.terminal:
+        raise ThumbsError("--keep adds columns to results written out: add --json, or --output FILE")
 
     from thumbs.batch.targets import check_output
     from thumbs.batch.targets import output_format as batch_format
@@ -113,7 +124,7 @@ def analyze(
 
     terms = user_aspects(aspects_file) if aspects_file is not None else None  # a bad file: before any work
 
-    records = read_records(sources, text_column=text_column, id_column=id_column)  # checks inputs first
+    records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=kept)  # checked first
     model = load_model(model_path)
     if terms is not None:
         model = model.with_aspects(terms)
@@ -146,6 +157,7 @@ def analyze(
             format=chosen,
             jobs=jobs or default_jobs(),
             resume=resume,
+            keep=kept,
         )
     except BatchInterrupted as stop:
         typer.echo(interrupted_line(stop, sys.argv[1:]), err=True)

@@ -8,11 +8,7 @@ CSV or Parquet.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,6 +18,7 @@ import typer
 from thumbs.errors import ThumbsError
 
 if TYPE_CHECKING:
+    from thumbs.batch.targets import Target
     from thumbs.summary.films import FilmSummary
 
 
@@ -73,11 +70,16 @@ def summarize(
             "--aspects", help="A TOML or JSON file of your own aspects (name -> terms), added to the built-in ones."
         ),
     ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")
+    ] = False,
 ) -> None:
     """Summarize reviews per film: share positive with its interval, stars, aspects, quotes, phrases.
 
     Examples: `thumbs summarize reviews.csv --text-column review --group-by film --date-column date`;
-    `thumbs summarize films/ --group-by-folder` (films/Vertigo/*.txt, films/Cats/*.txt, ...).
+    `thumbs summarize films/ --group-by-folder` (films/Vertigo/*.txt, films/Cats/*.txt, ...);
+    `thumbs summarize analyzed.jsonl --group-by film` (an earlier `thumbs analyze --json --keep film`
+    output: nothing is analyzed twice).
     """
     if not sources:
         raise ThumbsError("give reviews to summarize: a table (CSV, TSV, JSONL, Parquet), a folder of folders, or -")
@@ -87,37 +89,75 @@ def summarize(
         raise ThumbsError(
             "pass --group-by COLUMN (the column that names each review's film) or --group-by-folder (a folder per film)"
         )
-    if text_column is None and not group_by_folder:
+    if date_column is not None and group_by is None:
+        raise ThumbsError("--date-column needs --group-by COLUMN: review files have no date column")
+    from thumbs.summary.run import is_analyses
+
+    analyzed = text_column is None and is_analyses(sources)
+    if text_column is None and not group_by_folder and not analyzed:
         raise ThumbsError("pass --text-column COLUMN: the column that holds the reviews")
+    if analyzed and (resume or aspects_file is not None):
+        flag = "--resume" if resume else "--aspects"
+        raise ThumbsError(
+            f"{flag}: {sources[0]} holds reviews analyzed already, which are summarized without analyzing them again; "
+            f"drop {flag}" + (" (or pass it to thumbs analyze)" if flag == "--aspects" else "")
+        )
+    if resume and output is None:
+        raise ThumbsError("--resume needs --output FILE: a summary shown here or written to stdout cannot be resumed")
     chosen = _chosen_format(as_json, output_format, output)
 
+    from thumbs.batch.engine import BatchInterrupted
     from thumbs.batch.sources import read_records
     from thumbs.batch.targets import check_output
     from thumbs.parallel import check_jobs, default_jobs
     from thumbs.pipeline.model import load_model
-    from thumbs.summary.run import grouped_by_folder, summarize_records
+    from thumbs.summary.films import FilmFold, camp_gap
+    from thumbs.summary.run import grouped_by_folder, read_analyses, summarize_records, summarize_records_into
     from thumbs.text.aspect_terms import user_aspects
 
     terms = user_aspects(aspects_file) if aspects_file is not None else None  # a bad file: before any work
-
-    if output is not None:
-        check_output(output, inputs=sources)
+    target = check_output(output, inputs=sources) if output is not None else None
+    if target is not None and target.stream and (resume or chosen == "parquet"):
+        why = "it cannot be resumed, drop --resume" if resume else "parquet needs a regular file"
+        raise ThumbsError(f"--output {target.path} is a {target.kind}, written as it comes: {why}")
     if report is not None and report.exists() and not report.is_dir():
         raise ThumbsError(f"--report {report} is a file: give a folder to write the report's index.html into")
     workers = default_jobs() if jobs is None else jobs
     check_jobs(workers)
-    if group_by is not None:
-        extra = (group_by,) if date_column is None else (group_by, date_column)
-        records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra)
-    else:
-        if date_column is not None:
-            raise ThumbsError("--date-column needs --group-by COLUMN: review files have no date column")
-        records = grouped_by_folder(read_records(sources, text_column=text_column, id_column=id_column))
     model = load_model(model_path)
-    if terms is not None:
-        model = model.with_aspects(terms)
-    with _progress(records.total) as advance:
-        summaries = summarize_records(records, model, jobs=workers, dated=date_column is not None, on_each=advance)
+    try:
+        if analyzed:
+            fold = FilmFold(camp_gap(model))
+            for group, month, facts in read_analyses(sources, group_column=group_by, date_column=date_column):
+                fold.add(group, month, facts)
+            summaries = fold.summaries()
+        else:
+            if group_by is not None:
+                extra = (group_by,) if date_column is None else (group_by, date_column)
+                records = read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra)
+            else:
+                records = grouped_by_folder(read_records(sources, text_column=text_column, id_column=id_column))
+            if terms is not None:
+                model = model.with_aspects(terms)
+            dated = date_column is not None
+            if target is not None and not target.stream:
+                summaries = summarize_records_into(
+                    records, model, target, _write, format=chosen, jobs=workers, dated=dated, resume=resume
+                )
+                target = None  # written
+            else:
+                summaries = summarize_records(records, model, jobs=workers, dated=dated, progress=None)
+    except BatchInterrupted as stop:
+        from thumbs.cli.analyze import EXIT_INTERRUPTED, interrupted_line
+
+        if stop.journal is None:
+            typer.echo(
+                f"interrupted after {stop.done:,} reviews: nothing written (with --output FILE a run can --resume)",
+                err=True,
+            )
+        else:
+            typer.echo(interrupted_line(stop, sys.argv[1:]), err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if chosen == "terminal":
         from thumbs.cli.tables import table_console
         from thumbs.present.summaries import summary_table
@@ -126,9 +166,8 @@ def summarize(
     elif chosen == "jsonl" and output is None:
         for summary in summaries:
             sys.stdout.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
-    else:
-        assert output is not None
-        _write(summaries, output, chosen)
+    elif target is not None:
+        _write_target(summaries, target, chosen)
     if report is not None:
         from thumbs.present.summary_report import write_summary_report
 
@@ -160,45 +199,39 @@ def _chosen_format(as_json: bool, output_format: SummaryFormat | None, output: P
     return chosen
 
 
-def _write(summaries: list[FilmSummary], output: Path, fmt: str) -> None:
-    """Write the summaries to ``output`` atomically (a temporary file beside it, then renamed)."""
+def _write_target(summaries: list[FilmSummary], target: Target, fmt: str) -> None:
+    """Write the summaries to ``target``: a regular file atomically (a temporary file renamed), a stream as it is."""
+    from thumbs.batch.outputs import atomic_file
+    from thumbs.batch.targets import write_error
+
+    try:
+        if target.stream:
+            _write(summaries, target.path, fmt)
+            return
+        with atomic_file(target.real) as temporary:
+            _write(summaries, temporary, fmt)
+    except OSError as exc:
+        raise write_error(exc, target.path) from None
+
+
+def _write(summaries: list[FilmSummary], path: Path, fmt: str) -> None:
+    """Write the summaries to ``path`` in ``fmt`` (jsonl, csv or parquet): one line or row a film."""
     from thumbs.present.summaries import ASPECT_COLUMNS
 
     rows = [summary.to_row(ASPECT_COLUMNS) for summary in summaries]
-    handle, temporary = tempfile.mkstemp(dir=output.resolve().parent, prefix=f".{output.name}.", suffix=".part")
-    os.close(handle)
-    try:
-        if fmt == "jsonl":
-            with open(temporary, "w", encoding="utf-8") as file:
-                for summary in summaries:
-                    file.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
-        elif fmt == "csv":
-            import csv
+    if fmt == "jsonl":
+        with open(path, "w", encoding="utf-8") as file:
+            for summary in summaries:
+                file.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        import csv
 
-            with open(temporary, "w", encoding="utf-8", newline="") as file:
-                writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["group"])
-                writer.writeheader()
-                writer.writerows(rows)
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["group"])
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-            pq.write_table(pa.Table.from_pylist(rows), temporary)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def _progress(total: int | None) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr while reviews stream, on a terminal only: yields the step to call per review."""
-    if not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("summarizing", total=total)
-        yield lambda: bar.advance(task)
+        pq.write_table(pa.Table.from_pylist(rows), path)

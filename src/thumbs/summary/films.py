@@ -1,6 +1,6 @@
 """Film summaries: what the reviews of each film (or any group) say, estimated with intervals.
 
-:func:`summarize_analyses` folds a stream of ``(group, month, analysis)`` into one
+:class:`FilmFold` folds reviews (what :mod:`thumbs.summary.facts` keeps of each) into one
 :class:`~thumbs.summary.tallies.FilmTally` per group, then turns each into a
 :class:`FilmSummary`: the reviews read and failed, the share of positive reviews with a 95%
 interval, the mean stars with a 95% interval and the 1-10 histogram, each aspect's reviews,
@@ -20,6 +20,7 @@ from typing import Any
 
 from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model
+from thumbs.summary.facts import ReviewFacts, facts_of
 from thumbs.summary.quantify import RECOMMENDED, Estimate, classify_and_count
 from thumbs.summary.tallies import AspectTally, CountTally, FilmTally, PeriodTally, ProbabilityTally, StarsTally
 
@@ -243,12 +244,40 @@ def camp_gap(model: Model) -> float:
     return float(intercepts[1] - intercepts[0])
 
 
+class FilmFold:
+    """Film summaries built a review at a time: one :class:`~thumbs.summary.tallies.FilmTally` per group.
+
+    ``camp_gap``: see :func:`_stars` (the model's: :func:`camp_gap`). Memory grows with the groups,
+    not with the reviews.
+
+    >>> fold = FilmFold()
+    >>> fold.add("Vertigo", None, ReviewFacts("1", positive=True, probability=0.9, stars=9.0))
+    >>> [(s.group, s.reviews, s.stars) for s in fold.summaries()]
+    [('Vertigo', 1, 9.0)]
+    """
+
+    def __init__(self, camp_gap: float = 0.0) -> None:
+        self.camp_gap = camp_gap
+        self.tallies: dict[str, FilmTally] = {}
+
+    def add(self, group: str, month: str | None, facts: ReviewFacts) -> None:
+        """Count one review of ``group`` (``month``: its ``YYYY-MM``, or None)."""
+        tally = self.tallies.get(group)
+        if tally is None:
+            tally = self.tallies[group] = FilmTally()
+        tally.add(facts, month)
+
+    def summaries(self) -> list[FilmSummary]:
+        """One summary per group, the groups with most reviews first (then by name)."""
+        ordered = sorted(self.tallies.items(), key=lambda item: (-item[1].read, item[0]))
+        return [film_summary(group, tally, self.camp_gap) for group, tally in ordered]
+
+
 def summarize_analyses(
     analyses: Iterable[tuple[str, str | None, Analysis]], camp_gap: float = 0.0
 ) -> list[FilmSummary]:
     """One summary per group of ``(group, month, analysis)``, the groups with most reviews first."""
-    tallies: dict[str, FilmTally] = {}
+    fold = FilmFold(camp_gap)
     for group, month, analysis in analyses:
-        tallies.setdefault(group, FilmTally()).add(analysis, month)
-    ordered = sorted(tallies.items(), key=lambda item: (-item[1].read, item[0]))
-    return [film_summary(group, tally, camp_gap) for group, tally in ordered]
+        fold.add(group, month, facts_of(analysis))
+    return fold.summaries()

@@ -1,8 +1,11 @@
 """Summarizing reviews: analyze a stream of (group, date, review) and fold it into film summaries.
 
-The analysis is the one every other shell runs (:meth:`~thumbs.pipeline.model.Model.analyze_many`,
-with its worker processes); the folding is :mod:`thumbs.summary.films`'s. Nothing but the
-tallies is kept, so memory stays flat however many reviews stream through.
+The analysis runs in the batch engine of ``thumbs analyze`` (:mod:`thumbs.batch.engine`: chunks,
+worker processes, the progress bar, a journal and ``--resume``), on a :class:`FactsModel`, whose
+results are the little a summary keeps of each review (:mod:`thumbs.summary.facts`); the folding
+is :mod:`thumbs.summary.films`'s. Nothing but the tallies is kept in memory, so it stays flat
+however many reviews stream through. Reviews analyzed before (``thumbs analyze --json``) are
+folded as they are (:func:`read_analyses`), not analyzed twice.
 
 >>> summaries = summarize(  # doctest: +SKIP
 ...     [{"film": "Vertigo", "text": "A haunting, gorgeous film."}, {"film": "Vertigo", "text": "Dull."}],
@@ -15,21 +18,29 @@ tallies is kept, so memory stays flat however many reviews stream through.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from itertools import tee
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from thumbs.batch.engine import fold_batch, run_batch
+from thumbs.batch.outputs import atomic_file, journal_results
 from thumbs.batch.sources import Record, RecordStream
+from thumbs.batch.targets import Target
+from thumbs.corpora.tables import open_table
 from thumbs.errors import ThumbsError
-from thumbs.pipeline.analysis import Analysis
 from thumbs.pipeline.model import Model, load_model
-from thumbs.summary.films import FilmSummary, camp_gap, summarize_analyses
+from thumbs.summary.facts import ANALYSIS_KEYS, FACT_KEYS, ReviewFacts, facts_from_analysis_json, facts_of
+from thumbs.summary.films import FilmFold, FilmSummary, camp_gap
 
 #: The group of a review whose group cell is empty.
 NO_GROUP = "(no group)"
+#: The names the batch engine gives each record's ``extra`` in its results: see :func:`fold_results`.
+KEPT = ("group", "month")
+#: What to do when a JSON Lines input is not ``thumbs analyze --json`` output.
+_NOT_ANALYSES = "it is not a `thumbs analyze --json` output: pass --text-column to summarize a table of reviews"
 #: A date written as year and month first ("2024-03", "2024-03-17", "2024/03/17 10:00").
 _YEAR_MONTH = re.compile(r"^\s*(\d{4})[-/](\d{1,2})\b")
 
@@ -49,6 +60,16 @@ def month_of(value: Any) -> str | None:
     return None
 
 
+def group_name(value: Any) -> str:
+    """The group a cell names: its text, or :data:`NO_GROUP` for an empty cell."""
+    return NO_GROUP if value is None or str(value).strip() == "" else str(value)
+
+
+def folder_of(review_id: str | None) -> str | None:
+    """The folder a review file is in (``films/Vertigo/12.txt`` -> ``Vertigo``), None for a table's row."""
+    return (Path(review_id).parent.name or None) if review_id else None
+
+
 def grouped_by_folder(records: RecordStream) -> RecordStream:
     """The records with each one's group set to the folder its review file is in: a folder per film.
 
@@ -58,10 +79,46 @@ def grouped_by_folder(records: RecordStream) -> RecordStream:
 
     def regrouped() -> Iterator[Record]:
         for record in records:
-            folder = Path(record.id).parent.name if record.id else ""
-            yield replace(record, extra=(folder or None,))
+            yield replace(record, extra=(folder_of(record.id),))
 
     return RecordStream(regrouped(), records.total)
+
+
+@dataclass(frozen=True, slots=True)
+class FactsModel:
+    """A model whose results are what a summary keeps of each review: what the batch engine runs for one.
+
+    The engine (:func:`~thumbs.batch.engine.run_batch`, :func:`~thumbs.batch.engine.fold_batch`)
+    hands it chunks on its worker processes, journals its results and resumes them, as it does
+    for ``thumbs analyze``; only a :class:`~thumbs.summary.facts.ReviewFacts` a review travels.
+    """
+
+    model: Model
+    row_columns: tuple[str, ...] = FACT_KEYS
+
+    def analyze(self, text: str, id: str | None = None) -> ReviewFacts:
+        return facts_of(self.model.analyze(text, id=id))
+
+    def analyze_batch(self, texts: Sequence[object], ids: Sequence[str | None]) -> list[ReviewFacts]:
+        return [facts_of(analysis) for analysis in self.model.analyze_batch(texts, ids)]
+
+    def error_result(self, id: str | None, error: str) -> ReviewFacts:
+        return ReviewFacts(id, error)
+
+
+def _keyed(records: Iterable[Record], dated: bool) -> Iterator[Record]:
+    """The records with ``extra`` made ``(group, month)``: the group's name and the date's ``YYYY-MM``."""
+    for record in records:
+        extra = record.extra
+        group = group_name(extra[0] if extra else None)
+        month = month_of(extra[1]) if dated and len(extra) > 1 else None
+        yield replace(record, extra=(group, month))
+
+
+def fold_results(fold: FilmFold, results: Iterable[Mapping[str, Any]]) -> None:
+    """Add results of :class:`FactsModel` carrying their ``group`` and ``month`` (:data:`KEPT`) to ``fold``."""
+    for result in results:
+        fold.add(result["group"], result.get("month"), ReviewFacts.from_dict(result))
 
 
 def summarize_records(
@@ -70,34 +127,97 @@ def summarize_records(
     *,
     jobs: int = 1,
     dated: bool = False,
-    on_each: Callable[[], None] | None = None,
+    progress: bool | None = False,
 ) -> list[FilmSummary]:
     """Film summaries of records whose ``extra`` is ``(group,)`` or, ``dated``, ``(group, date)``.
 
-    A record that could not be read counts as read and failed in its group.
+    A record that could not be read counts as read and failed in its group. ``progress=None``:
+    a progress bar when stderr is a terminal.
     """
+    fold = FilmFold(camp_gap(model))
+    fold_batch(
+        FactsModel(model),
+        _keyed(records, dated),
+        partial(fold_results, fold),
+        jobs=jobs,
+        keep=KEPT,
+        progress=progress,
+        total=getattr(records, "total", None),
+    )
+    return fold.summaries()
 
-    def keyed() -> Iterator[tuple[str, str | None, Record]]:
-        for record in records:
-            group = record.extra[0] if record.extra else None
-            name = NO_GROUP if group is None or str(group).strip() == "" else str(group)
-            yield name, (month_of(record.extra[1]) if dated and len(record.extra) > 1 else None), record
 
-    ours, theirs = tee(keyed())
-    readable = ((record.id, record.text or "") for _, _, record in theirs if record.error is None)
-    analyses = model.analyze_many(readable, jobs=jobs)
+def summarize_records_into(
+    records: Iterable[Record],
+    model: Model,
+    output: Target,
+    write: Callable[[list[FilmSummary], Path, str], None],
+    *,
+    format: str,
+    jobs: int = 1,
+    dated: bool = False,
+    resume: bool = False,
+    progress: bool | None = None,
+) -> list[FilmSummary]:
+    """:func:`summarize_records` into ``output``, written by ``write(summaries, path, format)``, resumably.
 
-    def folded() -> Iterator[tuple[str, str | None, Analysis]]:
-        for group, month, record in ours:
-            if record.error is not None:
-                analysis = model.error_result(record.id, record.error)
-            else:
-                analysis = next(analyses)
-            if on_each is not None:
-                on_each()
-            yield group, month, analysis
+    Each finished review's facts go to a journal beside ``output`` (``films.csv.partial``) as the
+    batch engine keeps them for ``thumbs analyze``; an interrupted run continues with ``resume``,
+    after the reviews the journal holds, which are folded without being analyzed again. When all
+    are done the journal is folded into the summaries, ``write`` writes them to a temporary path
+    that is then renamed onto ``output``, and the journal is dropped.
+    """
+    made: list[FilmSummary] = []
 
-    return summarize_analyses(folded(), camp_gap(model))
+    def publish(journal: Path, real: Path, fmt: str, columns: tuple[str, ...]) -> None:
+        fold = FilmFold(camp_gap(model))
+        fold_results(fold, journal_results(journal))
+        made.extend(fold.summaries())
+        with atomic_file(real) as temporary:
+            write(made, temporary, fmt)
+
+    run_batch(
+        FactsModel(model),
+        _keyed(records, dated),
+        output=output,
+        format=format,
+        jobs=jobs,
+        resume=resume,
+        progress=progress,
+        total=getattr(records, "total", None),
+        keep=KEPT,
+        publish=publish,
+    )
+    return made
+
+
+def read_analyses(
+    sources: Sequence[str], *, group_column: str | None, date_column: str | None = None
+) -> Iterator[tuple[str, str | None, ReviewFacts]]:
+    """``(group, month, facts)`` of each line of earlier ``thumbs analyze --json`` outputs (JSON Lines files).
+
+    The group is the line's ``group_column`` (``thumbs analyze --keep film``), or with
+    ``group_column=None`` the folder of its review file (its id). Every file is checked first.
+    """
+    wanted = {key: _NOT_ANALYSES for key in ANALYSIS_KEYS}
+    for column, fix in ((group_column, "analyze with --keep COLUMN"), (date_column, "analyze with --keep COLUMN")):
+        if column is not None:
+            wanted[column] = fix
+    tables = [open_table(source, wanted) for source in sources]
+    for table in tables:
+        for row in table.rows():
+            if row.values is None:
+                raise ThumbsError(f"{table.where}: {row.problem}")
+            values = row.values
+            facts = facts_from_analysis_json(values, f"{table.where} line {row.number}")
+            group = values.get(group_column) if group_column is not None else folder_of(facts.id)
+            month = month_of(values.get(date_column)) if date_column is not None else None
+            yield group_name(group), month, facts
+
+
+def is_analyses(sources: Sequence[str]) -> bool:
+    """Whether every source is a JSON Lines file (``thumbs analyze --json`` output is read as analyses)."""
+    return bool(sources) and all(Path(s).suffix.lower() in (".jsonl", ".ndjson") and Path(s).is_file() for s in sources)
 
 
 def summarize(

@@ -1,16 +1,15 @@
 """Per-film tallies: what a summary keeps of each review, in constant memory, and merges exactly.
 
-A film's summary is built review by review (:meth:`FilmTally.add`) from each review's
-:class:`~thumbs.pipeline.analysis.Analysis`; a tally keeps sums and counts, never the reviews,
+A film's summary is built review by review (:meth:`FilmTally.add`) from what it keeps of each
+review (:class:`~thumbs.summary.facts.ReviewFacts`); a tally keeps sums and counts, never the reviews,
 so a million reviews in thousands of films take flat memory. Two tallies of one film (two
 workers, two partitions) merge into the tally of all their reviews (:meth:`FilmTally.merge`):
 the sums add, the bounded lists (the strongest quotes) keep the strongest of both, and the
 phrase counts add (their pruning, past :data:`PHRASES_KEPT_PER_SIGN`, keeps the most frequent).
 
->>> from thumbs.pipeline.analysis import Analysis
 >>> tally = FilmTally()
->>> tally.add(Analysis(id="1", label="positive", probability=0.9, stars=8.0, score=1.0))
->>> tally.add(Analysis(id="2", label="negative", probability=0.2, stars=3.0, score=-1.0))
+>>> tally.add(ReviewFacts(id="1", positive=True, probability=0.9, stars=8.0))
+>>> tally.add(ReviewFacts(id="2", positive=False, probability=0.2, stars=3.0))
 >>> share = tally.share.aggregate()
 >>> share.n, share.positive, round(share.sum_p, 2), tally.stars.histogram[7]
 (2, 1, 1.1, 1)
@@ -22,7 +21,7 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 
-from thumbs.pipeline.analysis import Analysis
+from thumbs.summary.facts import ReviewFacts
 from thumbs.summary.share_aggregate import ShareAggregate
 
 #: The star scale's bins: 1 to 10, a review's stars rounded to the nearest whole star.
@@ -31,9 +30,6 @@ STAR_BINS = 10
 PENDING_REVIEWS = 256
 #: Quotes kept per film and aspect: the clauses that judge it most strongly.
 QUOTES_KEPT = 3
-#: A review's phrase is counted as praise or criticism when it pushes at least this share of its
-#: review's strongest phrase: the few that carry the verdict, not the words around them ("is a").
-PHRASE_SHARE = 0.25
 #: Distinct phrases counted per sign before the rarest half is dropped (keeps memory flat; the
 #: most frequent phrases, which are the ones listed, are counted exactly unless a film has
 #: thousands of distinct phrases each said as often).
@@ -172,36 +168,30 @@ class FilmTally:
     criticized: Counter[str] = field(default_factory=Counter)
     months: dict[str, PeriodTally] = field(default_factory=dict)
 
-    def add(self, analysis: Analysis, month: str | None = None) -> None:
-        """Count one review's analysis (a failed one counts as read and failed, and nothing else)."""
+    def add(self, facts: ReviewFacts, month: str | None = None) -> None:
+        """Count one review (a failed one counts as read and failed, and nothing else)."""
         self.read += 1
-        if analysis.error is not None or analysis.probability is None or analysis.stars is None:
+        if facts.failed:
             self.failed += 1
             return
-        positive = analysis.label == "positive"
-        self.share.add(analysis.probability, positive)
-        self.stars.add(analysis.stars)
+        assert facts.probability is not None and facts.stars is not None  # not failed
+        self.share.add(facts.probability, facts.positive)
+        self.stars.add(facts.stars)
         if month is not None:
             period = self.months.setdefault(month, PeriodTally())
-            period.share.add(analysis.probability, positive)
-            period.stars.add(analysis.stars)
-        review_id = analysis.id if analysis.id is not None else str(self.read)
+            period.share.add(facts.probability, facts.positive)
+            period.stars.add(facts.stars)
+        review_id = facts.id if facts.id is not None else str(self.read)
         judged: dict[str, tuple[list[float], list[tuple[str, float]]]] = {}
-        for judgement in analysis.aspects:
-            polarities, clauses = judged.setdefault(judgement.aspect, ([], []))
-            polarities.append(judgement.polarity)
-            clauses.append((judgement.clause.text, judgement.polarity))
+        for aspect, polarity, clause in facts.aspects:
+            polarities, clauses = judged.setdefault(aspect, ([], []))
+            polarities.append(polarity)
+            clauses.append((clause, polarity))
         for aspect, (polarities, clauses) in judged.items():
             self.aspects.setdefault(aspect, AspectTally()).add(review_id, polarities, clauses)
-        if analysis.evidence is not None:
-            phrases = analysis.evidence.phrases
-            strongest = max((abs(p.contribution) for p in phrases), default=0.0)
-            for phrase in phrases:
-                # the phrases that carry the verdict: words (not a comma), at least a share of the strongest's push
-                if abs(phrase.contribution) < PHRASE_SHARE * strongest or not any(c.isalpha() for c in phrase.text):
-                    continue
-                counter = self.praised if phrase.contribution > 0 else self.criticized
-                counter[" ".join(phrase.text.casefold().split())] += 1
+        if facts.phrases:
+            for phrase, sign in facts.phrases:
+                (self.praised if sign > 0 else self.criticized)[phrase] += 1
             _prune(self.praised)
             _prune(self.criticized)
 
