@@ -74,11 +74,11 @@ def last_line(stderr: bytes) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_a_stopped_run_says_how_many_are_done_and_the_command_that_resumes_it(tmp_path: Path, how: str) -> None:
-    args = [*BASE, "-o", "out put.csv"]  # a space: the command must come back shell-quoted
-    process = start(tmp_path, *args)
-    journal = tmp_path / "out put.csv.partial"
+def stop_when_journaled(process: subprocess.Popen[bytes], journal: Path, how: str) -> list[str]:
+    """Stop the run (Ctrl-C or SIGTERM) once ``journal`` holds DONE results; check its one line, exit 130.
+
+    Returns the command the line gives to resume, split as a shell would.
+    """
     wait_for(lambda: journal.exists() and journal.read_bytes().count(b"\n") == 1 + DONE, process)
     if how == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)  # as a terminal does
@@ -88,7 +88,14 @@ def test_a_stopped_run_says_how_many_are_done_and_the_command_that_resumes_it(tm
     assert process.returncode == 130
     line = last_line(stderr)
     assert line.startswith(f"interrupted: {DONE} reviews done and kept in "), line
-    command = shlex.split(line.split("to go on, run: ")[1])
+    return shlex.split(line.split("to go on, run: ")[1])
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_a_stopped_run_says_how_many_are_done_and_the_command_that_resumes_it(tmp_path: Path, how: str) -> None:
+    args = [*BASE, "-o", "out put.csv"]  # a space: the command must come back shell-quoted
+    journal = tmp_path / "out put.csv.partial"
+    command = stop_when_journaled(start(tmp_path, *args), journal, how)
     assert command == ["thumbs", *args, "--resume"]
     assert not (tmp_path / "out put.csv").exists() and journal.exists()
 
@@ -130,15 +137,8 @@ def test_a_stopped_run_to_stdout_says_how_many_were_written(tmp_path: Path) -> N
 def test_a_stopped_summary_resumes_into_the_same_summaries(tmp_path: Path) -> None:
     """``thumbs summarize -o`` keeps each finished review in its journal; --resume folds them without redoing them."""
     args = ["summarize", "-", "--text-column", "review", "--group-by", "film", "--jobs", "1", "-o", "films.jsonl"]
-    process = start(tmp_path, *args)
     journal = tmp_path / "films.jsonl.partial"
-    wait_for(lambda: journal.exists() and journal.read_bytes().count(b"\n") == 1 + DONE, process)
-    os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
-    line = last_line(stderr)
-    assert line.startswith(f"interrupted: {DONE} reviews done and kept in "), line
-    command = shlex.split(line.split("to go on, run: ")[1])
+    command = stop_when_journaled(start(tmp_path, *args), journal, "ctrl-c")
     assert command == ["thumbs", *args, "--resume"]
     assert not (tmp_path / "films.jsonl").exists()
 
