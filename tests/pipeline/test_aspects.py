@@ -83,3 +83,9 @@ def test_a_model_built_from_another_models_components_leaves_its_aspects_alone()
     mixed = Model([*default.components[:5], *tiny.components[5:]], tiny.manifest)  # shares the aspects component
     mixed.analyze(text)
     assert default.analyze(text).to_dict() == before
+
+
+def test_a_shot_named_by_its_length_is_camera_work_not_pacing() -> None:
+    camera = thumbs.load_model().analyze("One long take through the burning village is breathtaking.")
+    assert [(a.aspect, a.term.text) for a in camera.aspects] == [("visuals", "long take")]
+    assert "pacing" in _aspects("It is far too long and the middle is dull.")
