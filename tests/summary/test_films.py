@@ -15,7 +15,7 @@ from thumbs.summary.facts import ReviewFacts, facts_of
 from thumbs.summary.films import counted_share, film_summary, share_estimate
 from thumbs.summary.run import month_of, summarize
 from thumbs.summary.share_aggregate import ShareAggregate
-from thumbs.summary.tallies import CountTally, FilmTally, ProbabilityTally
+from thumbs.summary.tallies import PHRASES_KEPT_PER_SIGN, CountTally, FilmTally, ProbabilityTally
 
 REVIEWS = [
     {"film": "Vertigo", "date": "2024-01-03", "text": "A haunting, gorgeous film. The score is unforgettable."},
@@ -138,3 +138,15 @@ def test_a_films_stars_follow_its_corrected_share() -> None:
     expected = 17.0 / 3 + (aggregate.estimate("sld").value - aggregate.sum_p / 3) * 6.0
     assert plain.stars == round(17.0 / 3, 2) and moved.stars == round(expected, 2)
     assert moved.stars_high - moved.stars_low == pytest.approx(plain.stars_high - plain.stars_low, abs=0.02)
+
+
+def test_phrase_counts_stay_bounded_and_the_frequent_ones_exact() -> None:
+    """Thousands of one-off phrases never grow a film's counter past its cap; the praised phrase keeps its count."""
+    tally = FilmTally()
+    for i in range(3 * PHRASES_KEPT_PER_SIGN):
+        phrases = (("a delight", 1), (f"one-off phrase {i}", 1), ("dull", -1))
+        tally.add(ReviewFacts(str(i), positive=True, probability=0.8, stars=8.0, phrases=phrases))
+        assert len(tally.praised) <= PHRASES_KEPT_PER_SIGN
+    summary = film_summary("f", tally)
+    assert summary.praised[0] == ("a delight", 3 * PHRASES_KEPT_PER_SIGN)
+    assert summary.criticized == (("dull", 3 * PHRASES_KEPT_PER_SIGN),)

@@ -18,6 +18,7 @@ phrase counts add (their pruning, past :data:`PHRASES_KEPT_PER_SIGN`, keeps the 
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,10 +31,11 @@ STAR_BINS = 10
 PENDING_REVIEWS = 256
 #: Quotes kept per film and aspect: the clauses that judge it most strongly.
 QUOTES_KEPT = 3
-#: Distinct phrases counted per sign before the rarest half is dropped (keeps memory flat; the
-#: most frequent phrases, which are the ones listed, are counted exactly unless a film has
-#: thousands of distinct phrases each said as often).
-PHRASES_KEPT_PER_SIGN = 2000
+#: Distinct phrases counted per sign and film before the rarest half is dropped: a counter's
+#: memory grows with the phrases it holds and every film has two, so the cap bounds what thousands
+#: of films take; the few most frequent phrases, the ones listed, stay counted exactly unless a
+#: film has hundreds of distinct phrases each said as often.
+PHRASES_KEPT_PER_SIGN = 500
 
 
 @dataclass
@@ -56,13 +58,15 @@ class CountTally:
 class ProbabilityTally:
     """Reviews' calibrated P(positive) and labels, kept as a :class:`~thumbs.summary.quantify.ShareAggregate`.
 
-    Reviews come one at a time; they wait in a short list and join the aggregate
+    Reviews come one at a time; they wait in a short buffer and join the aggregate
     :data:`PENDING_REVIEWS` at a time (the aggregate adds a batch in NumPy), so memory stays bounded.
+    The buffers are typed arrays (8 bytes and 1 byte a review) rather than lists of Python objects:
+    a film and each of its months has one, so with thousands of films they add up.
     """
 
     done: ShareAggregate = field(default_factory=ShareAggregate)
-    pending: list[float] = field(default_factory=list)
-    pending_labels: list[bool] = field(default_factory=list)
+    pending: array[float] = field(default_factory=lambda: array("d"))
+    pending_labels: array[int] = field(default_factory=lambda: array("b"))
 
     def add(self, probability: float, positive: bool) -> None:
         self.pending.append(probability)
@@ -73,7 +77,7 @@ class ProbabilityTally:
     def _flush(self) -> None:
         if self.pending:
             self.done = self.done.add(self.pending, self.pending_labels)
-            self.pending, self.pending_labels = [], []
+            self.pending, self.pending_labels = array("d"), array("b")
 
     def aggregate(self) -> ShareAggregate:
         """Every review added so far, as one aggregate."""
