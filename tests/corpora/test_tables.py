@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from thumbs.corpora import Document, tables
-from thumbs.corpora.tables import Row, SkippedRow, iter_problems, open_stream, open_table, read_table
+from thumbs.corpora.labelled import SkippedRow, iter_problems, read_table
+from thumbs.corpora.tables import Row, open_stream, open_table
 from thumbs.errors import DataFormatError, DataNotFoundError
 
 
@@ -291,7 +292,7 @@ def test_a_stream_is_checked_from_its_top_and_read_lazily_once() -> None:
 
 def test_a_row_that_is_no_review_is_skipped_with_the_one_rule(tmp_path: Path) -> None:
     """Rows of punctuation or symbols alone are skipped and reported, as the analysis would refuse them."""
-    from thumbs.corpora.tables import read_table
+    from thumbs.corpora.labelled import read_table
     from thumbs.text.review import review_problem
 
     path = tmp_path / "odd.csv"

@@ -119,7 +119,7 @@ def check(
     ] = None,
 ) -> None:
     """Read a table of your own reviews and report what thumbs sees: rows, labels, skipped rows."""
-    from thumbs.corpora.tables import iter_problems, read_table
+    from thumbs.corpora.labelled import iter_problems, read_table
 
     data = read_table(
         path,

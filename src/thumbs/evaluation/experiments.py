@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from thumbs.corpora import Document, load_corpus
-from thumbs.corpora.tables import read_table
+from thumbs.corpora.labelled import read_table
 from thumbs.errors import ThumbsError
 from thumbs.evaluation.cross_validation import ProgressCallback, evaluate_full, labels_of
 from thumbs.evaluation.extracts import evaluate_extracts, sentence_probabilities, train_subjectivity

@@ -29,7 +29,7 @@ import numpy as np
 
 from thumbs.checksums import stream_sha256
 from thumbs.corpora import Document, load_corpus
-from thumbs.corpora.tables import read_table
+from thumbs.corpora.labelled import read_table
 from thumbs.errors import ThumbsError
 from thumbs.learn.lexicon import lexicon_weights, opinion_lexicon
 from thumbs.learn.sentence_models import review_prior, train_polarity, train_subjectivity
