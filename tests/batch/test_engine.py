@@ -500,7 +500,7 @@ def test_resume_refuses_a_journal_of_other_inputs_or_another_format(tmp_path: Pa
     one_line_error(
         ThumbsError,
         lambda: run_batch(OtherColumns(), records, output=output, resume=True),
-        "another format or model",
+        "another format, model or settings",
     )
     summary = run_batch(FakeModel(), records, output=output, resume=True)
     assert (summary.n_records, summary.n_skipped_resumed) == (30, 20)

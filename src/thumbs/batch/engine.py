@@ -38,7 +38,7 @@ with flat memory however many reviews there are; :mod:`thumbs.batch.outputs` wri
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -219,6 +219,7 @@ def run_batch(
     inputs: Sequence[str] = (),
     keep: Sequence[str] = (),
     publish: Publisher = publish,
+    settings: Mapping[str, Any] | None = None,
 ) -> BatchSummary:
     """Analyze ``records`` and write one result per record, in order, to ``output``.
 
@@ -229,7 +230,9 @@ def run_batch(
     ``keep`` names the records' ``extra`` values (:func:`~thumbs.batch.sources.read_records`'s
     ``extra_columns``: a film, a date) that each result carries after its own fields.
     ``publish`` turns the finished journal into ``output`` (default: the results in ``format``;
-    ``thumbs summarize`` folds them into film summaries instead).
+    ``thumbs summarize`` folds them into film summaries instead). The journal's header records the
+    model's ``fingerprint`` (when it has one) and ``settings`` (JSON values: how a caller groups the
+    results), so that ``resume`` refuses a journal of another model, other aspects or settings.
     """
     if output is not None and not isinstance(output, Target):
         output = check_output(output, inputs=inputs)  # a folder, a missing one: said before the format
@@ -257,7 +260,7 @@ def run_batch(
     if (target := output).stream:
         return _run_stream(target, fmt, columns, resume, drive, progress, total)
     journal = journal_path(target.real)
-    header = journal_header(fmt, columns)
+    header = journal_header(fmt, columns, {"model": getattr(model, "fingerprint", None), **(settings or {})})
     with _writing(target.path):
         point = resume_point(journal, header, records) if resume and journal.exists() else None
     if resume and point is None and target.real.exists() and not journal.exists():

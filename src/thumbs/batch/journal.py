@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,15 @@ def journal_path(output: str | Path) -> Path:
     return real.with_name(real.name + JOURNAL_SUFFIX)
 
 
-def journal_header(fmt: str, columns: Sequence[str]) -> dict[str, Any]:
-    """The journal's first line: a run may resume it only with the same format and columns."""
-    return {"thumbs_journal": JOURNAL_VERSION, "format": fmt, "columns": list(columns)}
+def journal_header(fmt: str, columns: Sequence[str], settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The journal's first line: a run may resume it only with the same format, columns and settings.
+
+    ``settings`` are whatever else changes a result (the model's fingerprint, its aspects, how
+    reviews are grouped), as JSON values; None ones are left out.
+    """
+    header = {"thumbs_journal": JOURNAL_VERSION, "format": fmt, "columns": list(columns)}
+    kept = {name: value for name, value in (settings or {}).items() if value is not None}
+    return {**header, "settings": kept} if kept else header
 
 
 def journal_results(journal: Path) -> Iterator[dict[str, Any]]:
@@ -58,7 +64,7 @@ def resume_point(journal: Path, header: dict[str, Any], records: Iterator[Record
             return None
         if _loads(first) != header:
             raise ThumbsError(
-                f"{journal} is from a run with another format or model: run without --resume to start over"
+                f"{journal} is from a run with another format, model or settings: run it as before, or without --resume to start over"
             )
         end = len(first)
         for line in file:

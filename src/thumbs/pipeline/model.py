@@ -48,7 +48,7 @@ from thumbs.pipeline.aspects import Aspects
 from thumbs.pipeline.caveats import Caveats
 from thumbs.pipeline.component import LABELS, Component, Reviews
 from thumbs.pipeline.extract import CutSettings, Extract
-from thumbs.pipeline.model_file import load_model_file, save_model_file
+from thumbs.pipeline.model_file import load_model_file, model_fingerprint, save_model_file
 from thumbs.pipeline.scorers import LinearScorer, StarWeights, rate
 from thumbs.pipeline.sentence_polarity import SentencePolarity
 from thumbs.pipeline.sentences import Sentences
@@ -180,6 +180,13 @@ class Model:
         model = Model(components, self.manifest)
         model.path = self.path
         return model
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what this model computes (see :func:`~thumbs.pipeline.model_file.model_fingerprint`):
+        a batch journal records it, so that ``--resume`` never mixes two models' results."""
+        terms = self._aspects_component().terms
+        return model_fingerprint(self.manifest, self.to_arrays, None if terms is None else terms.aspects)
 
     def _aspects_component(self) -> Aspects:
         for component in self.components:

@@ -31,11 +31,12 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from thumbs.checksums import bytes_sha256
 from thumbs.errors import ModelFileError
@@ -152,3 +153,15 @@ def load_model_file(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndar
                 )
             arrays[name] = array
     return manifest, arrays
+
+
+def model_fingerprint(
+    manifest: Mapping[str, Any], arrays: Callable[[], Mapping[str, NDArray[Any]]], aspects: Any = None
+) -> str:
+    """A digest of a model: its manifest, with each array's SHA-256 (a loaded file's manifest lists them;
+    otherwise ``arrays()`` are hashed), and the ``aspects`` it judges (JSON values, or None)."""
+    described = dict(manifest)
+    if "arrays" not in described:
+        described["arrays"] = {name: bytes_sha256(np.ascontiguousarray(a).tobytes()) for name, a in arrays().items()}
+    described["judged_aspects"] = aspects
+    return bytes_sha256(json.dumps(described, sort_keys=True, default=str).encode("utf-8"))
