@@ -226,3 +226,51 @@ def test_tsv_and_json_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert json.loads((tmp_path / "empty.json").read_text()) == []
     run_batch(FakeModel(), RECORDS, output=None, format="json", chunk_size=1)
     assert [r["id"] for r in json.loads(capsys.readouterr().out)] == ["a", "b", "c"]
+
+
+def test_the_temporary_file_is_new_so_a_planted_link_is_never_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a shared folder another user may plant a link where the temporary file will be: it is refused."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    monkeypatch.setattr(outputs.secrets, "token_hex", lambda n: "guessed")
+    (tmp_path / f".out.csv.{os.getpid()}.guessed.tmp").symlink_to(victim)
+    with pytest.raises(FileExistsError), outputs.atomic_file(output) as temporary:
+        temporary.write_text("summaries", encoding="utf-8")
+    assert victim.read_text(encoding="utf-8") == "keep me" and not output.exists()
+
+
+def test_a_kept_cell_of_any_parquet_type_is_written(tmp_path: Path) -> None:
+    """Bytes, durations and decimals in a kept column are written as text, never a traceback."""
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "text": ["good film", "bad film"],
+            "film": pa.array([b"Vertigo", b"Cats"], pa.binary()),
+            "runtime": pa.array([datetime.timedelta(minutes=128), None], pa.duration("s")),
+            "budget": pa.array([decimal.Decimal("2.50"), decimal.Decimal("1.00")], pa.decimal128(5, 2)),
+        }
+    )
+    pq.write_table(table, tmp_path / "in.parquet")
+    keep = ("film", "runtime", "budget")
+    records = read_records([str(tmp_path / "in.parquet")], text_column="text", extra_columns=keep)
+    run_batch(FakeModel(), records, output=tmp_path / "out.jsonl", keep=keep)
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["film"], r["runtime"], r["budget"]) for r in rows] == [
+        ("Vertigo", "2:08:00", "2.50"),
+        ("Cats", None, "1.00"),
+    ]
+
+
+def test_columns_asked_of_a_review_file_are_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A fine film.", encoding="utf-8")
+    for source in (tmp_path / "a.txt", tmp_path):
+        with pytest.raises(ThumbsError, match="not a table, so it has no column 'film'"):
+            read_records([str(source)], extra_columns=("film",))

@@ -19,8 +19,8 @@ import pytest
 
 from tests.helpers.tiny_model import tiny_model
 from thumbs.batch.sources import read_records
-from thumbs.corpora.tables import read_table
-from thumbs.errors import DataFormatError
+from thumbs.corpora.labelled import read_table
+from thumbs.errors import DataFormatError, ThumbsError
 from thumbs.text.review import BLANK, EMPTY, MAX_REVIEW_CHARS, NO_WORDS, not_utf8, review_problem, too_long
 
 
@@ -143,7 +143,8 @@ def test_extra_columns_come_with_each_record(tmp_path: Path) -> None:
     assert records[1].error is not None  # an empty review still carries its film and date
     text_file = tmp_path / "one.txt"
     text_file.write_text("A fine film.", encoding="utf-8")
-    assert next(read_records([str(text_file)], extra_columns=("film",))).extra == (None,)
+    with pytest.raises(ThumbsError, match="not a table"):  # a review file has no columns to give
+        read_records([str(text_file)], extra_columns=("film",))
 
 
 def test_a_missing_extra_column_is_one_line(tmp_path: Path) -> None:

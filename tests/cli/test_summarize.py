@@ -7,10 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
+from thumbs.batch.sources import Record
 
 TABLE = """id,film,date,review
 1,Vertigo,2024-01-03,"A haunting, gorgeous film. The score is unforgettable and the acting is superb."
@@ -119,6 +122,12 @@ def test_users_add_aspects_from_a_file(table: Path) -> None:
     assert run.returncode == 0, run.stderr
     vertigo = json.loads(run.stdout.splitlines()[0])
     assert "camera" in {a["aspect"] for a in vertigo["aspects"]}
+    run = summarize(str(table), "--text-column", "review", "--group-by", "film", "--aspects", str(mine), "-o",
+                    "films.csv", "-j", "1", cwd=table.parent)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    with open(table.parent / "films.csv", encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert {"camera_reviews", "camera_share", "acting_share"} <= set(rows[0])
     bad = table.parent / "bad.toml"
     bad.write_text("[camera\n", encoding="utf-8")
     run = summarize(
@@ -228,3 +237,76 @@ def test_resume_needs_an_output_file_and_an_unfinished_run(table: Path) -> None:
     run = summarize(*base, "-o", "films.csv", "--resume", cwd=table.parent)
     assert run.returncode == 2 and "already complete" in run.stderr
     assert (table.parent / "films.csv").read_bytes() == before
+
+
+def test_resume_refuses_a_journal_grouped_otherwise(table: Path) -> None:
+    """A journal keeps how its run grouped and dated: resuming with other columns is refused, not mixed in."""
+    from thumbs.batch.engine import BatchInterrupted
+    from thumbs.batch.sources import read_records
+    from thumbs.batch.targets import check_output
+    from thumbs.pipeline.model import load_model
+    from thumbs.summary.run import summarize_records_into
+
+    def stopped() -> Iterator[Record]:
+        records = read_records([str(table)], text_column="review", id_column="id", extra_columns=("film",))
+        yield next(records)
+        raise KeyboardInterrupt  # as Ctrl-C would, after the first review
+
+    output = table.parent / "films.jsonl"
+    with pytest.raises(BatchInterrupted):
+        summarize_records_into(stopped(), load_model(), check_output(output), lambda *_: None, format="jsonl",
+                               grouping={"group_by": "film", "by_folder": False, "date_column": None})  # fmt: skip
+    assert (table.parent / "films.jsonl.partial").exists()
+    base = [str(table), "--text-column", "review", "--id-column", "id", "-o", "films.jsonl", "--resume", "-j", "1"]
+    other = summarize(*base, "--group-by", "film", "--date-column", "date", cwd=table.parent)
+    assert other.returncode == 2 and "another format, model or settings" in other.stderr, other.stderr
+    mine = table.parent / "mine.toml"
+    mine.write_text('[camera]\nterms = ["camera work"]\n', encoding="utf-8")
+    aspects = summarize(*base, "--group-by", "film", "--aspects", str(mine), cwd=table.parent)
+    assert aspects.returncode == 2 and "another format, model or settings" in aspects.stderr
+    same = summarize(*base, "--group-by", "film", cwd=table.parent)
+    assert same.returncode == 0, same.stderr
+    whole = summarize(str(table), "--text-column", "review", "--id-column", "id", "--group-by", "film", "--json",
+                      "-j", "1", cwd=table.parent)  # fmt: skip
+    assert output.read_text(encoding="utf-8") == whole.stdout
+
+
+@pytest.mark.parametrize("analyzed", [False, True])
+def test_an_output_named_for_another_format_is_refused_on_every_path(table: Path, analyzed: bool) -> None:
+    if analyzed:
+        analyze(str(table), "--text-column", "review", "--keep", "film", "--json", "-o", "a.jsonl", cwd=table.parent)
+        source = ["a.jsonl", "--group-by", "film"]
+    else:
+        source = [str(table), "--text-column", "review", "--group-by", "film", "-j", "1"]
+    run = summarize(*source, "-o", "films.json", "--json", cwd=table.parent)
+    assert run.returncode == 2 and "--json contradicts the extension of films.json" in run.stderr, run.stderr
+    assert not (table.parent / "films.json").exists()
+
+
+def test_keep_on_a_review_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A fine film.", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "thumbs", "analyze", "a.txt", "--keep", "film", "--json"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT)  # fmt: skip
+    assert run.returncode == 2 and "not a table, so it has no column 'film'" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_parquet_times_group_and_date_alike_on_both_paths(tmp_path: Path) -> None:
+    """A timestamp film column and nanosecond dates: the same groups and months directly and from analyze --keep."""
+    import datetime
+
+    import pyarrow as pa
+
+    films = [datetime.datetime(2024, 3, 1), datetime.datetime(2024, 3, 1), datetime.datetime(2024, 4, 1)]
+    dates = pa.array([1_710_000_000_123_456_789, 1_712_000_000_000_000_001, None], pa.timestamp("ns"))
+    texts = ["A gorgeous, moving film.", "Dull and far too long.", "The acting is superb."]
+    pq.write_table(pa.table({"film": films, "date": dates, "review": texts}), tmp_path / "in.parquet")
+    direct = summarize("in.parquet", "--text-column", "review", "--group-by", "film", "--date-column", "date",
+                       "--json", "-j", "1", cwd=tmp_path)  # fmt: skip
+    assert direct.returncode == 0, direct.stderr
+    analyze("in.parquet", "--text-column", "review", "--keep", "film", "--keep", "date", "--json", "-o", "a.jsonl",
+            cwd=tmp_path)  # fmt: skip
+    again = summarize("a.jsonl", "--group-by", "film", "--date-column", "date", "--json", cwd=tmp_path)
+    assert again.stdout == direct.stdout
+    got = [(f["group"], [m["month"] for m in f["months"]]) for f in map(json.loads, direct.stdout.splitlines())]
+    assert got == [("2024-03-01T00:00:00", ["2024-03", "2024-04"]), ("2024-04-01T00:00:00", [])]

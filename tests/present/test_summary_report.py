@@ -9,10 +9,10 @@ import pytest
 
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import Analysis, AspectJudgement, Quote
+from thumbs.present.summaries import aspect_columns
 from thumbs.present.summary_report import (
     GENERATOR_MARK,
     REPORT_FILE,
-    aspect_columns,
     heat_colour,
     write_summary_report,
 )

@@ -100,6 +100,25 @@ def test_months_are_read_from_common_date_forms() -> None:
     assert month_of("17 March 2024") is None and month_of("") is None and month_of(None) is None
 
 
+@pytest.mark.parametrize(
+    ("cell", "month"),
+    [
+        (1_710_000_000, "2024-03"),  # Unix seconds
+        ("1710000000", "2024-03"),  # the same, as a CSV cell
+        (1_710_000_000_000, "2024-03"),  # milliseconds, as JavaScript writes them
+        (20240317, "2024-03"),  # YYYYMMDD, not seconds in 1970
+        ("20240317", "2024-03"),
+        (float("nan"), None),
+        (float("inf"), None),
+        (-5, None),
+        (1e30, None),  # past any calendar: no month rather than a traceback
+        (True, None),
+    ],
+)
+def test_a_number_names_its_month_or_none(cell: object, month: str | None) -> None:
+    assert month_of(cell) == month
+
+
 def test_summarize_gives_one_summary_per_film_most_reviewed_first() -> None:
     summaries = summarize(REVIEWS, by="film", date="date", jobs=1)
     assert [s.group for s in summaries] == ["Vertigo", "Cats"]

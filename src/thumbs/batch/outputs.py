@@ -21,10 +21,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, time
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +38,8 @@ DELIMITERS = {"csv": ",", "tsv": "\t"}
 #: Parquet column types fixed by name; other columns get a type from their values.
 STRING_COLUMNS = frozenset({"id", "label", "error"})
 FLOAT_COLUMNS = frozenset({"probability", "stars"})
+#: Refuse to open a symbolic link (where the platform can say so).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: Rows per Parquet row group.
 PARQUET_ROWS = 50_000
 
@@ -54,13 +56,26 @@ def json_line(obj: dict[str, Any]) -> str:
 
 
 def _json_default(value: Any) -> Any:
+    """A value JSON has no type for (a kept table cell, a NumPy scalar) as :func:`plain_value` writes it."""
+    return plain_value(value)
+
+
+def plain_value(value: Any) -> Any:
+    """A table cell as JSON writes it: a NumPy scalar as its number, a date or time in ISO form,
+    bytes decoded as UTF-8 (undecodable ones replaced), anything else of no JSON type as its text.
+
+    >>> plain_value(date(2024, 3, 17)), plain_value(b"Vertigo"), plain_value(Decimal("2.50"))
+    ('2024-03-17', 'Vertigo', '2.50')
+    """
+    if value is None or isinstance(value, str | int | float):
+        return value
     if hasattr(value, "item"):  # a NumPy scalar
         return value.item()
-    if isinstance(value, date | time):  # a date cell kept from a Parquet table (datetime is a date)
+    if isinstance(value, date | time):  # datetime is a date
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
 
 
 def csv_cells(row: dict[str, Any], columns: Sequence[str]) -> list[Any]:
@@ -116,14 +131,17 @@ class StreamWriter:
 
 @contextmanager
 def atomic_file(output: Path) -> Iterator[Path]:
-    """A temporary path beside ``output`` to write; renamed onto ``output`` if the block ends well.
+    """A new, empty temporary file beside ``output`` to write; renamed onto ``output`` if the block ends well.
 
     ``output`` is the real path (symlinks followed), so a link keeps pointing at the new file.
-    The file is ``.NAME.PID.tmp`` in ``output``'s folder, synced before the rename, so ``output``
-    is either the old file (or absent) or the complete new one; the temporary file is removed on
+    The temporary file is ``.NAME.PID.RANDOM.tmp`` in ``output``'s folder, created here and
+    only if nothing has that name (so a link planted in a shared folder is never written
+    through), with the permissions a new file gets; it is synced before the rename, so
+    ``output`` is either the old file (or absent) or the complete new one, and removed on
     every failure.
     """
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666))
     try:
         yield temporary
         with open(temporary, "rb+") as written:

@@ -48,7 +48,7 @@ class Record:
     """One review to analyze: its 0-based input position, id, and text or why there is none.
 
     ``extra`` holds the values of the ``extra_columns`` asked of :func:`read_records` (a film,
-    a date), in that order, None where a record has none (a text file, a missing cell).
+    a date), in that order, None for a missing cell (review files have no columns: asking them for one is refused).
     """
 
     index: int
@@ -128,6 +128,7 @@ def _plan(source: str, columns: _Columns, max_chars: int) -> list[_Part]:
     if source == "-":
         return [_stdin_part(columns, max_chars)]
     if os.path.isdir(source):
+        _no_columns(source, "a folder of review files", columns)
         if next(_walk_txt(source), None) is None:
             raise DataNotFoundError(f"no .txt files in folder {source}: put one review per .txt file there")
         count = sum(1 for _ in _walk_txt(source))
@@ -163,6 +164,7 @@ def _walk_txt(folder: str) -> Iterator[str]:
 
 def _file_part(path: str, columns: _Columns, max_chars: int) -> _Part:
     if FORMATS.get(Path(path).suffix.lower()) is None:
+        _no_columns(path, "a review file", columns)
         return _Part(lambda: iter([_read_text_file(path, max_chars)]), 1)
     table = open_table(path, _wanted(path, columns))
     return _Part(lambda: _table_items(table.rows(), columns, max_chars), table.count)
@@ -173,6 +175,7 @@ def _stdin_part(columns: _Columns, max_chars: int) -> _Part:
     if stream is None:
         raise ThumbsError("stdin cannot be read here: pass files instead of -")
     if columns.text is None:  # all of stdin is one review
+        _no_columns("- (stdin)", "one review", columns)
         return _Part(lambda: iter([_decode_review("-", stream.read(MAX_UTF8_BYTES * max_chars + 1), max_chars)]), 1)
     head: list[bytes] = []
     for line in stream:  # up to the first non-blank line, which says JSON Lines or CSV
@@ -183,6 +186,15 @@ def _stdin_part(columns: _Columns, max_chars: int) -> _Part:
     fmt = "jsonl" if first.startswith(b"{") else "csv"
     table = open_stream("stdin", fmt, chain(head, stream), _wanted("stdin", columns))
     return _Part(lambda: _table_items(table.rows(), columns, max_chars), None)
+
+
+def _no_columns(where: str, what: str, columns: _Columns) -> None:
+    """Refuse, in one line, ``extra_columns`` asked of a source that has no columns (a review file)."""
+    if columns.extra:
+        raise ThumbsError(
+            f"{where} is {what}, not a table, so it has no column {columns.extra[0]!r}: "
+            "give a table (CSV, TSV, JSONL or Parquet) with that column"
+        )
 
 
 def _wanted(where: str, columns: _Columns) -> dict[str, str]:

@@ -29,7 +29,7 @@ class SummaryFormat(StrEnum):
     parquet = "parquet"
 
 
-#: Output formats by the output file's extension.
+#: Output formats by the output file's extension (the others a batch knows, .json and .tsv, are refused).
 _BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -141,8 +141,17 @@ def summarize(
                 model = model.with_aspects(terms)
             dated = date_column is not None
             if target is not None and not target.stream:
+                grouping = {"group_by": group_by, "by_folder": group_by_folder, "date_column": date_column}
                 summaries = summarize_records_into(
-                    records, model, target, _write, format=chosen, jobs=workers, dated=dated, resume=resume
+                    records,
+                    model,
+                    target,
+                    _write,
+                    format=chosen,
+                    jobs=workers,
+                    dated=dated,
+                    resume=resume,
+                    grouping=grouping,
                 )
                 target = None  # written
             else:
@@ -196,6 +205,12 @@ def _chosen_format(as_json: bool, output_format: SummaryFormat | None, output: P
         raise ThumbsError("the terminal table is not written to files: add --format jsonl, csv or parquet")
     if chosen in ("csv", "parquet") and output is None:
         raise ThumbsError(f"--format {chosen} needs --output FILE")
+    from thumbs.batch.targets import SUFFIX_FORMATS
+
+    named = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if output is not None and named is not None and named != chosen:
+        said = "--json" if as_json and output_format is None else f"--format {chosen}"
+        raise ThumbsError(f"{said} contradicts the extension of {output.name} ({named}): name the file .{chosen}")
     return chosen
 
 
@@ -216,9 +231,10 @@ def _write_target(summaries: list[FilmSummary], target: Target, fmt: str) -> Non
 
 def _write(summaries: list[FilmSummary], path: Path, fmt: str) -> None:
     """Write the summaries to ``path`` in ``fmt`` (jsonl, csv or parquet): one line or row a film."""
-    from thumbs.present.summaries import ASPECT_COLUMNS
+    from thumbs.present.summaries import row_aspects
 
-    rows = [summary.to_row(ASPECT_COLUMNS) for summary in summaries]
+    aspects = row_aspects(summaries)
+    rows = [summary.to_row(aspects) for summary in summaries]
     if fmt == "jsonl":
         with open(path, "w", encoding="utf-8") as file:
             for summary in summaries:

@@ -10,7 +10,7 @@ from rich.text import Text
 from thumbs.summary.films import FilmSummary, Share
 from thumbs.text.aspect_terms import builtin_aspect_terms
 
-#: The aspect columns of the table and of the flat rows (CSV, Parquet): the built-in aspects.
+#: The built-in aspects, in the order the table, the rows and the report give them (a user's come after).
 ASPECT_COLUMNS: tuple[str, ...] = builtin_aspect_terms().names
 #: Below this many judging reviews an aspect's share is shown dim: too few to lean on.
 FEW_REVIEWS = 5
@@ -25,9 +25,21 @@ def _colour(value: float) -> str:
     return "green" if value >= 0.6 else "red" if value <= 0.4 else "yellow"
 
 
+def aspect_columns(summaries: Sequence[FilmSummary]) -> list[str]:
+    """The aspects any film has: the built-in ones in their order, then a user's, alphabetically."""
+    judged = {a.aspect for s in summaries for a in s.aspects}
+    return [n for n in ASPECT_COLUMNS if n in judged] + sorted(judged.difference(ASPECT_COLUMNS))
+
+
+def row_aspects(summaries: Sequence[FilmSummary]) -> list[str]:
+    """The aspect columns of the flat rows (CSV, Parquet): every built-in one, then a user's that any film has."""
+    judged = {a.aspect for s in summaries for a in s.aspects}
+    return [*ASPECT_COLUMNS, *sorted(judged.difference(ASPECT_COLUMNS))]
+
+
 def summary_table(summaries: Sequence[FilmSummary]) -> Table:
     """One row a film (most reviewed first): reviews, share positive with its interval, stars, each aspect."""
-    aspects = [name for name in ASPECT_COLUMNS if any(a.aspect == name for s in summaries for a in s.aspects)]
+    aspects = aspect_columns(summaries)
     table = Table(title="What the reviews say, film by film", header_style="bold")
     table.add_column("film", overflow="fold")
     table.add_column("reviews", justify="right", overflow="fold")

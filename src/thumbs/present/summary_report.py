@@ -18,8 +18,8 @@ from pathlib import Path
 
 from thumbs import __version__
 from thumbs.errors import ThumbsError
+from thumbs.present.summaries import aspect_columns
 from thumbs.summary.films import AspectSummary, FilmSummary, Share
-from thumbs.text.aspect_terms import builtin_aspect_terms
 
 #: File written inside the report folder.
 REPORT_FILE = "index.html"
@@ -33,8 +33,6 @@ RED, YELLOW, GREEN = (0xF4, 0x6D, 0x43), (0xFE, 0xE0, 0x8B), (0x66, 0xBD, 0x63)
 BAR_WIDTH, BAR_HEIGHT = 120, 16
 #: Size of one histogram bar and of the histogram's height (pixels).
 HISTOGRAM_BAR, HISTOGRAM_HEIGHT = 7, 24
-#: The aspect columns come in this order (the built-in aspects), then users' aspects alphabetically.
-ASPECT_ORDER: tuple[str, ...] = builtin_aspect_terms().names
 #: The columns of the films table.
 FILM_HEADS = ("film", "reviews", "positive (95%)", "stars (95%)", "stars 1-10")
 #: What each share method means, for the paragraph at the top.
@@ -107,12 +105,6 @@ def heat_colour(share: float) -> str:
 def aspect_label(film: str, aspect: AspectSummary) -> str:
     """The text alternative of a heat map cell, e.g. ``Vertigo, music: 80% positive of 5 reviews``."""
     return f"{film}, {aspect.aspect}: {_percent(aspect.share.value)} positive of {_reviews_word(aspect.reviews)}"
-
-
-def aspect_columns(summaries: Sequence[FilmSummary]) -> list[str]:
-    """The aspects any film has: the built-in ones in their order, then the others alphabetically."""
-    judged = {a.aspect for s in summaries for a in s.aspects}
-    return [n for n in ASPECT_ORDER if n in judged] + sorted(judged.difference(ASPECT_ORDER))
 
 
 def share_bar(share: Share) -> str:

@@ -105,11 +105,11 @@ class AspectModels:
                 return found
         terms = builtin_aspect_terms().merged(AspectTerms(dict(aspects)))
         model = self.model.with_aspects(terms)
-        entry = (model, MicroBatcher(model.analyze_batch))
+        made = (model, MicroBatcher(model.analyze_batch))
         with self._lock:
-            entry = self._cache.setdefault(aspects, entry)  # another thread may have built it meanwhile
+            entry = self._cache.setdefault(aspects, made)  # another thread may have built it meanwhile
             self._cache.move_to_end(aspects)
-            self.built += 1
+            self.built += entry is made
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)  # a batcher with reviews queued still answers them
         return entry

@@ -17,6 +17,7 @@ folded as they are (:func:`read_analyses`), not analyzed twice.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from thumbs.batch.engine import fold_batch, run_batch
-from thumbs.batch.outputs import atomic_file, journal_results
+from thumbs.batch.journal import journal_results
+from thumbs.batch.outputs import atomic_file, plain_value
 from thumbs.batch.sources import Record, RecordStream
 from thumbs.batch.targets import Target
 from thumbs.corpora.tables import open_table
@@ -41,28 +43,59 @@ NO_GROUP = "(no group)"
 KEPT = ("group", "month")
 #: What to do when a JSON Lines input is not ``thumbs analyze --json`` output.
 _NOT_ANALYSES = "it is not a `thumbs analyze --json` output: pass --text-column to summarize a table of reviews"
+#: Whole numbers read as ``YYYYMMDD`` (years 1000 to 9999), not as Unix seconds (which they would
+#: put in 1970-1973, when no review on the web was written).
+_YYYYMMDD_LOW, _YYYYMMDD_HIGH = 10_000_101, 99_991_231
+#: Past this a Unix time is in milliseconds (as seconds it would be after the year 5138).
+_LARGEST_SECONDS = 1e11
 #: A date written as year and month first ("2024-03", "2024-03-17", "2024/03/17 10:00").
 _YEAR_MONTH = re.compile(r"^\s*(\d{4})[-/](\d{1,2})\b")
 
 
 def month_of(value: Any) -> str | None:
-    """The ``YYYY-MM`` of a date cell (ISO text, a date or datetime, a Unix time in seconds), or None."""
-    if value is None or value == "":
+    """The ``YYYY-MM`` of a date cell, or None when it names no month.
+
+    A date cell is ISO text (``2024-03``, ``2024-03-17``, ``2024/03/17 10:00``), a date or datetime,
+    a whole number written ``YYYYMMDD`` (``20240317``), or a Unix time (seconds, or milliseconds as
+    JavaScript writes them), as a number or as digits.
+    """
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime | date):
         return f"{value.year:04d}-{value.month:02d}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        moment = datetime.fromtimestamp(float(value), tz=UTC)
-        return f"{moment.year:04d}-{moment.month:02d}"
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int | float):
+        return _month_of_number(float(value))
     found = _YEAR_MONTH.match(str(value))
     if found and 1 <= int(found.group(2)) <= 12:
         return f"{found.group(1)}-{int(found.group(2)):02d}"
     return None
 
 
+def _month_of_number(number: float) -> str | None:
+    """A number's month: ``YYYYMMDD``, else Unix seconds, else milliseconds; None for any other number."""
+    if not math.isfinite(number) or number < 0:
+        return None
+    if number.is_integer() and _YYYYMMDD_LOW <= number <= _YYYYMMDD_HIGH:
+        digits = f"{int(number):08d}"
+        if 1 <= int(digits[4:6]) <= 12 and 1 <= int(digits[6:8]) <= 31:
+            return f"{digits[:4]}-{digits[4:6]}"
+    seconds = number / 1000 if number > _LARGEST_SECONDS else number
+    try:
+        moment = datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
 def group_name(value: Any) -> str:
-    """The group a cell names: its text, or :data:`NO_GROUP` for an empty cell."""
-    return NO_GROUP if value is None or str(value).strip() == "" else str(value)
+    """The group a cell names: its text as JSON writes it (:func:`~thumbs.batch.outputs.plain_value`:
+    a date in ISO form), or :data:`NO_GROUP` for an empty cell. A cell kept in a ``thumbs analyze``
+    output names the same group as the cell itself.
+    """
+    text = "" if value is None else str(plain_value(value))
+    return NO_GROUP if text.strip() == "" else text
 
 
 def folder_of(review_id: str | None) -> str | None:
@@ -104,6 +137,11 @@ class FactsModel:
 
     def error_result(self, id: str | None, error: str) -> ReviewFacts:
         return ReviewFacts(id, error)
+
+    @property
+    def fingerprint(self) -> str:
+        """The model's (a journal of it is resumed only with the same model and aspects)."""
+        return self.model.fingerprint
 
 
 def _keyed(records: Iterable[Record], dated: bool) -> Iterator[Record]:
@@ -158,6 +196,7 @@ def summarize_records_into(
     dated: bool = False,
     resume: bool = False,
     progress: bool | None = None,
+    grouping: Mapping[str, Any] | None = None,
 ) -> list[FilmSummary]:
     """:func:`summarize_records` into ``output``, written by ``write(summaries, path, format)``, resumably.
 
@@ -165,7 +204,8 @@ def summarize_records_into(
     batch engine keeps them for ``thumbs analyze``; an interrupted run continues with ``resume``,
     after the reviews the journal holds, which are folded without being analyzed again. When all
     are done the journal is folded into the summaries, ``write`` writes them to a temporary path
-    that is then renamed onto ``output``, and the journal is dropped.
+    that is then renamed onto ``output``, and the journal is dropped. ``grouping`` says how the
+    records were grouped and dated (the columns' names): a journal is resumed only by the same.
     """
     made: list[FilmSummary] = []
 
@@ -187,6 +227,7 @@ def summarize_records_into(
         total=getattr(records, "total", None),
         keep=KEPT,
         publish=publish,
+        settings={"grouping": dict(grouping or {}), "dated": dated},
     )
     return made
 
