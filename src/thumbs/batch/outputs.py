@@ -64,6 +64,7 @@ def plain_value(value: Any) -> Any:
     """A table cell as JSON writes it: a NumPy scalar as its number, a date or time in ISO form,
     bytes decoded as UTF-8 (undecodable ones replaced), anything else of no JSON type as its text.
 
+    >>> from decimal import Decimal
     >>> plain_value(date(2024, 3, 17)), plain_value(b"Vertigo"), plain_value(Decimal("2.50"))
     ('2024-03-17', 'Vertigo', '2.50')
     """
