@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,7 +156,12 @@ def measure(table: Path, output: Path, rows: int, jobs: int) -> Measurement:
         "--jobs",
         str(jobs),
     ]
-    log = output.with_suffix(".stderr")
+    wall, peak, returncode = run_sampled(command, output.with_suffix(".stderr"))
+    return Measurement(rows, jobs, wall, peak, count_rows(output), returncode)
+
+
+def run_sampled(command: Sequence[str], log: Path) -> tuple[float, int, int]:
+    """Run ``command`` (stderr into ``log``): its wall seconds, its process tree's peak RSS, its exit status."""
     with open(log, "wb") as stderr:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -166,11 +172,9 @@ def measure(table: Path, output: Path, rows: int, jobs: int) -> Measurement:
             time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - start
     if child.returncode != 0:
-        print(
-            f"thumbs analyze exited with {child.returncode}:\n{log.read_text(errors='replace')[-2000:]}",
-            file=sys.stderr,
-        )
-    return Measurement(rows, jobs, wall, peak, count_rows(output), child.returncode)
+        print(f"{' '.join(command[2:4])} exited with {child.returncode}:\n{log.read_text(errors='replace')[-2000:]}",
+              file=sys.stderr)  # fmt: skip
+    return wall, peak, child.returncode
 
 
 def print_table(results: list[Measurement]) -> None:

@@ -43,19 +43,15 @@ import itertools
 import linecache
 import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
-
-from batch_memory import SAMPLE_SECONDS, tree_rss
+from batch_memory import run_sampled
 
 #: Table sizes run when no --rows is given.
 DEFAULT_ROWS = (10_000, 1_000_000)
@@ -264,25 +260,6 @@ def read_summaries(path: Path) -> tuple[int, int, int]:
     with open(path, encoding="utf-8", newline="") as file:
         counts = [int(row["reviews"]) for row in csv.DictReader(file)]
     return len(counts), sum(counts), max(counts, default=0)
-
-
-def run_sampled(command: Sequence[str], log: Path) -> tuple[float, int, int]:
-    """Run ``command`` (stderr into ``log``): its wall seconds, its process tree's peak RSS, its exit status."""
-    with open(log, "wb") as stderr:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
-        process = psutil.Process(child.pid)
-        peak = 0
-        while child.poll() is None:
-            peak = max(peak, tree_rss(process))
-            time.sleep(SAMPLE_SECONDS)
-        wall = time.perf_counter() - start
-    if child.returncode != 0:
-        print(
-            f"thumbs summarize exited with {child.returncode}:\n{log.read_text(errors='replace')[-2000:]}",
-            file=sys.stderr,
-        )
-    return wall, peak, child.returncode
 
 
 def measure(table: Path, output: Path, rows: int, groups: int, drawn: int, jobs: int) -> Measurement:
