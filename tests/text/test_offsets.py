@@ -19,9 +19,10 @@ of ``split_sentences(text)`` with span ``(a, b)`` from :meth:`TextOffsets.token_
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.tricky_text import TRICKY_PIECES
@@ -48,6 +49,8 @@ def reads_as(token: str, span: str) -> bool:
     """Whether ``span`` (a token's span in the text as given) reads as ``token`` (see the module's docstring)."""
     if token == "..." and span.count(".") > 1 and set(normalize(span)) <= {".", " "}:
         return True  # a spaced ellipsis that only its text's context joins
+    if any(len(unicodedata.normalize("NFKC", c)) > 1 for c in span) and token.casefold() in normalize(span).casefold():
+        return True  # a token made of part of a character NFKC expands ("2&" of "½&", read "1⁄2&")
     # normalize joins ".  .  ." only when its text holds ". " somewhere: read the span both ways
     readings = {normalize(span).lower(), normalize(SPACED_ELLIPSIS.sub("...", span)).lower()}
     return any(
@@ -215,6 +218,7 @@ def test_normalize_with_origins_gives_normalize_exactly_with_origins_that_never_
 
 @settings(max_examples=600, deadline=None)
 @given(st.one_of(texts, mixed))
+@example("½&n't")  # found by hypothesis: the token "2&" starts inside "½"
 def test_every_token_span_tokenizes_back_to_its_token(text: str) -> None:
     offsets = TextOffsets(text)
     for sentence in split_sentences(text):
