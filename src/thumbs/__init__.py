@@ -44,7 +44,11 @@ def summarize(
     model: Model | None = None,
     jobs: int = 1,
 ) -> list[FilmSummary]:
-    """What the reviews of each film (each value of column ``by``) say: see :func:`thumbs.summary.run.summarize`."""
+    """What the reviews of each film (each value of column ``by``) say: see :func:`thumbs.summary.run.summarize`.
+
+    Imported when called, not with ``thumbs``: the batch engine it runs on would add a fifth to
+    ``import thumbs`` (and so to every ``thumbs`` command's start-up).
+    """
     from thumbs.summary.run import summarize as summarize_rows
 
     return summarize_rows(reviews, by, text=text, id=id, date=date, model=model, jobs=jobs)

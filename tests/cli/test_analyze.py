@@ -21,6 +21,8 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from tests.helpers.result_keys import ANALYSIS_KEYS
+
 #: Every test here starts processes (the CLI, workers, a server or the browser).
 pytestmark = pytest.mark.e2e
 
@@ -39,20 +41,6 @@ TABLE = [
     ("r7", "Charming, funny and warm, with a brilliant cast. I loved it."),
     ("r1", "An awful, lazy sequel. The jokes fall flat and the ending is a mess."),
 ]
-#: Keys of every ``--json`` line.
-JSON_KEYS = {
-    "id",
-    "label",
-    "probability",
-    "stars",
-    "score",
-    "coverage",
-    "warnings",
-    "sentences",
-    "evidence",
-    "error",
-    "aspects",
-}
 #: Too short and not English: the kind of review the verdict warns about.
 GUESSWORK = "Xqzt vlorp gnarfle."
 #: Seconds a single ``thumbs analyze`` run may take before the test fails.
@@ -164,7 +152,7 @@ def test_json_on_a_folder_is_one_line_per_file(tmp_path: Path) -> None:
     assert "3 ok, 0 failed" in one_line(run.stderr)
     results = json_lines(run.stdout)
     assert [Path(r["id"]).name for r in results] == ["a_good.txt", "b_bad.txt", "c_good.txt"]
-    assert all(set(r) == JSON_KEYS for r in results)
+    assert all(set(r) == ANALYSIS_KEYS for r in results)
     assert [r["label"] for r in results] == ["positive", "negative", "positive"]
     for result in results:
         assert result["error"] is None
@@ -264,6 +252,6 @@ def test_a_non_utf8_file_alone_is_a_record_error_not_a_mistake(tmp_path: Path) -
     assert run.returncode == 1, run.stderr
     assert "0 ok, 1 failed" in one_line(run.stderr)
     [result] = json_lines(run.stdout)
-    assert set(result) == JSON_KEYS
+    assert set(result) == ANALYSIS_KEYS
     assert result["id"] == "latin1.txt" and result["label"] is None
     assert "UTF-8" in result["error"]

@@ -7,12 +7,13 @@ elsewhere, not asserted.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers.table_files import read_suite
 
 SUITE = Path(__file__).resolve().parent / "aspects.jsonl"
 ASPECTS = {"acting", "story", "direction", "visuals", "music", "effects", "pacing", "humor"}
@@ -40,10 +41,7 @@ ASPECT_FIELDS = {"aspect", "polarity", "term"}
 
 @pytest.fixture(scope="module")
 def items() -> list[dict[str, Any]]:
-    lines = SUITE.read_text(encoding="utf-8").splitlines()
-    parsed = [json.loads(line) for line in lines if line.strip()]
-    assert all(isinstance(item, dict) for item in parsed)
-    return parsed
+    return read_suite(SUITE)
 
 
 @pytest.fixture(scope="module")

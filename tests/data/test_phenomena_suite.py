@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.scripts import load_script
+from tests.helpers.table_files import read_suite
 
 SUITE = Path(__file__).resolve().parent / "phenomena.jsonl"
 PHENOMENA = {
@@ -38,10 +39,7 @@ LABELS = {"positive", "negative"}
 
 @pytest.fixture(scope="module")
 def items() -> list[dict[str, Any]]:
-    lines = SUITE.read_text(encoding="utf-8").splitlines()
-    parsed = [json.loads(line) for line in lines if line.strip()]
-    assert all(isinstance(item, dict) for item in parsed)
-    return parsed
+    return read_suite(SUITE)
 
 
 def test_suite_is_large_enough(items: list[dict[str, Any]]) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.result_keys import ANALYSIS_KEYS
+
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
@@ -30,19 +32,6 @@ POSITIVE = (
     "Easily the best picture I have seen this year."
 )
 NEGATIVE = "A dull, boring mess. The plot is stupid and the acting is awful. A total waste of time."
-KEYS = {
-    "id",
-    "label",
-    "probability",
-    "stars",
-    "score",
-    "coverage",
-    "warnings",
-    "sentences",
-    "evidence",
-    "error",
-    "aspects",
-}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +51,7 @@ def test_analyze_one_review(client: TestClient) -> None:
     response = client.post("/v1/analyze", json={"text": POSITIVE, "id": "r1"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == KEYS
+    assert set(body) == ANALYSIS_KEYS
     assert body["id"] == "r1" and body["label"] == "positive" and body["error"] is None
     assert 0.5 < body["probability"] <= 1 and 1 <= body["stars"] <= 10
     assert len(body["sentences"]) == 3 and any(s["in_extract"] for s in body["sentences"])

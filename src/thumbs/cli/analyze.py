@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from thumbs.cli.options import AspectsFile, Jobs, ModelPath, Resume
 from thumbs.errors import ThumbsError
 
 if TYPE_CHECKING:
@@ -47,9 +48,7 @@ def analyze(
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Column holding each review's id (tables).")
     ] = None,
-    model_path: Annotated[
-        Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
-    ] = None,
+    model_path: ModelPath = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per review (JSON Lines), same as --format jsonl.")
     ] = False,
@@ -67,16 +66,9 @@ def analyze(
             "--output", "-o", help="Write results here (atomically; a FIFO or device as they come) instead of stdout."
         ),
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
-    aspects_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--aspects", help="A TOML or JSON file of your own aspects (name -> terms), added to the built-in ones."
-        ),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")
-    ] = False,
+    jobs: Jobs = None,
+    aspects_file: AspectsFile = None,
+    resume: Resume = False,
     keep: Annotated[
         list[str] | None,
         typer.Option(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import os
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from thumbs.cli.options import ModelPath
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.model import Model
 
@@ -26,9 +26,7 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", "-w", help="Worker processes, each with its own model (about one per core).")
     ] = 1,
-    model_path: Annotated[
-        Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
-    ] = None,
+    model_path: ModelPath = None,
     cors_origin: Annotated[
         list[str] | None,
         typer.Option(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from thumbs.cli.options import AspectsFile, Jobs, ModelPath, Resume
 from thumbs.errors import ThumbsError
 
 if TYPE_CHECKING:
@@ -48,9 +49,7 @@ def summarize(
     date_column: Annotated[
         str | None, typer.Option("--date-column", help="Column holding each review's date: adds the months.")
     ] = None,
-    model_path: Annotated[
-        Path | None, typer.Option("--model", "-m", help="A model file (default: the model shipped with thumbs).")
-    ] = None,
+    model_path: ModelPath = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per film (JSON Lines).")] = False,
     output_format: Annotated[
         SummaryFormat | None,
@@ -59,20 +58,13 @@ def summarize(
         ),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the summaries here.")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    jobs: Jobs = None,
     report: Annotated[
         Path | None,
         typer.Option("--report", help="Also write one self-contained HTML page of the films into this folder."),
     ] = None,
-    aspects_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--aspects", help="A TOML or JSON file of your own aspects (name -> terms), added to the built-in ones."
-        ),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Continue an interrupted run into the same --output.")
-    ] = False,
+    aspects_file: AspectsFile = None,
+    resume: Resume = False,
 ) -> None:
     """Summarize reviews per film: share positive with its interval, stars, aspects, quotes, phrases.
 
