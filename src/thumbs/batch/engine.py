@@ -65,6 +65,7 @@ __all__ = [
     "Publisher",
     "ResultLike",
     "SupportsAnalyze",
+    "analyze_records",
     "fold_batch",
     "journal_path",
     "run_batch",
@@ -136,7 +137,7 @@ class _Tally:
 # --- analyzing a chunk of records ---------------------------------------------------------
 
 
-def _analyze_records(
+def analyze_records(
     as_rows: bool, keep: tuple[str, ...], model: SupportsAnalyze, records: list[Record]
 ) -> list[dict[str, Any]]:
     """Each record's ``to_row()`` (or ``to_dict()``), or its error result, with its ``keep`` values.
@@ -407,7 +408,7 @@ def _drive(
     done: int = 0,
 ) -> None:
     """Analyze ``records`` chunk by chunk and ``write`` each chunk's results, counting them in ``tally``."""
-    analyze = partial(_analyze_records, as_rows, keep)
+    analyze = partial(analyze_records, as_rows, keep)
     results_stream = map_with(model, analyze, chunked(records, chunk_size), jobs=jobs)
     with closing(results_stream), progress_bar(progress, total, done) as advance:
         for results in results_stream:

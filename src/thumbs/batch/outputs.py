@@ -22,7 +22,7 @@ import csv
 import json
 import os
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, time
 from pathlib import Path
@@ -37,7 +37,8 @@ ROW_FORMATS = frozenset({"csv", "tsv", "parquet"})
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 #: Parquet column types fixed by name; other columns get a type from their values.
 STRING_COLUMNS = frozenset({"id", "label", "error"})
-FLOAT_COLUMNS = frozenset({"probability", "stars"})
+FLOAT_COLUMNS = frozenset({"probability", "stars", "score", "coverage"})
+INT_COLUMNS = frozenset({"n_sentences"})
 #: Refuse to open a symbolic link (where the platform can say so).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: Rows per Parquet row group.
@@ -176,7 +177,6 @@ def publish(journal: Path, output: Path, fmt: str, columns: Sequence[str]) -> No
 
 def _write_parquet(journal: Path, path: Path, columns: Sequence[str]) -> None:
     """The journal's results as a typed Parquet table at ``path``, ``PARQUET_ROWS`` rows a row group."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     # Columns not typed by name get a type from their values: one pass over the journal first.
@@ -186,11 +186,26 @@ def _write_parquet(journal: Path, path: Path, columns: Sequence[str]) -> None:
             for column, seen in kinds.items():
                 if row.get(column) is not None:
                     seen.add(type(row[column]))
-    schema = pa.schema([pa.field(c, _arrow_type(c, kinds.get(c, set()))) for c in columns])
+    schema = arrow_schema(columns, kinds)
     with pq.ParquetWriter(path, schema) as writer:
         for rows in chunked(journal_results(journal), PARQUET_ROWS):
-            arrays = [_arrow_values([row.get(f.name) for row in rows], f.type) for f in schema]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            writer.write_table(arrow_table(rows, schema))
+
+
+def arrow_schema(columns: Sequence[str], kinds: Mapping[str, set[type]]) -> Any:
+    """The Parquet schema of results with ``columns``: typed by name, else by the Python types of the
+    values a column holds (``kinds``; none known: string)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c, _arrow_type(c, kinds.get(c, set()))) for c in columns])
+
+
+def arrow_table(rows: Results, schema: Any) -> Any:
+    """``rows`` (results as dicts) as an Arrow table of ``schema`` (:func:`arrow_schema`)."""
+    import pyarrow as pa
+
+    arrays = [_arrow_values([row.get(f.name) for row in rows], f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _arrow_type(column: str, kinds: set[type]) -> Any:
@@ -199,10 +214,10 @@ def _arrow_type(column: str, kinds: set[type]) -> Any:
 
     if column in FLOAT_COLUMNS or (kinds and kinds <= {int, float} and float in kinds):
         return pa.float64()
+    if column in INT_COLUMNS or kinds == {int}:
+        return pa.int64()
     if kinds == {bool}:
         return pa.bool_()
-    if kinds == {int}:
-        return pa.int64()
     return pa.string()
 
 

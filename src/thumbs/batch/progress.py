@@ -9,8 +9,13 @@ from typing import Any
 
 
 @contextmanager
-def progress_bar(enabled: bool | None, total: int | None, done: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr (count, reviews/s, ETA); ``enabled=None``: if stderr is a terminal."""
+def progress_bar(
+    enabled: bool | None, total: int | None, done: int, unit: str = "reviews"
+) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr (count, ``unit``/s, ETA); ``enabled=None``: if stderr is a terminal.
+
+    ``unit`` is what is counted: reviews, or the partitions a cluster writes.
+    """
     if enabled is None:
         enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
     if not enabled:
@@ -30,7 +35,7 @@ def progress_bar(enabled: bool | None, total: int | None, done: int) -> Iterator
     class RateColumn(ProgressColumn):
         def render(self, task: Any) -> Text:
             speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.1f} reviews/s" if speed else "- reviews/s", style="progress.data.speed")
+            return Text(f"{speed:,.1f} {unit}/s" if speed else f"- {unit}/s", style="progress.data.speed")
 
     columns = (TextColumn("analyzing"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True)) as bar:

@@ -25,12 +25,13 @@ from __future__ import annotations
 import glob
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from thumbs.corpora.table_parts import TablePart, read_part, table_parts
 from thumbs.corpora.tables import FORMATS, Row, open_stream, open_table
 from thumbs.errors import DataNotFoundError, ThumbsError
 from thumbs.text.review import MAX_REVIEW_CHARS, not_utf8, review_problem, too_long
@@ -40,7 +41,7 @@ MAX_UTF8_BYTES = 4
 #: The byte-order mark some editors put at the start of a UTF-8 file.
 UTF8_BOM = b"\xef\xbb\xbf"
 
-__all__ = ["Record", "RecordStream", "read_records"]
+__all__ = ["Piece", "Record", "RecordStream", "read_piece", "read_records", "split_sources", "table_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +129,10 @@ def _plan(source: str, columns: _Columns, max_chars: int) -> list[_Part]:
     if source == "-":
         return [_stdin_part(columns, max_chars)]
     if os.path.isdir(source):
+        tables = _folder_tables(source)
+        if tables:  # a partitioned dataset: its tables in order
+            return [_file_part(path, columns, max_chars) for path in tables]
         _no_columns(source, "a folder of review files", columns)
-        if next(_walk_txt(source), None) is None:
-            raise DataNotFoundError(f"no .txt files in folder {source}: put one review per .txt file there")
         count = sum(1 for _ in _walk_txt(source))
         return [_Part(lambda: (_read_text_file(path, max_chars) for path in _walk_txt(source)), count)]
     if os.path.exists(source):
@@ -138,7 +140,7 @@ def _plan(source: str, columns: _Columns, max_chars: int) -> list[_Part]:
     if glob.has_magic(source):
         parts: list[_Part] = []
         for match in sorted(glob.glob(source, recursive=True)):
-            if os.path.isdir(match) and next(_walk_txt(match), None) is None:
+            if os.path.isdir(match) and not _has_reviews(match):
                 continue
             parts.extend(_plan(match, columns, max_chars))
         if not parts:
@@ -149,17 +151,47 @@ def _plan(source: str, columns: _Columns, max_chars: int) -> list[_Part]:
 
 def _walk_txt(folder: str) -> Iterator[str]:
     """``*.txt`` files under ``folder``, sorted by name at each level, skipping hidden ones."""
+    return _walk(folder, (".txt",), skip=(".",))
+
+
+def _walk(folder: str, suffixes: tuple[str, ...], skip: tuple[str, ...] = (".", "_")) -> Iterator[str]:
+    """Files under ``folder`` ending in one of ``suffixes``, sorted by name at each level, skipping
+    those whose names start with one of ``skip`` (hidden ones; a dataset's ``_SUCCESS``, ``_metadata``)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(skip):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk_txt(entry.path)
-        elif entry.name.lower().endswith(".txt") and entry.is_file():
+            yield from _walk(entry.path, suffixes, skip)
+        elif entry.name.lower().endswith(suffixes) and entry.is_file():
             yield entry.path
+
+
+def _has_reviews(folder: str) -> bool:
+    """Whether a folder holds review files or tables."""
+    return next(_walk_txt(folder), None) is not None or next(_walk(folder, tuple(FORMATS)), None) is not None
+
+
+def _folder_tables(folder: str) -> list[str]:
+    """A folder's tables when it holds no review files (``*.txt``): a partitioned Parquet/CSV dataset.
+
+    Raise when it holds neither, or tables of more than one format.
+    """
+    if next(_walk_txt(folder), None) is not None:
+        return []
+    tables = list(_walk(folder, tuple(FORMATS)))
+    if not tables:
+        raise DataNotFoundError(
+            f"no .txt files or tables in folder {folder}: put one review per .txt file there, "
+            "or give a folder of Parquet/CSV files (a partitioned dataset)"
+        )
+    kinds = sorted({FORMATS[Path(path).suffix.lower()] for path in tables})
+    if len(kinds) > 1:
+        raise ThumbsError(f"folder {folder} mixes tables of {' and '.join(kinds)}: a dataset is of one format")
+    return tables
 
 
 def _file_part(path: str, columns: _Columns, max_chars: int) -> _Part:
@@ -209,7 +241,7 @@ def _wanted(where: str, columns: _Columns) -> dict[str, str]:
     return wanted
 
 
-def _table_items(rows: Iterator[Row], columns: _Columns, max_chars: int) -> Iterator[_Raw]:
+def _table_items(rows: Iterable[Row], columns: _Columns, max_chars: int) -> Iterator[_Raw]:
     text_column = columns.text
     assert text_column is not None  # checked by _wanted
     for row in rows:
@@ -231,6 +263,120 @@ def _id_from(value: Any, number: int) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return _clean(value if isinstance(value, str) else str(value))
+
+
+# --- pieces: the input cut for a cluster's workers ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A part of the input that one worker reads on its own: a run of a table's rows, or review files.
+
+    ``source`` is the table's path (a ``part`` of it: :class:`~thumbs.corpora.table_parts.TablePart`),
+    or "" for ``files``, review files read one review a file.
+    """
+
+    source: str
+    part: TablePart | None = None
+    files: tuple[str, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        """How many records the piece holds."""
+        return len(self.files) if self.part is None else self.part.rows
+
+
+def split_sources(
+    sources: Sequence[str],
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    extra_columns: Sequence[str] = (),
+    rows_per_piece: int,
+) -> list[Piece]:
+    """``sources`` (files, folders, globs, partitioned datasets: not stdin) cut into pieces of
+    ``rows_per_piece`` records, in input order: reading every piece with :func:`read_piece`
+    gives the records :func:`read_records` gives, with the same ids and errors.
+
+    Every source is checked first, as :func:`read_records` checks it. A CSV/TSV/JSON Lines table
+    is read once here to find where its records end (:func:`~thumbs.corpora.table_parts.table_parts`);
+    a Parquet file's metadata is enough.
+    """
+    if "-" in sources:
+        raise ThumbsError("- (stdin): a cluster's workers read their input from files: save it to a file first")
+    columns = _Columns(text_column, id_column, tuple(extra_columns))
+    read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra_columns)  # the checks
+    pieces: list[Piece] = []
+    files: list[str] = []
+    for path in _input_files(sources):
+        if FORMATS.get(Path(path).suffix.lower()) is None:
+            files.append(path)
+            if len(files) == rows_per_piece:
+                pieces.append(Piece("", files=tuple(files)))
+                files = []
+            continue
+        if files:
+            pieces.append(Piece("", files=tuple(files)))
+            files = []
+        table = open_table(path, _wanted(path, columns))
+        pieces.extend(Piece(path, part) for part in table_parts(table, rows_per_piece))
+    if files:
+        pieces.append(Piece("", files=tuple(files)))
+    return pieces
+
+
+def _input_files(sources: Sequence[str]) -> Iterator[str]:
+    """Each file the sources name, in the order :func:`read_records` reads them."""
+    for source in sources:
+        if os.path.isdir(source):
+            yield from _folder_tables(source) or _walk_txt(source)
+        elif os.path.exists(source):
+            yield source
+        else:
+            for match in sorted(glob.glob(source, recursive=True)):
+                if not os.path.isdir(match) or _has_reviews(match):
+                    yield from _input_files([match])
+
+
+def read_piece(
+    piece: Piece,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    extra_columns: Sequence[str] = (),
+    max_chars: int = MAX_REVIEW_CHARS,
+) -> Iterator[Record]:
+    """The records of ``piece`` (:func:`split_sources`), as :func:`read_records` reads them."""
+    if piece.part is None:
+        yield from read_records(piece.files, max_chars=max_chars)
+        return
+    columns = _Columns(text_column, id_column, tuple(extra_columns))
+    table = open_table(piece.source, _wanted(piece.source, columns))
+    rows = read_part(table, piece.part, list(_wanted(piece.source, columns)))
+    yield from table_records(
+        rows,
+        text_column=text_column,
+        id_column=id_column,
+        extra_columns=extra_columns,
+        max_chars=max_chars,
+        first_index=piece.part.before,
+    )
+
+
+def table_records(
+    rows: Iterable[Row],
+    *,
+    text_column: str | None,
+    id_column: str | None = None,
+    extra_columns: Sequence[str] = (),
+    max_chars: int = MAX_REVIEW_CHARS,
+    first_index: int = 0,
+) -> Iterator[Record]:
+    """The records of a table's rows, as :func:`read_records` makes them (the id from ``id_column``,
+    else the row's number; a review that cannot be read as an error), indexed from ``first_index``."""
+    columns = _Columns(text_column, id_column, tuple(extra_columns))
+    for index, (id_, text, error, extra) in enumerate(_table_items(rows, columns, max_chars), start=first_index):
+        yield Record(index, id_, text, error, extra)
 
 
 # --- one review's text -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thumbs.cli.options import AspectsFile, Jobs, ModelPath, Resume
+from thumbs.cli.options import AspectsFile, Cluster, Jobs, ModelPath, PartitionRows, Resume, Scheduler, SharedModel
 from thumbs.errors import ThumbsError
 
 if TYPE_CHECKING:
@@ -76,15 +76,43 @@ def analyze(
             help="Copy this column of a table into each result (repeat for more): --keep film, for thumbs summarize.",
         ),
     ] = None,
+    scheduler: Scheduler = None,
+    cluster: Cluster = None,
+    partition_rows: PartitionRows = None,
+    shared_model: SharedModel = False,
 ) -> None:
     """Analyze reviews: label, P(positive), stars, sentences (subjectivity, polarity, extract) and evidence.
 
     Examples: `thumbs analyze review.txt`, `cat review.txt | thumbs analyze -`,
     `thumbs analyze reviews.csv --text-column review --format parquet -o out.parquet`,
-    `thumbs analyze reviews.csv --text-column review --keep film --json -o analyzed.jsonl`.
+    `thumbs analyze reviews.csv --text-column review --keep film --json -o analyzed.jsonl`;
+    on a Dask cluster, into a folder of Parquet files:
+    `thumbs analyze reviews/ --text-column review --cluster local:4 -o analyzed/`.
     """
     if not sources:
         raise ThumbsError("give reviews to analyze: a file, folder, glob, table, or - to read stdin")
+    if scheduler is not None or cluster is not None:
+        _analyze_on_cluster(
+            sources,
+            output,
+            model_path,
+            aspects_file,
+            text_column,
+            id_column,
+            tuple(keep or ()),
+            scheduler=scheduler,
+            cluster=cluster,
+            output_format=output_format,
+            as_json=as_json,
+            jobs=jobs,
+            resume=resume,
+            partition_rows=partition_rows,
+            shared_model=shared_model,
+        )
+        return
+    if partition_rows is not None or shared_model:
+        flag = "--partition-rows" if partition_rows is not None else "--shared-model"
+        raise ThumbsError(f"{flag} is for a cluster: add --scheduler ADDRESS or --cluster local:N")
     if as_json and output_format not in (None, OutputFormat.jsonl):
         raise ThumbsError("--json and --format disagree: use one of them")
     chosen = output_format or (OutputFormat.jsonl if as_json else None)
@@ -154,6 +182,58 @@ def analyze(
     except BatchInterrupted as stop:
         typer.echo(interrupted_line(stop, sys.argv[1:]), err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    typer.echo(summary.line(), err=True)
+    if summary.n_errors:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _analyze_on_cluster(
+    sources: list[str],
+    output: Path | None,
+    model_path: Path | None,
+    aspects_file: Path | None,
+    text_column: str | None,
+    id_column: str | None,
+    kept: tuple[str, ...],
+    *,
+    scheduler: str | None,
+    cluster: str | None,
+    output_format: OutputFormat | None,
+    as_json: bool,
+    jobs: int | None,
+    resume: bool,
+    partition_rows: int | None,
+    shared_model: bool,
+) -> None:
+    """``thumbs analyze --scheduler/--cluster``: the results as a folder of Parquet files, one a partition."""
+    if as_json or output_format not in (None, OutputFormat.parquet):
+        said = "--json" if as_json else f"--format {output_format}"
+        raise ThumbsError(f"{said}: on a cluster the results are a folder of Parquet files (drop {said})")
+    if output is None:
+        raise ThumbsError("on a cluster the results go to a folder of Parquet files: pass --output FOLDER")
+    if jobs is not None:
+        raise ThumbsError("--jobs is for one machine: a cluster's workers are its processes (--cluster local:N)")
+
+    from thumbs.dask.datasets import Reading
+    from thumbs.dask.runs import PARTITION_ROWS, analyze_on_cluster
+    from thumbs.pipeline.model import load_model
+    from thumbs.text.aspect_terms import user_aspects
+
+    terms = user_aspects(aspects_file) if aspects_file is not None else None
+    model = load_model(model_path)
+    if terms is not None:
+        model = model.with_aspects(terms)
+    summary = analyze_on_cluster(
+        sources,
+        output,
+        model,
+        scheduler=scheduler,
+        cluster=cluster,
+        reading=Reading(text_column, id_column, kept),
+        partition_rows=partition_rows or PARTITION_ROWS,
+        shared_model=shared_model,
+        resume=resume,
+    )
     typer.echo(summary.line(), err=True)
     if summary.n_errors:
         raise typer.Exit(EXIT_SOME_FAILED)

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thumbs.cli.options import AspectsFile, Jobs, ModelPath, Resume
+from thumbs.cli.options import AspectsFile, Cluster, Jobs, ModelPath, PartitionRows, Resume, Scheduler, SharedModel
 from thumbs.errors import ThumbsError
 
 if TYPE_CHECKING:
     from thumbs.batch.targets import Target
+    from thumbs.pipeline.model import Model
     from thumbs.summary.films import FilmSummary
 
 
@@ -65,6 +66,10 @@ def summarize(
     ] = None,
     aspects_file: AspectsFile = None,
     resume: Resume = False,
+    scheduler: Scheduler = None,
+    cluster: Cluster = None,
+    partition_rows: PartitionRows = None,
+    shared_model: SharedModel = False,
 ) -> None:
     """Summarize reviews per film: share positive with its interval, stars, aspects, quotes, phrases.
 
@@ -94,6 +99,17 @@ def summarize(
             f"{flag}: {sources[0]} holds reviews analyzed already, which are summarized without analyzing them again; "
             f"drop {flag}" + (" (or pass it to thumbs analyze)" if flag == "--aspects" else "")
         )
+    on_cluster = scheduler is not None or cluster is not None
+    if on_cluster and (analyzed or resume or jobs is not None):
+        flag = "--resume" if resume else "--jobs" if jobs is not None else "--scheduler/--cluster"
+        why = {
+            "--resume": "a summary on a cluster is not resumed (its partitions are folded as they come)",
+            "--jobs": "a cluster's workers are its processes (--cluster local:N)",
+        }.get(flag, f"{sources[0]} holds reviews analyzed already, summarized here without analyzing them")
+        raise ThumbsError(f"{flag}: {why}; drop {flag}")
+    if not on_cluster and (partition_rows is not None or shared_model):
+        flag = "--partition-rows" if partition_rows is not None else "--shared-model"
+        raise ThumbsError(f"{flag} is for a cluster: add --scheduler ADDRESS or --cluster local:N")
     if resume and output is None:
         raise ThumbsError("--resume needs --output FILE: a summary shown here or written to stdout cannot be resumed")
     chosen = _chosen_format(as_json, output_format, output)
@@ -123,6 +139,19 @@ def summarize(
             for group, month, facts in read_analyses(sources, group_column=group_by, date_column=date_column):
                 fold.add(group, month, facts)
             summaries = fold.summaries()
+        elif on_cluster:
+            summaries = _summarize_on_cluster(
+                sources,
+                model if terms is None else model.with_aspects(terms),
+                scheduler=scheduler,
+                cluster=cluster,
+                text_column=text_column,
+                id_column=id_column,
+                group_by=group_by,
+                date_column=date_column,
+                partition_rows=partition_rows,
+                shared_model=shared_model,
+            )
         else:
             if group_by is not None:
                 extra = (group_by,) if date_column is None else (group_by, date_column)
@@ -177,6 +206,37 @@ def summarize(
     failed = sum(s.failed for s in summaries)
     read = sum(s.reviews for s in summaries)
     typer.echo(f"{read:,} reviews in {len(summaries):,} groups, {failed:,} failed", err=True)
+
+
+def _summarize_on_cluster(
+    sources: list[str],
+    model: Model,
+    *,
+    scheduler: str | None,
+    cluster: str | None,
+    text_column: str | None,
+    id_column: str | None,
+    group_by: str | None,
+    date_column: str | None,
+    partition_rows: int | None,
+    shared_model: bool,
+) -> list[FilmSummary]:
+    """``thumbs summarize --scheduler/--cluster``: each partition folded on a worker, the folds merged here."""
+    from thumbs.dask.datasets import Reading
+    from thumbs.dask.runs import PARTITION_ROWS, summarize_on_cluster
+
+    extra = () if group_by is None else (group_by,) if date_column is None else (group_by, date_column)
+    return summarize_on_cluster(
+        sources,
+        model,
+        scheduler=scheduler,
+        cluster=cluster,
+        reading=Reading(text_column, id_column, extra),
+        dated=date_column is not None,
+        by_folder=group_by is None,
+        partition_rows=partition_rows or PARTITION_ROWS,
+        shared_model=shared_model,
+    )
 
 
 def _chosen_format(as_json: bool, output_format: SummaryFormat | None, output: Path | None) -> str:

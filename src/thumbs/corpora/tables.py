@@ -163,7 +163,7 @@ def _open_parquet(where: str, path: Path, wanted: Mapping[str, str]) -> Table:
     except (pa.ArrowException, OSError) as exc:
         raise _not_parquet(where, exc) from None
     _require(where, columns, wanted)
-    return Table(where, "parquet", columns, count, lambda: _parquet_rows(where, path, list(wanted)))
+    return Table(where, "parquet", columns, count, lambda: parquet_rows(where, path, list(wanted)))
 
 
 def _not_parquet(where: str, exc: Exception) -> DataFormatError:
@@ -178,15 +178,40 @@ def _line_rows(where: str, fmt: str, lines: Iterable[bytes]) -> Iterator[Row]:
     return _jsonl_rows(lines) if fmt == "jsonl" else _csv_rows(where, lines, _DELIMITERS[fmt])
 
 
+def part_rows(
+    where: str, fmt: str, lines: Iterable[bytes], *, header: list[str] | None, first_line: int, first_number: int
+) -> Iterator[Row]:
+    """The rows of part of a CSV/TSV/JSON Lines table, numbered as the whole table numbers them.
+
+    ``lines`` start after ``first_line`` lines of the file (and ``first_number`` records); ``header``
+    is the CSV/TSV header's cells (:func:`csv_header`), None when ``lines`` start with it. :mod:`thumbs.corpora.table_parts` cuts tables.
+    """
+    if fmt == "jsonl":
+        return _jsonl_rows(lines, first_line, first_number)
+    return _csv_rows(where, lines, _DELIMITERS[fmt], header, first_line, first_number)
+
+
+def csv_records(
+    fmt: str, lines: Iterable[bytes], first_line: int = 0
+) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(file line, cells or None, where it is broken) for each non-blank record of a CSV/TSV file, header included."""
+    return _csv_records(lines, _DELIMITERS[fmt], first_line)
+
+
+def csv_header(where: str, records: Iterator[tuple[int, list[str] | None, str | None]]) -> list[str]:
+    """The column names: the first record of :func:`csv_records` that is not all blank (consumed)."""
+    return _header(where, records)
+
+
 def _not_utf8(line: int, byte: int) -> str:
     fix = "re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8 in > out`"
     return f"line {line} is not UTF-8 (byte {byte:#04x}, perhaps Latin-1 or Windows-1252): {fix}"
 
 
-def _decoded(lines: Iterable[bytes], bad: list[str]) -> Iterator[str]:
+def _decoded(lines: Iterable[bytes], bad: list[str], first_line: int = 0) -> Iterator[str]:
     """Each line as text, undecodable bytes kept as surrogate escapes and noted in ``bad``; lines end
     at \\n, \\r\\n or a lone \\r (old Mac exports), endings kept, as the csv module expects."""
-    number = 0
+    number = first_line
     for chunk in lines:
         crs = chunk.count(b"\r")
         for line in (chunk,) if crs == 0 or (crs == 1 and chunk.endswith(b"\r\n")) else chunk.splitlines(True):
@@ -199,11 +224,13 @@ def _decoded(lines: Iterable[bytes], bad: list[str]) -> Iterator[str]:
             yield text.removeprefix("\ufeff") if number == 1 else text
 
 
-def _csv_records(lines: Iterable[bytes], delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
+def _csv_records(
+    lines: Iterable[bytes], delimiter: str, first_line: int = 0
+) -> Iterator[tuple[int, list[str] | None, str | None]]:
     """(file line, cells or None, where it is broken) for each non-blank CSV record, header included."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     bad: list[str] = []
-    reader = csv.reader(_decoded(lines, bad), delimiter=delimiter)
+    reader = csv.reader(_decoded(lines, bad, first_line), delimiter=delimiter)
     while True:
         try:
             cells = next(reader)
@@ -211,14 +238,15 @@ def _csv_records(lines: Iterable[bytes], delimiter: str) -> Iterator[tuple[int, 
             return
         except csv.Error as exc:
             bad.clear()
-            yield reader.line_num, None, f"line {reader.line_num} is not valid CSV ({exc}): check its quoting"
+            line = first_line + reader.line_num
+            yield line, None, f"line {line} is not valid CSV ({exc}): check its quoting"
             continue
         broken = None
         if bad:
             broken = bad[0]
             bad.clear()
         if cells and not (len(cells) == 1 and not cells[0].strip()):
-            yield reader.line_num, cells, broken
+            yield first_line + reader.line_num, cells, broken
 
 
 def _header(where: str, records: Iterator[tuple[int, list[str] | None, str | None]]) -> list[str]:
@@ -233,10 +261,18 @@ def _header(where: str, records: Iterator[tuple[int, list[str] | None, str | Non
     raise DataFormatError(f"{where} has no header row: its first line must name the columns")
 
 
-def _csv_rows(where: str, lines: Iterable[bytes], delimiter: str) -> Iterator[Row]:
-    records = _csv_records(lines, delimiter)
-    header = _header(where, records)  # checked when the table was opened: this does not raise
-    number = 0
+def _csv_rows(
+    where: str,
+    lines: Iterable[bytes],
+    delimiter: str,
+    header: list[str] | None = None,
+    first_line: int = 0,
+    first_number: int = 0,
+) -> Iterator[Row]:
+    records = _csv_records(lines, delimiter, first_line)
+    if header is None:
+        header = _header(where, records)  # checked when the table was opened: this does not raise
+    number = first_number
     for line, cells, broken in records:
         number += 1
         if cells is None:
@@ -247,9 +283,9 @@ def _csv_rows(where: str, lines: Iterable[bytes], delimiter: str) -> Iterator[Ro
             yield Row(number, dict(zip(header, cells, strict=True)), None, broken)
 
 
-def _jsonl_rows(lines: Iterable[bytes]) -> Iterator[Row]:
-    number = 0
-    for line_no, line in enumerate(lines, start=1):
+def _jsonl_rows(lines: Iterable[bytes], first_line: int = 0, first_number: int = 0) -> Iterator[Row]:
+    number = first_number
+    for line_no, line in enumerate(lines, start=first_line + 1):
         if not line.strip():
             continue
         number += 1
@@ -268,17 +304,39 @@ def _jsonl_rows(lines: Iterable[bytes]) -> Iterator[Row]:
         yield Row(number, None, problem, problem)
 
 
-def _parquet_rows(where: str, path: Path, columns: list[str]) -> Iterator[Row]:
+def parquet_rows(where: str, path: Path, columns: list[str], start: int = 0, stop: int | None = None) -> Iterator[Row]:
+    """The rows ``start`` to ``stop`` (0-based, ``stop`` excluded; None: to the end) of a Parquet file's
+    ``columns``, numbered from ``start + 1``; only the row groups holding them are read."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         with pq.ParquetFile(path) as parquet:
-            batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns)
+            groups, first = _row_groups(parquet.metadata, start, stop)
+            batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns, row_groups=groups)
             records = (values for batch in batches for values in _to_microseconds(batch).to_pylist())
-            yield from (Row(number, values) for number, values in enumerate(records, start=1))
+            numbered = enumerate(records, start=first + 1)
+            for number, values in numbered:
+                if number > start and (stop is None or number <= stop):
+                    yield Row(number, values)
+                elif stop is not None and number > stop:
+                    break
     except (pa.ArrowException, OSError) as exc:
         raise _not_parquet(where, exc) from None
+
+
+def _row_groups(metadata: Any, start: int, stop: int | None) -> tuple[list[int], int]:
+    """The row groups holding rows ``start`` to ``stop``, and how many rows come before the first of them."""
+    groups: list[int] = []
+    first = offset = 0
+    for group in range(metadata.num_row_groups):
+        rows = metadata.row_group(group).num_rows
+        if offset + rows > start and (stop is None or offset < stop):
+            if not groups:
+                first = offset
+            groups.append(group)
+        offset += rows
+    return groups, first
 
 
 def _to_microseconds(batch: Any) -> Any:

@@ -267,6 +267,19 @@ class FilmFold:
             tally = self.tallies[group] = FilmTally()
         tally.add(facts, month)
 
+    def merge(self, other: FilmFold) -> FilmFold:
+        """Add ``other``'s reviews (another partition's), as if each had been added here; returns self.
+
+        ``other`` is consumed: its tallies become this fold's.
+        """
+        for group, tally in other.tallies.items():
+            mine = self.tallies.get(group)
+            if mine is None:
+                self.tallies[group] = tally
+            else:
+                mine.merge(tally)
+        return self
+
     def summaries(self) -> list[FilmSummary]:
         """One summary per group, the groups with most reviews first (then by name)."""
         ordered = sorted(self.tallies.items(), key=lambda item: (-item[1].read, item[0]))

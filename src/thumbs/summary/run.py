@@ -26,14 +26,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from thumbs.batch.engine import fold_batch, run_batch
+from thumbs.batch.engine import analyze_records, fold_batch, run_batch
 from thumbs.batch.journal import journal_results
 from thumbs.batch.outputs import atomic_file, plain_value
 from thumbs.batch.sources import Record, RecordStream
 from thumbs.batch.targets import Target
 from thumbs.corpora.tables import open_table
 from thumbs.errors import ThumbsError
+from thumbs.parallel import chunked
 from thumbs.pipeline.model import Model, load_model
+from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 from thumbs.summary.facts import ANALYSIS_KEYS, FACT_KEYS, ReviewFacts, facts_from_analysis_json, facts_of
 from thumbs.summary.films import FilmFold, FilmSummary, camp_gap
 
@@ -157,6 +159,22 @@ def fold_results(fold: FilmFold, results: Iterable[Mapping[str, Any]]) -> None:
     """Add results of :class:`FactsModel` carrying their ``group`` and ``month`` (:data:`KEPT`) to ``fold``."""
     for result in results:
         fold.add(result["group"], result.get("month"), ReviewFacts.from_dict(result))
+
+
+def fold_records(records: Iterable[Record], model: Model, *, dated: bool = False, by_folder: bool = False) -> FilmFold:
+    """Analyze ``records`` in this process and fold them into a new :class:`FilmFold`: what a cluster's
+    worker does with its partition (the partitions' folds then merge, :meth:`FilmFold.merge`).
+
+    ``records`` are as :func:`summarize_records` takes them; ``by_folder``: each one's group is its
+    review file's folder instead (:func:`grouped_by_folder`).
+    """
+    if by_folder:
+        records = (replace(record, extra=(folder_of(record.id),)) for record in records)
+    fold = FilmFold(camp_gap(model))
+    facts = FactsModel(model)
+    for chunk in chunked(_keyed(records, dated), DEFAULT_CHUNK_SIZE):
+        fold_results(fold, analyze_records(False, KEPT, facts, chunk))
+    return fold
 
 
 def summarize_records(

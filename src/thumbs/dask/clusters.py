@@ -1,0 +1,81 @@
+"""Reaching a Dask cluster: a running scheduler by its address, or a local cluster started for the run.
+
+:func:`connect` is what ``--scheduler ADDRESS`` and ``--cluster local:N`` do: every way it can
+fail (no such scheduler, no workers, a malformed ``--cluster``, Dask not installed) is one line
+saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from thumbs.errors import ThumbsError
+
+#: Seconds to wait for the scheduler to answer, and for its first worker to join.
+CONNECT_TIMEOUT_S = 20
+WORKERS_TIMEOUT_S = 60
+#: ``--cluster`` values: ``local:N``.
+LOCAL_CLUSTER = re.compile(r"^local:(\d+)$")
+#: What to install when Dask is missing.
+INSTALL_DASK = "install the Dask extra: pip install 'thumbs[dask]'"
+
+__all__ = ["connect", "require_dask"]
+
+
+def require_dask() -> None:
+    """Raise one line saying how to install Dask when ``dask`` or ``distributed`` is not installed."""
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise ThumbsError(f"running on a cluster needs Dask ({exc.name} is not installed): {INSTALL_DASK}") from None
+
+
+@contextmanager
+def connect(scheduler: str | None = None, cluster: str | None = None) -> Iterator[Any]:
+    """A :class:`distributed.Client` of the scheduler at ``scheduler``, or of a new ``local:N`` ``cluster``
+    (N worker processes of one thread each, stopped at the end)."""
+    if (scheduler is None) == (cluster is None):
+        raise ThumbsError("give one of --scheduler ADDRESS (a running Dask scheduler) or --cluster local:N")
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    with ExitStack() as stack:
+        if cluster is not None:
+            found = LOCAL_CLUSTER.match(cluster.strip())
+            if found is None or int(found.group(1)) < 1:
+                raise ThumbsError(
+                    f"--cluster {cluster}: write local:N, N the worker processes to start (local:2), "
+                    "or pass --scheduler ADDRESS for a cluster that runs already"
+                )
+            local = LocalCluster(
+                n_workers=int(found.group(1)),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            stack.enter_context(local)
+            client = stack.enter_context(Client(local))
+        else:
+            assert scheduler is not None
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT_S))
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise ThumbsError(
+                    f"cannot reach the Dask scheduler at {scheduler} ({reason}): start one with `dask scheduler`, "
+                    "or check the address (tcp://HOST:PORT)"
+                ) from None
+            try:
+                client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+            except TimeoutError:
+                raise ThumbsError(
+                    f"no worker joined the Dask scheduler at {scheduler} in {WORKERS_TIMEOUT_S} s: "
+                    f"start some with `dask worker {scheduler}`"
+                ) from None
+        yield client

@@ -1,0 +1,286 @@
+"""``thumbs analyze`` and ``thumbs summarize`` on a cluster: input pieces in, a Parquet dataset (or summaries) out.
+
+The client cuts the input into pieces (:func:`~thumbs.batch.sources.split_sources`: runs of a
+table's rows, or review files) and hands one task a piece to the cluster. For ``analyze`` the
+task reads its piece where it runs, analyzes it with the worker's model and writes one Parquet
+file, ``part-000007.parquet``, into the output folder, atomically (a temporary file renamed; the
+folder must be one every worker reaches). Each file records, in its Parquet metadata, the run it
+belongs to and the piece it holds; ``--resume`` skips every piece whose file is there and says so,
+and the folder's ``_thumbs_run.json`` names the run, so a folder is resumed only by the same
+input, columns and model.
+
+A worker killed in the middle (``kill -9``) loses nothing: the scheduler gives its tasks to the
+other workers, and as a piece's file is only ever renamed whole onto its own name, the output
+holds every input row exactly once. For ``summarize`` each task folds its piece into partial
+tallies, which the client merges in piece order (:meth:`~thumbs.summary.films.FilmFold.merge`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from thumbs.batch.engine import analyze_records
+from thumbs.batch.outputs import arrow_schema, arrow_table, atomic_file
+from thumbs.batch.progress import progress_bar
+from thumbs.batch.sources import Piece, read_piece
+from thumbs.dask.workers import ModelRef, ship_model, worker_model
+from thumbs.errors import ThumbsError
+from thumbs.parallel import chunked
+from thumbs.pipeline.analysis import ROW_COLUMNS
+from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
+from thumbs.summary.films import FilmFold, FilmSummary
+from thumbs.summary.run import fold_records
+from thumbs.version import __version__
+
+#: The file naming a dataset's run (readers of Parquet datasets skip names starting with ``_``).
+RUN_FILE = "_thumbs_run.json"
+#: Each piece's file; zero-padded, so that the files sort in input order.
+PART_NAME = "part-{:06d}.parquet"
+#: Keys of each part file's Parquet metadata.
+RUN_KEY, PIECE_KEY = b"thumbs.run", b"thumbs.piece"
+
+__all__ = ["DatasetSummary", "Reading", "analyze_to_dataset", "summarize_pieces"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a piece's records are read: the columns of ``read_piece``."""
+
+    text_column: str | None = None
+    id_column: str | None = None
+    extra_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSummary:
+    """What a cluster run wrote: reviews, failures, warnings, partitions (resumed ones included), and where."""
+
+    n_records: int
+    n_errors: int
+    n_warnings: int
+    n_partitions: int
+    n_resumed: int
+    output: str
+
+    def line(self) -> str:
+        """One line for the user, e.g. ``analyzed 3,000 reviews in 15 partitions: 2,998 ok, 2 failed -> out/``."""
+        resumed = f" ({self.n_resumed:,} from an earlier run)" if self.n_resumed else ""
+        warned = f", {self.n_warnings:,} with warnings" if self.n_warnings else ""
+        ok = self.n_records - self.n_errors
+        return (
+            f"analyzed {self.n_records:,} reviews in {self.n_partitions:,} partitions{resumed}: "
+            f"{ok:,} ok, {self.n_errors:,} failed{warned} -> {self.output}"
+        )
+
+
+# --- analyze: one Parquet file a piece --------------------------------------------------------------
+
+
+def analyze_to_dataset(
+    client: Any,
+    pieces: Sequence[Piece],
+    ref: ModelRef,
+    output: Path,
+    *,
+    reading: Reading,
+    kinds: dict[str, set[type]],
+    resume: bool = False,
+    progress: bool | None = None,
+) -> DatasetSummary:
+    """Analyze ``pieces`` on ``client``'s cluster into the folder ``output``, one Parquet file a piece.
+
+    ``kinds`` types the kept columns (``reading.extra_columns``) as the input holds them.
+    """
+    columns = (*ROW_COLUMNS, *reading.extra_columns)
+    schema = arrow_schema(columns, kinds)
+    run = _run_key(ref, reading, schema, pieces)
+    _prepare(output, run, resume)
+    names = [PART_NAME.format(number) for number in range(len(pieces))]
+    done = {
+        number: _written(output / name, run, _piece_key(piece))
+        for number, (name, piece) in enumerate(zip(names, pieces))
+    }
+    todo = [number for number in range(len(pieces)) if done[number] is None]
+    ship_model(client, ref)
+    futures = client.map(
+        _write_piece,
+        [pieces[number] for number in todo],
+        [str(output / names[number]) for number in todo],
+        ref=ref,
+        reading=reading,
+        schema=schema,
+        run=run,
+        pure=False,
+    )
+    counts = [stats for stats in done.values() if stats is not None]
+    _gather(client, futures, counts, len(pieces), len(pieces) - len(todo), progress)
+    _drop_temporaries(output)
+    n, errors, warnings = (sum(c[i] for c in counts) for i in range(3))
+    return DatasetSummary(n, errors, warnings, len(pieces), len(pieces) - len(todo), str(output))
+
+
+def _write_piece(
+    piece: Piece, path: str, *, ref: ModelRef, reading: Reading, schema: Any, run: str
+) -> tuple[int, int, int]:
+    """On a worker: read, analyze and write one piece; (reviews, failed, with warnings)."""
+    import pyarrow.parquet as pq
+
+    model = worker_model(ref)
+    keep = reading.extra_columns
+    rows: list[dict[str, Any]] = []
+    records = read_piece(piece, **asdict(reading))
+    for chunk in chunked(records, DEFAULT_CHUNK_SIZE):
+        rows.extend(analyze_records(True, keep, model, chunk))
+    table = arrow_table(rows, schema)
+    stats = (len(rows), sum(r["error"] is not None for r in rows), sum(bool(r.get("warnings")) for r in rows))
+    metadata = {RUN_KEY: run.encode(), PIECE_KEY: json.dumps([_piece_key(piece), *stats]).encode()}
+    table = table.replace_schema_metadata(metadata)
+    with atomic_file(Path(path)) as temporary:
+        pq.write_table(table, temporary)
+    return stats
+
+
+def _gather(
+    client: Any, futures: list[Any], counts: list[tuple[int, int, int]], total: int, done: int, progress: bool | None
+) -> None:
+    """Wait for ``futures`` (a partition each), counting them into ``counts``; the first failure stops the run."""
+    from distributed import as_completed
+
+    with progress_bar(progress, total, done, unit="partitions") as advance:
+        try:
+            for future in as_completed(futures):
+                counts.append(future.result())
+                advance(1)
+        except BaseException:
+            client.cancel(futures)
+            raise
+
+
+def _written(path: Path, run: str, piece: str) -> tuple[int, int, int] | None:
+    """A piece's counts when its file is there, whole, of this run and this piece; else None."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_metadata(path)
+    except (OSError, ValueError, pa.ArrowException):  # missing, torn, not Parquet: written again
+        return None
+    mine = metadata.metadata or {}
+    if mine.get(RUN_KEY) != run.encode():
+        return None
+    try:
+        key, *stats = json.loads(mine.get(PIECE_KEY, b"[]"))
+    except ValueError:
+        return None
+    if key != piece or len(stats) != 3 or stats[0] != metadata.num_rows:
+        return None
+    return stats[0], stats[1], stats[2]
+
+
+def _prepare(output: Path, run: str, resume: bool) -> None:
+    """Make ``output`` the run's folder: new or empty, or (``resume``) the same run's; else one line why not."""
+    marker = output / RUN_FILE
+    if output.exists() and not output.is_dir():
+        raise ThumbsError(f"{output} is a file: on a cluster the output is a folder of Parquet files; name a folder")
+    if output.is_dir() and any(output.iterdir()):
+        if not marker.is_file():
+            raise ThumbsError(f"{output} holds other files: give a new or empty folder for the results")
+        if not resume:
+            raise ThumbsError(
+                f"{output} holds an earlier run's results: add --resume to go on with it, or give a new folder"
+            )
+        try:
+            earlier = json.loads(marker.read_text(encoding="utf-8")).get("run")
+        except (OSError, ValueError):
+            earlier = None
+        if earlier != run:
+            raise ThumbsError(
+                f"{output} holds a run of other input, columns or model: --resume continues only the same run; "
+                "give a new folder"
+            )
+        return
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with atomic_file(marker) as temporary:
+            temporary.write_text(json.dumps({"run": run, "thumbs": __version__}) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ThumbsError(
+            f"cannot write into {output} ({exc.strerror or exc}): check the folder and its permissions"
+        ) from None
+
+
+def _drop_temporaries(output: Path) -> None:
+    """Remove the temporary files a killed worker left half-written in ``output``."""
+    for path in output.glob(".part-*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def _piece_key(piece: Piece) -> str:
+    """What identifies a piece's input: its file(s) as they are now (size, modification time) and its part."""
+    files = (piece.source,) if piece.part is not None else piece.files
+    seen = []
+    for name in files:
+        try:
+            status = os.stat(name)
+            seen.append([name, status.st_size, status.st_mtime_ns])
+        except OSError:
+            seen.append([name, None, None])
+    part = asdict(piece.part) if piece.part is not None else None
+    return hashlib.sha256(json.dumps([seen, part]).encode()).hexdigest()[:32]
+
+
+def _run_key(ref: ModelRef, reading: Reading, schema: Any, pieces: Sequence[Piece]) -> str:
+    """What identifies a run: the model and its aspects, the columns read and written, and the pieces."""
+    described = [ref.fingerprint, asdict(reading), str(schema), [_piece_key(piece) for piece in pieces]]
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:32]
+
+
+# --- summarize: partial tallies a piece, merged in order ---------------------------------------------
+
+
+def summarize_pieces(
+    client: Any,
+    pieces: Sequence[Piece],
+    ref: ModelRef,
+    *,
+    reading: Reading,
+    dated: bool,
+    by_folder: bool,
+    progress: bool | None = None,
+) -> list[FilmSummary]:
+    """Film summaries of ``pieces`` (records grouped by ``reading.extra_columns``, or by folder), on the cluster."""
+    ship_model(client, ref)
+    futures = client.map(
+        _fold_piece, list(pieces), ref=ref, reading=reading, dated=dated, by_folder=by_folder, pure=False
+    )
+    from distributed import as_completed
+
+    waiting: dict[int, FilmFold] = {}
+    order = {future.key: number for number, future in enumerate(futures)}
+    fold: FilmFold | None = None
+    merged = 0
+    with progress_bar(progress, len(futures), 0, unit="partitions") as advance:
+        try:
+            for future in as_completed(futures):
+                waiting[order[future.key]] = future.result()
+                future.release()
+                while merged in waiting:  # merge in piece order: the result does not depend on timing
+                    part = waiting.pop(merged)
+                    fold = part if fold is None else fold.merge(part)
+                    merged += 1
+                advance(1)
+        except BaseException:
+            client.cancel(futures)
+            raise
+    return fold.summaries() if fold is not None else []
+
+
+def _fold_piece(piece: Piece, *, ref: ModelRef, reading: Reading, dated: bool, by_folder: bool) -> FilmFold:
+    """On a worker: one piece's reviews analyzed and folded into film tallies."""
+    return fold_records(read_piece(piece, **asdict(reading)), worker_model(ref), dated=dated, by_folder=by_folder)
