@@ -273,12 +273,19 @@ class Piece:
     """A part of the input that one worker reads on its own: a run of a table's rows, or review files.
 
     ``source`` is the table's path (a ``part`` of it: :class:`~thumbs.corpora.table_parts.TablePart`),
-    or "" for ``files``, review files read one review a file.
+    or "" for ``files``, review files read one review a file. Paths as the user named them are read
+    from ``root``, the folder they were named in (a worker runs elsewhere); a review file's id stays
+    the path as named, as on one machine.
     """
 
     source: str
     part: TablePart | None = None
     files: tuple[str, ...] = ()
+    root: str = ""
+
+    def path(self, name: str) -> str:
+        """Where the file ``name`` (as named) is: from ``root``."""
+        return os.path.join(self.root, name)
 
     @property
     def rows(self) -> int:
@@ -306,22 +313,23 @@ def split_sources(
         raise ThumbsError("- (stdin): a cluster's workers read their input from files: save it to a file first")
     columns = _Columns(text_column, id_column, tuple(extra_columns))
     read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra_columns)  # the checks
+    root = os.getcwd()
     pieces: list[Piece] = []
     files: list[str] = []
     for path in _input_files(sources):
         if FORMATS.get(Path(path).suffix.lower()) is None:
             files.append(path)
             if len(files) == rows_per_piece:
-                pieces.append(Piece("", files=tuple(files)))
+                pieces.append(Piece("", files=tuple(files), root=root))
                 files = []
             continue
         if files:
-            pieces.append(Piece("", files=tuple(files)))
+            pieces.append(Piece("", files=tuple(files), root=root))
             files = []
         table = open_table(path, _wanted(path, columns))
-        pieces.extend(Piece(path, part) for part in table_parts(table, rows_per_piece))
+        pieces.extend(Piece(path, part, root=root) for part in table_parts(table, rows_per_piece))
     if files:
-        pieces.append(Piece("", files=tuple(files)))
+        pieces.append(Piece("", files=tuple(files), root=root))
     return pieces
 
 
@@ -348,10 +356,12 @@ def read_piece(
 ) -> Iterator[Record]:
     """The records of ``piece`` (:func:`split_sources`), as :func:`read_records` reads them."""
     if piece.part is None:
-        yield from read_records(piece.files, max_chars=max_chars)
+        for index, name in enumerate(piece.files):
+            _, text, error, _ = _read_text_file(piece.path(name), max_chars)
+            yield Record(index, _clean(name), text, error)
         return
     columns = _Columns(text_column, id_column, tuple(extra_columns))
-    table = open_table(piece.source, _wanted(piece.source, columns))
+    table = open_table(piece.path(piece.source), _wanted(piece.source, columns))
     rows = read_part(table, piece.part, list(_wanted(piece.source, columns)))
     yield from table_records(
         rows,

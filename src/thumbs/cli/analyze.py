@@ -214,7 +214,7 @@ def _analyze_on_cluster(
     if jobs is not None:
         raise ThumbsError("--jobs is for one machine: a cluster's workers are its processes (--cluster local:N)")
 
-    from thumbs.dask.datasets import Reading
+    from thumbs.dask.datasets import DatasetInterrupted, Reading
     from thumbs.dask.runs import PARTITION_ROWS, analyze_on_cluster
     from thumbs.pipeline.model import load_model
     from thumbs.text.aspect_terms import user_aspects
@@ -223,17 +223,23 @@ def _analyze_on_cluster(
     model = load_model(model_path)
     if terms is not None:
         model = model.with_aspects(terms)
-    summary = analyze_on_cluster(
-        sources,
-        output,
-        model,
-        scheduler=scheduler,
-        cluster=cluster,
-        reading=Reading(text_column, id_column, kept),
-        partition_rows=partition_rows or PARTITION_ROWS,
-        shared_model=shared_model,
-        resume=resume,
-    )
+    try:
+        summary = analyze_on_cluster(
+            sources,
+            output,
+            model,
+            scheduler=scheduler,
+            cluster=cluster,
+            reading=Reading(text_column, id_column, kept),
+            partition_rows=partition_rows or PARTITION_ROWS,
+            shared_model=shared_model,
+            resume=resume,
+        )
+    except DatasetInterrupted as stop:
+        argv = sys.argv[1:]
+        again = shlex.join(["thumbs", *argv, *([] if "--resume" in argv else ["--resume"])])
+        typer.echo(f"interrupted: {stop} in {stop.output}; to go on, run: {again}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     typer.echo(summary.line(), err=True)
     if summary.n_errors:
         raise typer.Exit(EXIT_SOME_FAILED)

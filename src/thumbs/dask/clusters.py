@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -56,11 +57,12 @@ def connect(scheduler: str | None = None, cluster: str | None = None) -> Iterato
                 n_workers=int(found.group(1)),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
+                dashboard_address=":0",  # any free port: two runs at once do not warn of each other
+                silence_logs=logging.CRITICAL,  # the run says what went wrong, in one line
             )
             stack.enter_context(local)
             client = stack.enter_context(Client(local))
+            _quiet_on_ctrl_c(client)
         else:
             assert scheduler is not None
             try:
@@ -79,3 +81,15 @@ def connect(scheduler: str | None = None, cluster: str | None = None) -> Iterato
                     f"start some with `dask worker {scheduler}`"
                 ) from None
         yield client
+
+
+def _quiet_on_ctrl_c(client: Any) -> None:
+    """Let a local cluster's worker processes ignore Ctrl-C, which a terminal sends to all of them: the
+    client alone stops the run, closing the cluster (else each worker prints its own KeyboardInterrupt)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class _IgnoreCtrlC(WorkerPlugin):
+        def setup(self, worker: Any) -> None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker process runs its loop in its main thread
+
+    client.register_plugin(_IgnoreCtrlC(), name="thumbs-ignore-ctrl-c")

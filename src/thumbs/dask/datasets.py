@@ -29,7 +29,7 @@ from thumbs.batch.engine import analyze_records
 from thumbs.batch.outputs import arrow_schema, arrow_table, atomic_file
 from thumbs.batch.progress import progress_bar
 from thumbs.batch.sources import Piece, read_piece
-from thumbs.dask.workers import ModelRef, ship_model, worker_model
+from thumbs.dask.workers import ModelRef, on_worker, ship_model, worker_model
 from thumbs.errors import ThumbsError
 from thumbs.parallel import chunked
 from thumbs.pipeline.analysis import ROW_COLUMNS
@@ -45,7 +45,7 @@ PART_NAME = "part-{:06d}.parquet"
 #: Keys of each part file's Parquet metadata.
 RUN_KEY, PIECE_KEY = b"thumbs.run", b"thumbs.piece"
 
-__all__ = ["DatasetSummary", "Reading", "analyze_to_dataset", "summarize_pieces"]
+__all__ = ["DatasetInterrupted", "DatasetSummary", "Reading", "analyze_to_dataset", "summarize_pieces"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,17 +101,17 @@ def analyze_to_dataset(
     schema = arrow_schema(columns, kinds)
     run = _run_key(ref, reading, schema, pieces)
     _prepare(output, run, resume)
-    names = [PART_NAME.format(number) for number in range(len(pieces))]
-    done = {
-        number: _written(output / name, run, _piece_key(piece))
-        for number, (name, piece) in enumerate(zip(names, pieces))
-    }
+    folder = output.resolve()  # the workers write there, from wherever they run
+    paths = [str(folder / PART_NAME.format(number)) for number in range(len(pieces))]
+    keys = [_piece_key(piece) for piece in pieces]
+    done = {number: _written(Path(paths[number]), run, keys[number]) for number in range(len(pieces))}
     todo = [number for number in range(len(pieces)) if done[number] is None]
     ship_model(client, ref)
     futures = client.map(
         _write_piece,
         [pieces[number] for number in todo],
-        [str(output / names[number]) for number in todo],
+        [paths[number] for number in todo],
+        [keys[number] for number in todo],
         ref=ref,
         reading=reading,
         schema=schema,
@@ -119,14 +119,19 @@ def analyze_to_dataset(
         pure=False,
     )
     counts = [stats for stats in done.values() if stats is not None]
-    _gather(client, futures, counts, len(pieces), len(pieces) - len(todo), progress)
-    _drop_temporaries(output)
+    resumed = len(pieces) - len(todo)
+    try:
+        _gather(client, futures, counts, len(pieces), resumed, progress)
+    except KeyboardInterrupt:
+        raise DatasetInterrupted(len(counts), len(pieces), str(output)) from None
+    finally:
+        _drop_temporaries(folder)
     n, errors, warnings = (sum(c[i] for c in counts) for i in range(3))
-    return DatasetSummary(n, errors, warnings, len(pieces), len(pieces) - len(todo), str(output))
+    return DatasetSummary(n, errors, warnings, len(pieces), resumed, str(output))
 
 
 def _write_piece(
-    piece: Piece, path: str, *, ref: ModelRef, reading: Reading, schema: Any, run: str
+    piece: Piece, path: str, key: str, *, ref: ModelRef, reading: Reading, schema: Any, run: str
 ) -> tuple[int, int, int]:
     """On a worker: read, analyze and write one piece; (reviews, failed, with warnings)."""
     import pyarrow.parquet as pq
@@ -134,16 +139,24 @@ def _write_piece(
     model = worker_model(ref)
     keep = reading.extra_columns
     rows: list[dict[str, Any]] = []
-    records = read_piece(piece, **asdict(reading))
-    for chunk in chunked(records, DEFAULT_CHUNK_SIZE):
-        rows.extend(analyze_records(True, keep, model, chunk))
+    with on_worker("the input", "put the input on storage every worker reaches"):
+        for chunk in chunked(read_piece(piece, **asdict(reading)), DEFAULT_CHUNK_SIZE):
+            rows.extend(analyze_records(True, keep, model, chunk))
     table = arrow_table(rows, schema)
     stats = (len(rows), sum(r["error"] is not None for r in rows), sum(bool(r.get("warnings")) for r in rows))
-    metadata = {RUN_KEY: run.encode(), PIECE_KEY: json.dumps([_piece_key(piece), *stats]).encode()}
-    table = table.replace_schema_metadata(metadata)
-    with atomic_file(Path(path)) as temporary:
-        pq.write_table(table, temporary)
+    table = table.replace_schema_metadata({RUN_KEY: run.encode(), PIECE_KEY: json.dumps([key, *stats]).encode()})
+    with on_worker(path, "the output folder must be on storage every worker reaches and can write"):
+        with atomic_file(Path(path)) as temporary:
+            pq.write_table(table, temporary)
     return stats
+
+
+class DatasetInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a cluster run: how many partitions are written of how many, and where (``--resume`` goes on)."""
+
+    def __init__(self, done: int, total: int, output: str) -> None:
+        super().__init__(f"{done:,} of {total:,} partitions written")
+        self.done, self.total, self.output = done, total, output
 
 
 def _gather(
@@ -283,4 +296,6 @@ def summarize_pieces(
 
 def _fold_piece(piece: Piece, *, ref: ModelRef, reading: Reading, dated: bool, by_folder: bool) -> FilmFold:
     """On a worker: one piece's reviews analyzed and folded into film tallies."""
-    return fold_records(read_piece(piece, **asdict(reading)), worker_model(ref), dated=dated, by_folder=by_folder)
+    model = worker_model(ref)
+    with on_worker("the input", "put the input on storage every worker reaches"):
+        return fold_records(read_piece(piece, **asdict(reading)), model, dated=dated, by_folder=by_folder)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,7 @@ _SHIPPED: dict[str, Path] = {}
 _LOADED: dict[tuple[str, Any], Model] = {}
 _LOCK = threading.Lock()
 
-__all__ = ["ModelRef", "ModelShipment", "WorkerModelError", "model_ref", "ship_model", "worker_model"]
+__all__ = ["ModelRef", "ModelShipment", "WorkerModelError", "model_ref", "on_worker", "ship_model", "worker_model"]
 
 
 class WorkerModelError(ThumbsError):
@@ -161,6 +163,20 @@ def _load(ref: ModelRef) -> Model:
     if ref.aspects is not None:
         model = model.with_aspects(AspectTerms({name: list(words) for name, words in ref.aspects}))
     return model
+
+
+@contextmanager
+def on_worker(what: str, fix: str) -> Iterator[None]:
+    """Say which worker a user's mistake happened on: a :class:`ThumbsError` inside (a missing input
+    file) or an OSError about ``what`` (an output folder it cannot write) becomes one line naming it."""
+    try:
+        yield
+    except WorkerModelError:
+        raise
+    except ThumbsError as exc:
+        raise ThumbsError(f"worker {_worker_name()}: {exc} ({fix})") from None
+    except OSError as exc:
+        raise ThumbsError(f"worker {_worker_name()} cannot use {what} ({exc.strerror or exc}): {fix}") from None
 
 
 def _worker_name() -> str:
