@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from thumbs.batch.sources import Piece, Record, read_piece, read_records, split_sources
+from thumbs.batch.pieces import Piece, read_piece, split_sources
+from thumbs.batch.sources import Record, read_records
 from thumbs.errors import ThumbsError
 
 PHRASES = [

@@ -208,11 +208,6 @@ def test_a_malformed_cluster_is_one_line(tmp_path: Path) -> None:
         assert f"--cluster {value}: write local:N" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: cli/analyze.py passes `partition_rows or PARTITION_ROWS`, so --partition-rows 0 silently "
-    "means 10,000 instead of being refused like -3 ('--partition-rows must be at least 1')",
-)
 def test_partition_rows_zero_is_refused(tmp_path: Path, no_cluster: None) -> None:
     table = write_csv(tmp_path / "t.csv", review_rows(5))
     line = analyze_in_process(table, "--cluster", "local:2", "--partition-rows", "0", "-o", str(tmp_path / "new"))
@@ -226,7 +221,7 @@ def test_partition_rows_zero_is_refused(tmp_path: Path, no_cluster: None) -> Non
 def test_an_output_that_is_not_a_new_folder_is_refused_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str, says: str
 ) -> None:
-    """Refused, with the cluster faked (the check happens once connected: see the next test)."""
+    """Refused in one line, the user's files untouched (the cluster faked; the next test: before it starts)."""
     table = write_csv(tmp_path / "t.csv", review_rows(5))
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine", encoding="utf-8")
@@ -241,12 +236,6 @@ def test_an_output_that_is_not_a_new_folder_is_refused_in_one_line(
     assert (tmp_path / "single.parquet").read_bytes() == b"PAR1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: runs.analyze_on_cluster checks the output folder (datasets._prepare) only after connect() "
-    "started the cluster (or reached the scheduler and waited for a worker), though runs.py says every "
-    "user mistake is found before a cluster starts",
-)
 @pytest.mark.parametrize("output", ["other", "single.parquet"])
 def test_an_output_that_is_not_a_new_folder_is_refused_before_a_cluster_starts(
     tmp_path: Path, no_cluster: None, output: str

@@ -132,11 +132,6 @@ def test_bad_fields_keep_and_columns_are_refused_in_one_line() -> None:
     one_line(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with fields=None (all columns) _checked_fields returns ROW_COLUMNS before its keep clash check, "
-    "so keep=['label'] is accepted and the result has two 'label' columns",
-)
 def test_keeping_a_column_named_as_an_analysis_field_is_refused_with_all_fields() -> None:
     source = frame([dict(r, label="x") for r in ROWS[:4]], 1)
     with pytest.raises(ThumbsError, match="'label' column already"):
@@ -170,12 +165,6 @@ def test_a_column_of_numbers_gets_the_error_one_machine_gives(client: Client, mo
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a text column of Python objects mixing strings and numbers (dask's string conversion off) "
-    "fails its whole partition with pyarrow's ArrowTypeError in frames._records (pa.Table.from_pandas), "
-    "instead of giving the number's row the error one machine gives ('not a string (got int)')",
-)
 def test_a_number_among_texts_gets_the_error_one_machine_gives(client: Client, model: Model) -> None:
     texts: list[Any] = ["A wonderful, moving film.", 5, None, "Dull and far too long."]
     ids = ["a", "b", "c", "d"]

@@ -31,7 +31,6 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from thumbs.corpora.table_parts import TablePart, read_part, table_parts
 from thumbs.corpora.tables import FORMATS, Row, open_stream, open_table
 from thumbs.errors import DataNotFoundError, ThumbsError
 from thumbs.text.review import MAX_REVIEW_CHARS, not_utf8, review_problem, too_long
@@ -41,7 +40,16 @@ MAX_UTF8_BYTES = 4
 #: The byte-order mark some editors put at the start of a UTF-8 file.
 UTF8_BOM = b"\xef\xbb\xbf"
 
-__all__ = ["Piece", "Record", "RecordStream", "read_piece", "read_records", "split_sources", "table_records"]
+__all__ = [
+    "Record",
+    "RecordStream",
+    "clean_id",
+    "input_files",
+    "read_records",
+    "review_file",
+    "table_records",
+    "wanted_columns",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,76 +273,11 @@ def _id_from(value: Any, number: int) -> str:
     return _clean(value if isinstance(value, str) else str(value))
 
 
-# --- pieces: the input cut for a cluster's workers ---------------------------------------------
+# --- what a cluster's pieces need (:mod:`thumbs.batch.pieces`) ----------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """A part of the input that one worker reads on its own: a run of a table's rows, or review files.
-
-    ``source`` is the table's path (a ``part`` of it: :class:`~thumbs.corpora.table_parts.TablePart`),
-    or "" for ``files``, review files read one review a file. Paths as the user named them are read
-    from ``root``, the folder they were named in (a worker runs elsewhere); a review file's id stays
-    the path as named, as on one machine.
-    """
-
-    source: str
-    part: TablePart | None = None
-    files: tuple[str, ...] = ()
-    root: str = ""
-
-    def path(self, name: str) -> str:
-        """Where the file ``name`` (as named) is: from ``root``."""
-        return os.path.join(self.root, name)
-
-    @property
-    def rows(self) -> int:
-        """How many records the piece holds."""
-        return len(self.files) if self.part is None else self.part.rows
-
-
-def split_sources(
-    sources: Sequence[str],
-    *,
-    text_column: str | None = None,
-    id_column: str | None = None,
-    extra_columns: Sequence[str] = (),
-    rows_per_piece: int,
-) -> list[Piece]:
-    """``sources`` (files, folders, globs, partitioned datasets: not stdin) cut into pieces of
-    ``rows_per_piece`` records, in input order: reading every piece with :func:`read_piece`
-    gives the records :func:`read_records` gives, with the same ids and errors.
-
-    Every source is checked first, as :func:`read_records` checks it. A CSV/TSV/JSON Lines table
-    is read once here to find where its records end (:func:`~thumbs.corpora.table_parts.table_parts`);
-    a Parquet file's metadata is enough.
-    """
-    if "-" in sources:
-        raise ThumbsError("- (stdin): a cluster's workers read their input from files: save it to a file first")
-    columns = _Columns(text_column, id_column, tuple(extra_columns))
-    read_records(sources, text_column=text_column, id_column=id_column, extra_columns=extra_columns)  # the checks
-    root = os.getcwd()
-    pieces: list[Piece] = []
-    files: list[str] = []
-    for path in _input_files(sources):
-        if FORMATS.get(Path(path).suffix.lower()) is None:
-            files.append(path)
-            if len(files) == rows_per_piece:
-                pieces.append(Piece("", files=tuple(files), root=root))
-                files = []
-            continue
-        if files:
-            pieces.append(Piece("", files=tuple(files), root=root))
-            files = []
-        table = open_table(path, _wanted(path, columns))
-        pieces.extend(Piece(path, part, root=root) for part in table_parts(table, rows_per_piece))
-    if files:
-        pieces.append(Piece("", files=tuple(files), root=root))
-    return pieces
-
-
-def _input_files(sources: Sequence[str]) -> Iterator[str]:
-    """Each file the sources name, in the order :func:`read_records` reads them."""
+def input_files(sources: Sequence[str]) -> Iterator[str]:
+    """Each file the sources (files, folders, globs; checked by :func:`read_records`) name, in the order it reads them."""
     for source in sources:
         if os.path.isdir(source):
             yield from _folder_tables(source) or _walk_txt(source)
@@ -343,34 +286,25 @@ def _input_files(sources: Sequence[str]) -> Iterator[str]:
         else:
             for match in sorted(glob.glob(source, recursive=True)):
                 if not os.path.isdir(match) or _has_reviews(match):
-                    yield from _input_files([match])
+                    yield from input_files([match])
 
 
-def read_piece(
-    piece: Piece,
-    *,
-    text_column: str | None = None,
-    id_column: str | None = None,
-    extra_columns: Sequence[str] = (),
-    max_chars: int = MAX_REVIEW_CHARS,
-) -> Iterator[Record]:
-    """The records of ``piece`` (:func:`split_sources`), as :func:`read_records` reads them."""
-    if piece.part is None:
-        for index, name in enumerate(piece.files):
-            _, text, error, _ = _read_text_file(piece.path(name), max_chars)
-            yield Record(index, _clean(name), text, error)
-        return
-    columns = _Columns(text_column, id_column, tuple(extra_columns))
-    table = open_table(piece.path(piece.source), _wanted(piece.source, columns))
-    rows = read_part(table, piece.part, list(_wanted(piece.source, columns)))
-    yield from table_records(
-        rows,
-        text_column=text_column,
-        id_column=id_column,
-        extra_columns=extra_columns,
-        max_chars=max_chars,
-        first_index=piece.part.before,
-    )
+def wanted_columns(
+    where: str, text_column: str | None, id_column: str | None = None, extra_columns: Sequence[str] = ()
+) -> dict[str, str]:
+    """The columns a table must have (for :func:`~thumbs.corpora.tables.open_table`), each with how to fix it."""
+    return _wanted(where, _Columns(text_column, id_column, tuple(extra_columns)))
+
+
+def review_file(path: str, max_chars: int = MAX_REVIEW_CHARS) -> tuple[str | None, str | None]:
+    """``(text, None)`` of a review file, or ``(None, why it cannot be read)``, as :func:`read_records` reads it."""
+    _, text, error, _ = _read_text_file(path, max_chars)
+    return text, error
+
+
+def clean_id(text: str) -> str:
+    """A path or cell as an id that can be written out (undecodable bytes replaced)."""
+    return _clean(text)
 
 
 def table_records(

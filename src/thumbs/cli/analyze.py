@@ -231,7 +231,7 @@ def _analyze_on_cluster(
             scheduler=scheduler,
             cluster=cluster,
             reading=Reading(text_column, id_column, kept),
-            partition_rows=partition_rows or PARTITION_ROWS,
+            partition_rows=PARTITION_ROWS if partition_rows is None else partition_rows,
             shared_model=shared_model,
             resume=resume,
         )

@@ -234,7 +234,7 @@ def _summarize_on_cluster(
         reading=Reading(text_column, id_column, extra),
         dated=date_column is not None,
         by_folder=group_by is None,
-        partition_rows=partition_rows or PARTITION_ROWS,
+        partition_rows=PARTITION_ROWS if partition_rows is None else partition_rows,
         shared_model=shared_model,
     )
 

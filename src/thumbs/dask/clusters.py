@@ -17,7 +17,7 @@ from typing import Any
 from thumbs.errors import ThumbsError
 
 #: Seconds to wait for the scheduler to answer, and for its first worker to join.
-CONNECT_TIMEOUT_S = 20
+CONNECT_TIMEOUT_S = 10
 WORKERS_TIMEOUT_S = 60
 #: ``--cluster`` values: ``local:N``.
 LOCAL_CLUSTER = re.compile(r"^local:(\d+)$")

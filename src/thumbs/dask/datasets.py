@@ -27,8 +27,8 @@ from typing import Any
 
 from thumbs.batch.engine import analyze_records
 from thumbs.batch.outputs import arrow_schema, arrow_table, atomic_file
+from thumbs.batch.pieces import Piece, read_piece
 from thumbs.batch.progress import progress_bar
-from thumbs.batch.sources import Piece, read_piece
 from thumbs.dask.workers import ModelRef, on_worker, ship_model, worker_model
 from thumbs.errors import ThumbsError
 from thumbs.parallel import chunked
@@ -45,7 +45,7 @@ PART_NAME = "part-{:06d}.parquet"
 #: Keys of each part file's Parquet metadata.
 RUN_KEY, PIECE_KEY = b"thumbs.run", b"thumbs.piece"
 
-__all__ = ["DatasetInterrupted", "DatasetSummary", "Reading", "analyze_to_dataset", "summarize_pieces"]
+__all__ = ["DatasetInterrupted", "DatasetSummary", "Reading", "analyze_to_dataset", "check_dataset", "summarize_pieces"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +97,8 @@ def analyze_to_dataset(
 
     ``kinds`` types the kept columns (``reading.extra_columns``) as the input holds them.
     """
-    columns = (*ROW_COLUMNS, *reading.extra_columns)
-    schema = arrow_schema(columns, kinds)
-    run = _run_key(ref, reading, schema, pieces)
-    _prepare(output, run, resume)
+    run, schema = check_dataset(output, ref, pieces, reading=reading, kinds=kinds, resume=resume)
+    _start(output, run)
     folder = output.resolve()  # the workers write there, from wherever they run
     paths = [str(folder / PART_NAME.format(number)) for number in range(len(pieces))]
     keys = [_piece_key(piece) for piece in pieces]
@@ -196,27 +194,46 @@ def _written(path: Path, run: str, piece: str) -> tuple[int, int, int] | None:
     return stats[0], stats[1], stats[2]
 
 
-def _prepare(output: Path, run: str, resume: bool) -> None:
-    """Make ``output`` the run's folder: new or empty, or (``resume``) the same run's; else one line why not."""
-    marker = output / RUN_FILE
+def check_dataset(
+    output: Path,
+    ref: ModelRef,
+    pieces: Sequence[Piece],
+    *,
+    reading: Reading,
+    kinds: dict[str, set[type]],
+    resume: bool,
+) -> tuple[str, Any]:
+    """The run's key and Parquet schema, once ``output`` is found fit for it: a new or empty folder,
+    or with ``resume`` the same run's. Nothing is written; every refusal is one line."""
+    schema = arrow_schema((*ROW_COLUMNS, *reading.extra_columns), kinds)
+    run = _run_key(ref, reading, schema, pieces)
     if output.exists() and not output.is_dir():
         raise ThumbsError(f"{output} is a file: on a cluster the output is a folder of Parquet files; name a folder")
-    if output.is_dir() and any(output.iterdir()):
-        if not marker.is_file():
-            raise ThumbsError(f"{output} holds other files: give a new or empty folder for the results")
-        if not resume:
-            raise ThumbsError(
-                f"{output} holds an earlier run's results: add --resume to go on with it, or give a new folder"
-            )
-        try:
-            earlier = json.loads(marker.read_text(encoding="utf-8")).get("run")
-        except (OSError, ValueError):
-            earlier = None
-        if earlier != run:
-            raise ThumbsError(
-                f"{output} holds a run of other input, columns or model: --resume continues only the same run; "
-                "give a new folder"
-            )
+    if not output.is_dir() or not any(output.iterdir()):
+        return run, schema
+    marker = output / RUN_FILE
+    if not marker.is_file():
+        raise ThumbsError(f"{output} holds other files: give a new or empty folder for the results")
+    if not resume:
+        raise ThumbsError(
+            f"{output} holds an earlier run's results: add --resume to go on with it, or give a new folder"
+        )
+    try:
+        earlier = json.loads(marker.read_text(encoding="utf-8")).get("run")
+    except (OSError, ValueError, AttributeError):
+        earlier = None
+    if earlier != run:
+        raise ThumbsError(
+            f"{output} holds a run of other input, columns or model: --resume continues only the same run; "
+            "give a new folder"
+        )
+    return run, schema
+
+
+def _start(output: Path, run: str) -> None:
+    """Create the folder and its ``_thumbs_run.json`` (kept as it is when resuming)."""
+    marker = output / RUN_FILE
+    if marker.is_file():
         return
     try:
         output.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ the batch engine does (:func:`~thumbs.batch.engine.analyze_records`), and the ro
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -144,17 +145,21 @@ def _merged(*folds: FilmFold) -> FilmFold:
 
 def _records(part: Any, columns: tuple[str, str], extra: Sequence[str]) -> list[Record]:
     """A pandas partition's rows as records: read as a table's rows are (missing cells None)."""
-    import pyarrow as pa
-
     text_column, id_column = columns
     wanted = list(dict.fromkeys((text_column, *extra, *([id_column] if id_column != INDEX_ID else []))))
-    table = pa.Table.from_pandas(part[wanted], preserve_index=False)
-    values = table.to_pylist()
+    cells = {name: [None if _missing(value) else value for value in part[name].tolist()] for name in wanted}
     if id_column == INDEX_ID:
-        for row, label in zip(values, part.index.tolist(), strict=True):
-            row[INDEX_ID] = None if label is None else str(label)
+        cells[INDEX_ID] = [None if _missing(label) else str(label) for label in part.index.tolist()]
+    values = [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
     rows = (Row(number, row) for number, row in enumerate(values, start=1))
     return list(table_records(rows, text_column=text_column, id_column=id_column, extra_columns=extra))
+
+
+def _missing(value: Any) -> bool:
+    """Whether a pandas cell is missing (None, NaN, NA, NaT): read as an empty cell, None."""
+    import pandas as pd
+
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 # --- checks and helpers ---------------------------------------------------------------------------
@@ -180,6 +185,11 @@ def _checked_columns(
 
 def _checked_fields(fields: Sequence[str] | None, keep: Sequence[str]) -> tuple[str, ...]:
     """The analysis columns asked for, ``id`` first, each one checked."""
+    clash = [name for name in keep if name in ROW_COLUMNS]
+    if clash:
+        raise ThumbsError(f"keep: the analysis has a {clash[0]!r} column already; rename that column")
+    if len(set(keep)) < len(keep):
+        raise ThumbsError("keep: a column is named twice; keep it once")
     if fields is None:
         return ROW_COLUMNS
     if isinstance(fields, str):
@@ -187,9 +197,6 @@ def _checked_fields(fields: Sequence[str] | None, keep: Sequence[str]) -> tuple[
     unknown = [name for name in fields if name not in ROW_COLUMNS]
     if unknown:
         raise ThumbsError(f"fields: {unknown[0]!r} is not an analysis column; they are {', '.join(ROW_COLUMNS)}")
-    clash = [name for name in keep if name in ROW_COLUMNS]
-    if clash:
-        raise ThumbsError(f"keep: the analysis has a {clash[0]!r} column already; rename that column")
     return ("id", *(name for name in ROW_COLUMNS if name in fields and name != "id"))
 
 

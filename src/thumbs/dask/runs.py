@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from thumbs.batch.sources import Piece, split_sources
+from thumbs.batch.pieces import Piece, split_sources
 from thumbs.dask.clusters import connect, require_dask
-from thumbs.dask.datasets import DatasetSummary, Reading, analyze_to_dataset, summarize_pieces
+from thumbs.dask.datasets import DatasetSummary, Reading, analyze_to_dataset, check_dataset, summarize_pieces
 from thumbs.dask.workers import model_ref
 from thumbs.errors import ThumbsError
 from thumbs.pipeline.analysis import ROW_COLUMNS
@@ -49,6 +49,7 @@ def analyze_on_cluster(
     pieces = _pieces(sources, reading, partition_rows)
     ref = model_ref(model, shared=shared_model)
     kinds = _kept_kinds(pieces, reading.extra_columns)
+    check_dataset(output, ref, pieces, reading=reading, kinds=kinds, resume=resume)  # before a cluster starts
     with connect(scheduler, cluster) as client:
         return analyze_to_dataset(
             client, pieces, ref, output, reading=reading, kinds=kinds, resume=resume, progress=progress
@@ -79,8 +80,6 @@ def summarize_on_cluster(
 
 
 def _pieces(sources: Sequence[str], reading: Reading, partition_rows: int) -> list[Piece]:
-    if partition_rows < 1:
-        raise ThumbsError(f"--partition-rows must be at least 1, not {partition_rows}")
     return split_sources(
         sources,
         text_column=reading.text_column,
