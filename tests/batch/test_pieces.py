@@ -167,3 +167,18 @@ def test_a_folder_mixing_csv_and_parquet_is_refused(tmp_path: Path) -> None:
             read()
         message = str(caught.value)
         assert "\n" not in message and "mixes" in message and "csv" in message and "parquet" in message
+
+
+def test_a_review_file_gone_where_the_piece_is_read_stops_it(tmp_path: Path) -> None:
+    """A file listed where the run started but absent where it is read (a worker without the shared
+    folder) raises, rather than being written as a failed row that a resumed run would skip."""
+    from thumbs.errors import DataNotFoundError
+
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("A fine film.", encoding="utf-8")
+    (piece,) = split_sources([str(folder)], rows_per_piece=10)
+    (folder / "b.txt").unlink()
+    with pytest.raises(DataNotFoundError, match="b.txt"):
+        list(read_piece(piece))

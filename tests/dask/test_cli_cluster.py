@@ -202,7 +202,7 @@ def test_mistakes_are_one_line_before_a_cluster_starts(
 def test_a_malformed_cluster_is_one_line(tmp_path: Path) -> None:
     table = write_csv(tmp_path / "t.csv", review_rows(5))
     both = ("--scheduler", "tcp://127.0.0.1:1", "--cluster", "local:2", "-o", str(tmp_path / "new"))
-    assert "give one of --scheduler" in analyze_in_process(table, *both)
+    assert "--scheduler and --cluster disagree" in analyze_in_process(table, *both)
     for value in ("local:x", "local:0", "remote:2"):
         line = analyze_in_process(table, "--cluster", value, "-o", str(tmp_path / "new"))
         assert f"--cluster {value}: write local:N" in line
@@ -267,3 +267,51 @@ def test_a_scheduler_nobody_runs_is_one_line_in_seconds(tmp_path: Path) -> None:
     assert time.monotonic() - began < 35
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in line
     assert not (tmp_path / "new").exists()
+
+
+def test_an_output_inside_an_input_folder_or_matched_by_its_glob_is_refused(tmp_path: Path, no_cluster: None) -> None:
+    """A run resumed later would read its own results as input: refused before anything starts."""
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    write_csv(reviews / "a.csv", review_rows(5))
+    inside = run_in_process(
+        "analyze", str(reviews), "--text-column", "text", "--cluster", "local:2", "-o", str(reviews / "out")
+    )
+    assert "is inside the input" in one_line_refusal(inside.returncode, inside.stderr)
+    pattern = str(tmp_path / "**" / "*.parquet")
+    matched = run_in_process(
+        "analyze",
+        str(reviews / "a.csv"),
+        pattern,
+        "--text-column",
+        "text",
+        "--cluster",
+        "local:2",
+        "-o",
+        str(tmp_path / "out"),
+    )
+    assert "matched by the input" in one_line_refusal(matched.returncode, matched.stderr)
+    assert not (reviews / "out").exists() and not (tmp_path / "out").exists()
+
+
+def test_kept_columns_are_typed_as_every_parquet_file_agrees(tmp_path: Path) -> None:
+    """Numbers stay numbers when every file says so; files that disagree, or a CSV among them, make text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from thumbs.batch.pieces import split_sources
+    from thumbs.dask.runs import kept_kinds
+
+    pq.write_table(pa.table({"text": ["Fine."], "year": [2020], "score": [1.5]}), tmp_path / "a.parquet")
+    pq.write_table(pa.table({"text": ["Dull."], "year": ["2021"], "score": [2]}), tmp_path / "b.parquet")
+    write_csv(tmp_path / "c.csv", [{"text": "Good.", "year": "2022", "score": "3"}])
+
+    def kinds(*names: str) -> dict[str, set[type]]:
+        pieces = split_sources(
+            [str(tmp_path / n) for n in names], text_column="text", extra_columns=("year", "score"), rows_per_piece=10
+        )
+        return kept_kinds(pieces, ("year", "score"))
+
+    assert kinds("a.parquet") == {"year": {int}, "score": {float}}
+    assert kinds("a.parquet", "b.parquet") == {"year": {str}, "score": {int, float}}
+    assert kinds("a.parquet", "c.csv") == {"year": {str}, "score": {str}}

@@ -93,12 +93,13 @@ def test_dtypes_are_those_of_the_meta_in_every_partition(client: Client) -> None
 
 
 @pytest.mark.e2e
-def test_the_index_is_kept_and_names_rows_without_an_id_column(client: Client) -> None:
+def test_the_index_is_kept_and_rows_are_numbered_without_an_id_column(client: Client) -> None:
+    """Without an id column a row's id is its 1-based number in the whole frame, as one machine numbers a table's rows."""
     labels = [1000 + 3 * i for i in range(30)]
     source = frame(ROWS[:30], npartitions=4, index=labels)
     analyzed = thumbs.dask.analyze(source, text_column="text", fields=["label"]).compute()
     assert analyzed.index.tolist() == labels
-    assert analyzed["id"].tolist() == [str(label) for label in labels]
+    assert analyzed["id"].tolist() == [str(number) for number in range(1, 31)]
 
 
 @pytest.mark.e2e
@@ -267,3 +268,11 @@ def test_a_model_built_in_memory_is_refused_in_one_line(model: Model) -> None:
     one_line(caught.value)
     with pytest.raises(ThumbsError, match="built in memory"):
         thumbs.dask.analyze(frame(ROWS[:4], 1), "text", model=built)
+
+
+@pytest.mark.e2e
+def test_summarize_without_an_id_column_numbers_rows_as_one_machine(client: Client, model: Model) -> None:
+    """Quotes name their reviews by row number on both paths when no id column is given."""
+    expected = [s.to_dict() for s in thumbs.summarize(ROWS, by="film", text="text", model=model)]
+    got = thumbs.dask.summarize(frame(ROWS, 5), by="film")
+    assert [s.to_dict() for s in got] == expected

@@ -30,7 +30,7 @@ from thumbs.batch.sources import (
 )
 from thumbs.corpora.table_parts import TablePart, read_part, table_parts
 from thumbs.corpora.tables import FORMATS, open_table
-from thumbs.errors import ThumbsError
+from thumbs.errors import DataNotFoundError, ThumbsError
 from thumbs.text.review import MAX_REVIEW_CHARS
 
 __all__ = ["Piece", "read_piece", "split_sources"]
@@ -110,9 +110,16 @@ def read_piece(
     extra_columns: Sequence[str] = (),
     max_chars: int = MAX_REVIEW_CHARS,
 ) -> Iterator[Record]:
-    """The records of ``piece`` (:func:`split_sources`), as ``read_records`` reads them."""
+    """The records of ``piece`` (:func:`split_sources`), as ``read_records`` reads them.
+
+    A file of the piece that is not there at all raises (the worker cannot reach the input: its
+    rows are not written as failed, to be skipped by a resumed run); one that cannot be read is
+    an error record, as on one machine.
+    """
     if piece.part is None:
         for index, name in enumerate(piece.files):
+            if not os.path.exists(piece.path(name)):  # listed where the run started, absent where it is read
+                raise DataNotFoundError(f"file not found: {piece.path(name)}")
             text, error = review_file(piece.path(name), max_chars)
             yield Record(index, clean_id(name), text, error)
         return

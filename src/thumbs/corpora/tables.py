@@ -312,14 +312,15 @@ def parquet_rows(where: str, path: Path, columns: list[str], start: int = 0, sto
 
     try:
         with pq.ParquetFile(path) as parquet:
-            groups, first = _row_groups(parquet.metadata, start, stop)
-            batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns, row_groups=groups)
-            records = (values for batch in batches for values in _to_microseconds(batch).to_pylist())
-            numbered = enumerate(records, start=first + 1)
-            for number, values in numbered:
-                if number > start and (stop is None or number <= stop):
-                    yield Row(number, values)
-                elif stop is not None and number > stop:
+            groups, position = _row_groups(parquet.metadata, start, stop)
+            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns, row_groups=groups):
+                low = max(start - position, 0)  # rows before ``start`` are skipped unconverted
+                high = batch.num_rows if stop is None else min(stop - position, batch.num_rows)
+                if low < high:
+                    values = _to_microseconds(batch.slice(low, high - low)).to_pylist()
+                    yield from (Row(number, row) for number, row in enumerate(values, start=position + low + 1))
+                position += batch.num_rows
+                if stop is not None and position >= stop:
                     break
     except (pa.ArrowException, OSError) as exc:
         raise _not_parquet(where, exc) from None

@@ -24,7 +24,7 @@ LOCAL_CLUSTER = re.compile(r"^local:(\d+)$")
 #: What to install when Dask is missing.
 INSTALL_DASK = "install the Dask extra: pip install 'thumbs[dask]'"
 
-__all__ = ["connect", "require_dask"]
+__all__ = ["connect", "local_workers", "require_dask"]
 
 
 def require_dask() -> None:
@@ -36,25 +36,35 @@ def require_dask() -> None:
         raise ThumbsError(f"running on a cluster needs Dask ({exc.name} is not installed): {INSTALL_DASK}") from None
 
 
+def local_workers(scheduler: str | None, cluster: str | None) -> int | None:
+    """The N of ``--cluster local:N`` (None with ``--scheduler``), each option checked: one line when wrong."""
+    if scheduler is not None and cluster is not None:
+        raise ThumbsError("--scheduler and --cluster disagree: give one (a running scheduler, or local:N to start one)")
+    if scheduler is None and cluster is None:
+        raise ThumbsError("give one of --scheduler ADDRESS (a running Dask scheduler) or --cluster local:N")
+    if cluster is None:
+        return None
+    found = LOCAL_CLUSTER.match(cluster.strip())
+    if found is None or int(found.group(1)) < 1:
+        raise ThumbsError(
+            f"--cluster {cluster}: write local:N, N the worker processes to start (local:2), "
+            "or pass --scheduler ADDRESS for a cluster that runs already"
+        )
+    return int(found.group(1))
+
+
 @contextmanager
 def connect(scheduler: str | None = None, cluster: str | None = None) -> Iterator[Any]:
     """A :class:`distributed.Client` of the scheduler at ``scheduler``, or of a new ``local:N`` ``cluster``
     (N worker processes of one thread each, stopped at the end)."""
-    if (scheduler is None) == (cluster is None):
-        raise ThumbsError("give one of --scheduler ADDRESS (a running Dask scheduler) or --cluster local:N")
+    workers = local_workers(scheduler, cluster)
     require_dask()
     from distributed import Client, LocalCluster
 
     with ExitStack() as stack:
-        if cluster is not None:
-            found = LOCAL_CLUSTER.match(cluster.strip())
-            if found is None or int(found.group(1)) < 1:
-                raise ThumbsError(
-                    f"--cluster {cluster}: write local:N, N the worker processes to start (local:2), "
-                    "or pass --scheduler ADDRESS for a cluster that runs already"
-                )
+        if workers is not None:
             local = LocalCluster(
-                n_workers=int(found.group(1)),
+                n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",  # any free port: two runs at once do not warn of each other

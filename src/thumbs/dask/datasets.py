@@ -17,10 +17,12 @@ tallies, which the client merges in piece order (:meth:`~thumbs.summary.films.Fi
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -163,14 +165,31 @@ def _gather(
     """Wait for ``futures`` (a partition each), counting them into ``counts``; the first failure stops the run."""
     from distributed import as_completed
 
-    with progress_bar(progress, total, done, unit="partitions") as advance:
-        try:
-            for future in as_completed(futures):
-                counts.append(future.result())
-                advance(1)
-        except BaseException:
-            client.cancel(futures)
-            raise
+    with progress_bar(progress, total, done, unit="partitions") as advance, _cluster_failures(client, futures):
+        for future in as_completed(futures):
+            counts.append(future.result())
+            advance(1)
+
+
+@contextmanager
+def _cluster_failures(client: Any, futures: list[Any]) -> Iterator[None]:
+    """Cancel the run's tasks when it stops; say in one line why the cluster could not finish a task."""
+    from distributed import KilledWorker
+
+    try:
+        yield
+    except KilledWorker:
+        client.cancel(futures)
+        raise ThumbsError(
+            "the workers running one partition died, again and again (out of memory?): "
+            "lower --partition-rows, or give each worker more memory"
+        ) from None
+    except (asyncio.CancelledError, ConnectionError) as exc:
+        client.cancel(futures)
+        raise ThumbsError(f"the cluster stopped the run ({type(exc).__name__}): is the scheduler still up?") from None
+    except BaseException:
+        client.cancel(futures)
+        raise
 
 
 def _written(path: Path, run: str, piece: str) -> tuple[int, int, int] | None:
@@ -295,19 +314,15 @@ def summarize_pieces(
     order = {future.key: number for number, future in enumerate(futures)}
     fold: FilmFold | None = None
     merged = 0
-    with progress_bar(progress, len(futures), 0, unit="partitions") as advance:
-        try:
-            for future in as_completed(futures):
-                waiting[order[future.key]] = future.result()
-                future.release()
-                while merged in waiting:  # merge in piece order: the result does not depend on timing
-                    part = waiting.pop(merged)
-                    fold = part if fold is None else fold.merge(part)
-                    merged += 1
-                advance(1)
-        except BaseException:
-            client.cancel(futures)
-            raise
+    with progress_bar(progress, len(futures), 0, unit="partitions") as advance, _cluster_failures(client, futures):
+        for future in as_completed(futures):
+            waiting[order[future.key]] = future.result()
+            future.release()
+            while merged in waiting:  # merge in piece order: the result does not depend on timing
+                part = waiting.pop(merged)
+                fold = part if fold is None else fold.merge(part)
+                merged += 1
+            advance(1)
     return fold.summaries() if fold is not None else []
 
 

@@ -34,8 +34,6 @@ from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 from thumbs.summary.films import FilmFold, FilmSummary
 from thumbs.summary.run import fold_records
 
-#: The column a partition's index labels are copied into, as ids, when no ``id_column`` is given.
-INDEX_ID = "__thumbs_index__"
 #: Partial summaries merged by one task at a time (the width of the reduction's tree).
 MERGE_FAN_IN = 8
 
@@ -53,28 +51,35 @@ def analyze(
 ) -> Any:
     """A lazy Dask DataFrame of each row's analysis: the columns of ``thumbs analyze --format parquet``.
 
-    ``text_column`` holds the reviews; ``id_column`` their ids (else each row's index label, as
-    text); ``fields`` picks analysis columns (default: all of them, ``id`` always first); ``keep``
-    copies columns of ``frame`` after them (a film, a date). The result keeps ``frame``'s index
-    and partitions. ``model`` is a model file (or a :class:`~thumbs.pipeline.model.Model` loaded
-    from one; default: the shipped model); with a :class:`distributed.Client` running, its bytes
-    are sent to every worker now (``shared_model=True``: the workers read it at its path).
-    A review that cannot be read gets its ``error``, as on one machine.
+    ``text_column`` holds the reviews; ``id_column`` their ids (else each row's 1-based number in
+    the frame, as one machine numbers a table's rows: counting them reads the frame once more, so
+    name an id column where there is one); ``fields`` picks analysis columns (default: all of them,
+    ``id`` always first); ``keep`` copies columns of ``frame`` after them (a film, a date). The
+    result keeps ``frame``'s index and partitions. ``model`` is a model file (or a
+    :class:`~thumbs.pipeline.model.Model` loaded from one; default: the shipped model); with a
+    :class:`distributed.Client` running, its bytes are sent to every worker now
+    (``shared_model=True``: the workers read it at its path). A review that cannot be read gets
+    its ``error``, as on one machine.
     """
     columns = _checked_columns(frame, text_column, id_column, keep, "analyze")
     chosen = _checked_fields(fields, keep)
     ref = _shipped(model_ref(model, shared=shared_model))
     schema = arrow_schema((*chosen, *keep), {})
-    meta = _empty_frame(schema)
+    firsts = None
+    if id_column is None:
+        from dask import delayed
+
+        firsts = delayed(list)(_first_numbers(frame.to_delayed()))  # one lazy argument: the list
     return frame.map_partitions(
         _analyze_partition,
         ref,
         columns,
-        chosen,
         tuple(keep),
         schema,
-        meta=meta,
+        firsts,
+        meta=_empty_frame(schema),
         align_dataframes=False,
+        partition_info=True,
     )
 
 
@@ -91,16 +96,24 @@ def summarize(
 
     Each partition is analyzed and folded into partial tallies where it lies; the partials are
     merged in a tree (:data:`MERGE_FAN_IN` at a time), in partition order, into the summaries
-    :func:`thumbs.summarize` gives on one machine for the same rows (counts and shares exactly;
-    the strongest quotes and phrases as one machine picks them). ``date_column`` adds the months.
+    :func:`thumbs.summarize` gives on one machine for the same rows: the counts, shares, stars,
+    months and aspects' quotes exactly (ids as :func:`analyze` gives them). A film's praised and
+    criticized phrases are counted exactly until it has more than 500 distinct phrases of a sign;
+    past that both paths keep the most frequent (pruning as they go), and may keep different ones.
+    ``date_column`` adds the months.
     """
     from dask import delayed
 
+    if not isinstance(by, str) or not by:
+        raise ThumbsError("thumbs.dask.summarize() needs by=COLUMN: the column that names each review's film")
     extra = (by,) if date_column is None else (by, date_column)
     columns = _checked_columns(frame, text_column, id_column, extra, "summarize")
     ref = _shipped(model_ref(model, shared=shared_model))
+    parts = frame.to_delayed()
+    firsts = _first_numbers(parts) if id_column is None else [0] * len(parts)
     folds = [
-        delayed(_fold_partition)(part, ref, columns, extra, date_column is not None) for part in frame.to_delayed()
+        delayed(_fold_partition)(part, first, ref, columns, extra, date_column is not None)
+        for part, first in zip(parts, firsts, strict=True)
     ]
     if not folds:
         return []
@@ -110,18 +123,33 @@ def summarize(
     return fold.summaries()
 
 
+def _first_numbers(parts: list[Any]) -> Any:
+    """How many rows come before each partition (lazily: each partition's length, summed in order)."""
+    from dask import delayed
+
+    lengths = [delayed(len)(part) for part in parts]
+    return [delayed(sum)(lengths[:number]) if number else 0 for number in range(len(parts))]
+
+
 # --- on the workers -------------------------------------------------------------------------------
 
 
 def _analyze_partition(
-    part: Any, ref: ModelRef, columns: tuple[str, str], fields: tuple[str, ...], keep: tuple[str, ...], schema: Any
+    part: Any,
+    ref: ModelRef,
+    columns: tuple[str, str | None],
+    keep: tuple[str, ...],
+    schema: Any,
+    firsts: list[int] | None,
+    partition_info: dict[str, Any] | None = None,
 ) -> Any:
     """One partition's analyses, typed by ``schema``, with the partition's index."""
     import pandas as pd
 
+    first = firsts[partition_info["number"]] if firsts is not None and partition_info is not None else 0
     model = worker_model(ref)
     rows: list[dict[str, Any]] = []
-    for chunk in chunked(_records(part, columns, keep), DEFAULT_CHUNK_SIZE):
+    for chunk in chunked(_records(part, first, columns, keep), DEFAULT_CHUNK_SIZE):
         rows.extend(analyze_records(True, keep, model, chunk))
     analyzed = arrow_table(rows, schema).to_pandas(types_mapper=pd.ArrowDtype)
     analyzed.index = part.index
@@ -129,10 +157,10 @@ def _analyze_partition(
 
 
 def _fold_partition(
-    part: Any, ref: ModelRef, columns: tuple[str, str], extra: tuple[str, ...], dated: bool
+    part: Any, first: int, ref: ModelRef, columns: tuple[str, str | None], extra: tuple[str, ...], dated: bool
 ) -> FilmFold:
-    """One partition's reviews, analyzed and folded into film tallies."""
-    return fold_records(_records(part, columns, extra), worker_model(ref), dated=dated)
+    """One partition's reviews (after ``first`` rows of the frame), analyzed and folded into film tallies."""
+    return fold_records(_records(part, first, columns, extra), worker_model(ref), dated=dated)
 
 
 def _merged(*folds: FilmFold) -> FilmFold:
@@ -143,15 +171,14 @@ def _merged(*folds: FilmFold) -> FilmFold:
     return first
 
 
-def _records(part: Any, columns: tuple[str, str], extra: Sequence[str]) -> list[Record]:
-    """A pandas partition's rows as records: read as a table's rows are (missing cells None)."""
+def _records(part: Any, first: int, columns: tuple[str, str | None], extra: Sequence[str]) -> list[Record]:
+    """A pandas partition's rows as records, numbered after ``first`` rows: read as a table's rows are
+    (missing cells None; without an id column, the id is the row's number)."""
     text_column, id_column = columns
-    wanted = list(dict.fromkeys((text_column, *extra, *([id_column] if id_column != INDEX_ID else []))))
+    wanted = list(dict.fromkeys((text_column, *extra, *([id_column] if id_column is not None else []))))
     cells = {name: [None if _missing(value) else value for value in part[name].tolist()] for name in wanted}
-    if id_column == INDEX_ID:
-        cells[INDEX_ID] = [None if _missing(label) else str(label) for label in part.index.tolist()]
     values = [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
-    rows = (Row(number, row) for number, row in enumerate(values, start=1))
+    rows = (Row(number, row) for number, row in enumerate(values, start=first + 1))
     return list(table_records(rows, text_column=text_column, id_column=id_column, extra_columns=extra))
 
 
@@ -167,10 +194,12 @@ def _missing(value: Any) -> bool:
 
 def _checked_columns(
     frame: Any, text_column: str, id_column: str | None, extra: Sequence[str], what: str
-) -> tuple[str, str]:
-    """``(text_column, id column)``, each named column checked to be in ``frame``."""
+) -> tuple[str, str | None]:
+    """``(text_column, id_column)``, each named column checked to be in ``frame``."""
     if not hasattr(frame, "map_partitions") or not hasattr(frame, "columns"):
         raise ThumbsError(f"thumbs.dask.{what}() takes a Dask DataFrame, not {type(frame).__name__}")
+    if not isinstance(text_column, str) or not text_column:
+        raise ThumbsError(f"thumbs.dask.{what}() needs text_column=COLUMN: the column that holds the reviews")
     have = list(frame.columns)
     for name, option in (
         (text_column, "text_column"),
@@ -180,7 +209,7 @@ def _checked_columns(
         if name is not None and name not in have:
             listed = ", ".join(map(repr, have)) or "none"
             raise ThumbsError(f"column {name!r} ({option}) is not in the frame; its columns are: {listed}")
-    return text_column, id_column if id_column is not None else INDEX_ID
+    return text_column, id_column
 
 
 def _checked_fields(fields: Sequence[str] | None, keep: Sequence[str]) -> tuple[str, ...]:

@@ -7,11 +7,13 @@ folder, the model file), then :func:`~thumbs.dask.clusters.connect` reaches the 
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 from collections.abc import Sequence
 from pathlib import Path
 
 from thumbs.batch.pieces import Piece, split_sources
-from thumbs.dask.clusters import connect, require_dask
+from thumbs.dask.clusters import connect, local_workers, require_dask
 from thumbs.dask.datasets import DatasetSummary, Reading, analyze_to_dataset, check_dataset, summarize_pieces
 from thumbs.dask.workers import model_ref
 from thumbs.errors import ThumbsError
@@ -23,7 +25,7 @@ from thumbs.summary.films import FilmSummary
 #: that a lost worker costs little, many enough that the scheduler's cost per task (milliseconds) is nothing.
 PARTITION_ROWS = 10_000
 
-__all__ = ["PARTITION_ROWS", "analyze_on_cluster", "summarize_on_cluster"]
+__all__ = ["PARTITION_ROWS", "analyze_on_cluster", "kept_kinds", "summarize_on_cluster"]
 
 
 def analyze_on_cluster(
@@ -40,6 +42,7 @@ def analyze_on_cluster(
     progress: bool | None = None,
 ) -> DatasetSummary:
     """Analyze ``sources`` on a cluster into the Parquet dataset folder ``output`` (see :mod:`thumbs.dask.datasets`)."""
+    local_workers(scheduler, cluster)
     require_dask()
     for number, name in enumerate(reading.extra_columns):
         if name in ROW_COLUMNS or name in reading.extra_columns[:number]:
@@ -48,7 +51,7 @@ def analyze_on_cluster(
     _check_output(output, sources)
     pieces = _pieces(sources, reading, partition_rows)
     ref = model_ref(model, shared=shared_model)
-    kinds = _kept_kinds(pieces, reading.extra_columns)
+    kinds = kept_kinds(pieces, reading.extra_columns)
     check_dataset(output, ref, pieces, reading=reading, kinds=kinds, resume=resume)  # before a cluster starts
     with connect(scheduler, cluster) as client:
         return analyze_to_dataset(
@@ -70,6 +73,7 @@ def summarize_on_cluster(
     progress: bool | None = None,
 ) -> list[FilmSummary]:
     """Film summaries of ``sources``, analyzed and folded on a cluster."""
+    local_workers(scheduler, cluster)
     require_dask()
     pieces = _pieces(sources, reading, partition_rows)
     ref = model_ref(model, shared=shared_model)
@@ -90,37 +94,48 @@ def _pieces(sources: Sequence[str], reading: Reading, partition_rows: int) -> li
 
 
 def _check_output(output: Path, sources: Sequence[str]) -> None:
-    """Refuse an output folder that is an input, or holds one: the run would read its own results."""
+    """Refuse an output folder that is an input, holds one, or lies inside one (a folder or a glob's):
+    the run, or the next one that resumes it, would read its own results."""
     folder = output.resolve()
     for source in sources:
-        if source == "-" or not Path(source).exists():
-            continue
-        path = Path(source).resolve()
-        if path == folder or folder in path.parents:
-            raise ThumbsError(f"--output {output} holds the input {source}: write the results into another folder")
+        named = [source] if Path(source).exists() else sorted(glob.glob(source, recursive=True))
+        for path in (Path(name).resolve() for name in named if name != "-"):
+            if path == folder or folder in path.parents:
+                raise ThumbsError(f"--output {output} holds the input {source}: write the results into another folder")
+            if path.is_dir() and path in folder.parents:
+                raise ThumbsError(f"--output {output} is inside the input {source}: write the results elsewhere")
+        if glob.has_magic(source) and _glob_reaches(source, folder):
+            raise ThumbsError(f"--output {output} is matched by the input {source}: write the results elsewhere")
 
 
-def _kept_kinds(pieces: Sequence[Piece], extra: Sequence[str]) -> dict[str, set[type]]:
-    """The Python types of the kept columns' values, as the input declares them: a Parquet file's
-    numbers and booleans stay numbers and booleans, everything else is text (as on one machine)."""
+def _glob_reaches(pattern: str, folder: Path) -> bool:
+    """Whether files the run writes into ``folder`` would match ``pattern`` (a later run would read them)."""
+    probe = str(folder / "part-000000.parquet")
+    return fnmatch.fnmatch(probe, str(Path(pattern).resolve())) or fnmatch.fnmatch(probe, pattern)
+
+
+def kept_kinds(pieces: Sequence[Piece], extra: Sequence[str]) -> dict[str, set[type]]:
+    """The Python types of the kept columns' values, as the input declares them: Parquet files' numbers and
+    booleans stay numbers and booleans where every file agrees; anything else is text (as on one machine)."""
     if not extra:
         return {}
-    source = next((piece.source for piece in pieces if piece.source.lower().endswith(".parquet")), None)
-    if source is None:
+    sources = {piece.path(piece.source) for piece in pieces if piece.part is not None}
+    if not sources or not all(source.lower().endswith(".parquet") for source in sources):
         return {column: {str} for column in extra}
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pq.read_schema(source)
-    kinds: dict[str, set[type]] = {}
-    for column in extra:
-        kind = schema.field(column).type
-        if pa.types.is_boolean(kind):
-            kinds[column] = {bool}
-        elif pa.types.is_integer(kind):
-            kinds[column] = {int}
-        elif pa.types.is_floating(kind):
-            kinds[column] = {float}
-        else:
-            kinds[column] = {str}
-    return kinds
+    found: dict[str, set[type]] = {column: set() for column in extra}
+    for source in sorted(sources):
+        schema = pq.read_schema(source)
+        for column in extra:
+            kind = schema.field(column).type
+            if pa.types.is_boolean(kind):
+                found[column].add(bool)
+            elif pa.types.is_integer(kind):
+                found[column].add(int)
+            elif pa.types.is_floating(kind):
+                found[column].add(float)
+            elif not pa.types.is_null(kind):
+                found[column].add(str)
+    return {column: kinds if len(kinds) == 1 or kinds == {int, float} else {str} for column, kinds in found.items()}

@@ -102,10 +102,17 @@ class ModelShipment:
     def setup(self, worker: Any) -> None:
         folder = Path(getattr(worker, "local_directory", None) or os.getcwd())
         path = folder / f"thumbs-model-{self.digest[:16]}.thumbs"
-        if not path.exists():
-            temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-            temporary.write_bytes(self.data)
-            os.replace(temporary, path)
+        temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            if not path.exists():
+                temporary.write_bytes(self.data)
+                os.replace(temporary, path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise WorkerModelError(
+                f"worker {_worker_name()} cannot write the model file {path} ({exc.strerror or exc}): "
+                "free space in its local folder (dask worker --local-directory), or use --shared-model"
+            ) from None
         _SHIPPED[self.digest] = path
 
     def teardown(self, worker: Any) -> None:
@@ -125,7 +132,13 @@ def ship_model(client: Any, ref: ModelRef) -> None:
     class _Plugin(ModelShipment, WorkerPlugin):  # distributed's base class, only where distributed is installed
         pass
 
-    client.register_plugin(_Plugin(data, ref.digest), name=PLUGIN_NAME.format(digest=ref.digest[:16]))
+    try:
+        client.register_plugin(_Plugin(data, ref.digest), name=PLUGIN_NAME.format(digest=ref.digest[:16]))
+    except ThumbsError:
+        raise
+    except Exception as exc:  # a worker's setup failed: distributed raises its error here, as it was
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ThumbsError(f"sending the model file {ref.path} to the workers failed ({reason})") from None
 
 
 def worker_model(ref: ModelRef) -> Model:
@@ -139,14 +152,17 @@ def worker_model(ref: ModelRef) -> Model:
 
 
 def _load(ref: ModelRef) -> Model:
-    path = _SHIPPED.get(ref.digest) if not ref.shared else None
-    path = path or Path(ref.path)
+    shipped = _SHIPPED.get(ref.digest) if not ref.shared else None
+    path = shipped or Path(ref.path)
     where = f"worker {_worker_name()}"
-    fix = (
-        "put the model file on storage every worker reaches, at that path"
-        if ref.shared
-        else "check the worker's local folder (disk full? permissions?)"
-    )
+    if ref.shared:
+        fix = "put the model file on storage every worker reaches, at that path"
+    elif shipped is None:
+        fix = (
+            "it was not sent to this worker: start the Client before thumbs.dask.analyze(), or ship_model(client, ref)"
+        )
+    else:
+        fix = "check the worker's local folder (disk full? permissions?)"
     try:
         digest = file_sha256(path)
     except OSError as exc:
@@ -154,7 +170,11 @@ def _load(ref: ModelRef) -> Model:
     if digest != ref.digest:
         raise WorkerModelError(
             f"{where}: the model file {path} is not the file the run was started with (its bytes differ): "
-            "put the same file there, or let thumbs send it to the workers (drop --shared-model)"
+            + (
+                "put the same file there, or let thumbs send it to the workers (drop --shared-model)"
+                if ref.shared
+                else fix
+            )
         )
     try:
         model = load_model(path)
