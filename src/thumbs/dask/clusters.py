@@ -21,6 +21,12 @@ CONNECT_TIMEOUT_S = 10
 WORKERS_TIMEOUT_S = 60
 #: ``--cluster`` values: ``local:N``.
 LOCAL_CLUSTER = re.compile(r"^local:(\d+)$")
+#: Dask settings for the workers of ``--cluster local:N``. Dask's nanny starts each worker with
+#: ``MALLOC_TRIM_THRESHOLD_=65536``, so that glibc hands freed memory back to the system at once; the
+#: analysis allocates and frees a great deal, and paid 16% more CPU a review for it (40,000 aclImdb
+#: reviews, `python benchmarks/dask_scaling.py --reviews 40000 --setups local2`: 57 CPU-s with it,
+#: 49 without, 2026-12-04). Without it the allocator keeps what it freed for the next partition.
+LOCAL_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 #: What to install when Dask is missing.
 INSTALL_DASK = "install the Dask extra: pip install 'thumbs[dask]'"
 
@@ -61,8 +67,11 @@ def connect(scheduler: str | None = None, cluster: str | None = None) -> Iterato
     require_dask()
     from distributed import Client, LocalCluster
 
+    import dask
+
     with ExitStack() as stack:
         if workers is not None:
+            stack.enter_context(dask.config.set(LOCAL_WORKER_CONFIG))  # read as each worker process is started
             local = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,

@@ -75,8 +75,9 @@ class DatasetSummary:
         resumed = f" ({self.n_resumed:,} from an earlier run)" if self.n_resumed else ""
         warned = f", {self.n_warnings:,} with warnings" if self.n_warnings else ""
         ok = self.n_records - self.n_errors
+        partitions = "partition" if self.n_partitions == 1 else "partitions"
         return (
-            f"analyzed {self.n_records:,} reviews in {self.n_partitions:,} partitions{resumed}: "
+            f"analyzed {self.n_records:,} reviews in {self.n_partitions:,} {partitions}{resumed}: "
             f"{ok:,} ok, {self.n_errors:,} failed{warned} -> {self.output}"
         )
 
@@ -134,16 +135,22 @@ def _write_piece(
     piece: Piece, path: str, key: str, *, ref: ModelRef, reading: Reading, schema: Any, run: str
 ) -> tuple[int, int, int]:
     """On a worker: read, analyze and write one piece; (reviews, failed, with warnings)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     model = worker_model(ref)
     keep = reading.extra_columns
-    rows: list[dict[str, Any]] = []
+    tables: list[Any] = []  # each chunk's results as Arrow columns at once: no dicts piling up for the collector
+    n = errors = warnings = 0
     with on_worker("the input", "put the input on storage every worker reaches"):
         for chunk in chunked(read_piece(piece, **asdict(reading)), DEFAULT_CHUNK_SIZE):
-            rows.extend(analyze_records(True, keep, model, chunk))
-    table = arrow_table(rows, schema)
-    stats = (len(rows), sum(r["error"] is not None for r in rows), sum(bool(r.get("warnings")) for r in rows))
+            rows = analyze_records(True, keep, model, chunk)
+            n += len(rows)
+            errors += sum(row["error"] is not None for row in rows)
+            warnings += sum(bool(row.get("warnings")) for row in rows)
+            tables.append(arrow_table(rows, schema))
+    stats = (n, errors, warnings)
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
     table = table.replace_schema_metadata({RUN_KEY: run.encode(), PIECE_KEY: json.dumps([key, *stats]).encode()})
     with on_worker(path, "the output folder must be on storage every worker reaches and can write"):
         with atomic_file(Path(path)) as temporary:

@@ -147,11 +147,15 @@ def _analyze_partition(
     import pandas as pd
 
     first = firsts[partition_info["number"]] if firsts is not None and partition_info is not None else 0
+    import pyarrow as pa
+
     model = worker_model(ref)
-    rows: list[dict[str, Any]] = []
-    for chunk in chunked(_records(part, first, columns, keep), DEFAULT_CHUNK_SIZE):
-        rows.extend(analyze_records(True, keep, model, chunk))
-    analyzed = arrow_table(rows, schema).to_pandas(types_mapper=pd.ArrowDtype)
+    tables = [
+        arrow_table(analyze_records(True, keep, model, chunk), schema)
+        for chunk in chunked(_records(part, first, columns, keep), DEFAULT_CHUNK_SIZE)
+    ]
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    analyzed = table.to_pandas(types_mapper=pd.ArrowDtype)
     analyzed.index = part.index
     return analyzed
 
