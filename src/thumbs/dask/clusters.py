@@ -21,12 +21,17 @@ CONNECT_TIMEOUT_S = 10
 WORKERS_TIMEOUT_S = 60
 #: ``--cluster`` values: ``local:N``.
 LOCAL_CLUSTER = re.compile(r"^local:(\d+)$")
-#: Dask settings for the workers of ``--cluster local:N``. Dask's nanny starts each worker with
-#: ``MALLOC_TRIM_THRESHOLD_=65536``, so that glibc hands freed memory back to the system at once; the
-#: analysis allocates and frees a great deal, and paid 16% more CPU a review for it (40,000 aclImdb
-#: reviews, `python benchmarks/dask_scaling.py --reviews 40000 --setups local2`: 57 CPU-s with it,
-#: 49 without, 2026-12-04). Without it the allocator keeps what it freed for the next partition.
-LOCAL_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+#: Dask settings for the workers of ``--cluster local:N`` (docs/scaling.md gives them for real workers).
+#: Dask's nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_=65536``, so that glibc hands freed
+#: memory back to the system at once; the analysis allocates and frees a great deal, and paid 16% more
+#: CPU a review for it (`python benchmarks/dask_scaling.py --reviews 40000 --setups local2`: 57 CPU-s
+#: with it, 49 without, 2026-12-04). Each worker's statistical profiler samples the running task's stack
+#: every 10 ms, holding the interpreter lock: a 6,000-review partition took 6.6 s with it, 6.0 s without
+#: (one worker, 2026-12-04). Neither changes a result.
+LOCAL_WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 #: What to install when Dask is missing.
 INSTALL_DASK = "install the Dask extra: pip install 'thumbs[dask]'"
 
