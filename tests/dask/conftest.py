@@ -5,7 +5,6 @@ Without Dask installed (the ``thumbs[dask]`` extra) these tests skip.
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -66,14 +65,6 @@ def review_rows(n: int, seed: int = 7) -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +19,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import thumbs.dask.runs
-from tests.dask.conftest import review_rows, write_csv
+from tests.dask.conftest import review_rows
 from tests.helpers.cli import run_thumbs
 from tests.helpers.in_process import run_in_process
+from tests.helpers.table_files import write_csv
 from thumbs.errors import ThumbsError
 
 N_ROWS, PARTITION = 300, 50
@@ -315,3 +316,42 @@ def test_kept_columns_are_typed_as_every_parquet_file_agrees(tmp_path: Path) -> 
     assert kinds("a.parquet") == {"year": {int}, "score": {float}}
     assert kinds("a.parquet", "b.parquet") == {"year": {str}, "score": {int, float}}
     assert kinds("a.parquet", "c.csv") == {"year": {str}, "score": {str}}
+
+
+def test_resume_names_what_differs_from_the_run_in_the_folder(
+    tmp_path: Path, model_file: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder is resumed only by the same run; the refusal says whether the model, the columns or the input differ."""
+    import distributed
+
+    from thumbs.batch.pieces import split_sources
+    from thumbs.dask.datasets import Reading, analyze_to_dataset, check_dataset
+    from thumbs.dask.workers import model_ref
+
+    class _NoWork:  # the run's folder is made; no partition is computed
+        def register_plugin(self, plugin: object, name: str) -> None: ...
+
+        def map(self, *args: object, **kwargs: object) -> list[object]:
+            return []
+
+    monkeypatch.setattr(distributed, "as_completed", iter)
+    table = write_csv(tmp_path / "t.csv", review_rows(12))
+    reading = Reading("text", "rid", ())
+    pieces = split_sources([str(table)], text_column="text", id_column="rid", rows_per_piece=4)
+    ref = model_ref(model_file("resume-a"))
+    folder = tmp_path / "out"
+    analyze_to_dataset(_NoWork(), pieces, ref, folder, reading=reading, kinds={})
+    assert (folder / "_thumbs_run.json").is_file()
+
+    def refusal(**changes: object) -> str:
+        given = {"ref": ref, "pieces": pieces, "reading": reading, **changes}
+        with pytest.raises(ThumbsError) as caught:
+            check_dataset(folder, given["ref"], given["pieces"], reading=given["reading"], kinds={}, resume=True)
+        assert "\n" not in str(caught.value)
+        return str(caught.value)
+
+    check_dataset(folder, ref, pieces, reading=reading, kinds={}, resume=True)  # the same run: accepted
+    assert "another model" in refusal(ref=model_ref(model_file("resume-b")))
+    assert "other columns" in refusal(reading=Reading("text", None, ()))
+    other = split_sources([str(table)], text_column="text", id_column="rid", rows_per_piece=5)
+    assert "input that has changed" in refusal(pieces=other)

@@ -20,8 +20,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.dask.conftest import review_rows, write_csv
+from tests.dask.conftest import review_rows
 from tests.helpers.cli import run_thumbs
+from tests.helpers.table_files import write_csv
 
 DASK = Path(sys.executable).parent / "dask"
 N_ROWS, PARTITION = 3000, 100

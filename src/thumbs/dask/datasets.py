@@ -101,7 +101,7 @@ def analyze_to_dataset(
     ``kinds`` types the kept columns (``reading.extra_columns``) as the input holds them.
     """
     run, schema = check_dataset(output, ref, pieces, reading=reading, kinds=kinds, resume=resume)
-    _start(output, run)
+    _start(output, run, _described(ref, reading, schema, pieces))
     folder = output.resolve()  # the workers write there, from wherever they run
     paths = [str(folder / PART_NAME.format(number)) for number in range(len(pieces))]
     keys = [_piece_key(piece) for piece in pieces]
@@ -232,7 +232,8 @@ def check_dataset(
     """The run's key and Parquet schema, once ``output`` is found fit for it: a new or empty folder,
     or with ``resume`` the same run's. Nothing is written; every refusal is one line."""
     schema = arrow_schema((*ROW_COLUMNS, *reading.extra_columns), kinds)
-    run = _run_key(ref, reading, schema, pieces)
+    described = _described(ref, reading, schema, pieces)
+    run = _digest(described)
     if output.exists() and not output.is_dir():
         raise ThumbsError(f"{output} is a file: on a cluster the output is a folder of Parquet files; name a folder")
     if not output.is_dir() or not any(output.iterdir()):
@@ -245,18 +246,17 @@ def check_dataset(
             f"{output} holds an earlier run's results: add --resume to go on with it, or give a new folder"
         )
     try:
-        earlier = json.loads(marker.read_text(encoding="utf-8")).get("run")
-    except (OSError, ValueError, AttributeError):
+        earlier = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         earlier = None
-    if earlier != run:
-        raise ThumbsError(
-            f"{output} holds a run of other input, columns or model: --resume continues only the same run; "
-            "give a new folder"
-        )
+    if not isinstance(earlier, dict) or earlier.get("run") != run:
+        before = earlier.get("described", {}) if isinstance(earlier, dict) else {}
+        what = next((why for key, why in _DIFFERENT.items() if before.get(key) != described[key]), "another run")
+        raise ThumbsError(f"{output} holds {what}: --resume continues only the same run; give a new folder")
     return run, schema
 
 
-def _start(output: Path, run: str) -> None:
+def _start(output: Path, run: str, described: dict[str, str]) -> None:
     """Create the folder and its ``_thumbs_run.json`` (kept as it is when resuming)."""
     marker = output / RUN_FILE
     if marker.is_file():
@@ -264,7 +264,8 @@ def _start(output: Path, run: str) -> None:
     try:
         output.mkdir(parents=True, exist_ok=True)
         with atomic_file(marker) as temporary:
-            temporary.write_text(json.dumps({"run": run, "thumbs": __version__}) + "\n", encoding="utf-8")
+            named = {"run": run, "described": described, "thumbs": __version__}
+            temporary.write_text(json.dumps(named) + "\n", encoding="utf-8")
     except OSError as exc:
         raise ThumbsError(
             f"cannot write into {output} ({exc.strerror or exc}): check the folder and its permissions"
@@ -283,18 +284,34 @@ def _piece_key(piece: Piece) -> str:
     seen = []
     for name in files:
         try:
-            status = os.stat(name)
+            status = os.stat(piece.path(name))
             seen.append([name, status.st_size, status.st_mtime_ns])
         except OSError:
             seen.append([name, None, None])
     part = asdict(piece.part) if piece.part is not None else None
-    return hashlib.sha256(json.dumps([seen, part]).encode()).hexdigest()[:32]
+    return _digest([seen, part])
 
 
-def _run_key(ref: ModelRef, reading: Reading, schema: Any, pieces: Sequence[Piece]) -> str:
-    """What identifies a run: the model and its aspects, the columns read and written, and the pieces."""
-    described = [ref.fingerprint, asdict(reading), str(schema), [_piece_key(piece) for piece in pieces]]
-    return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:32]
+#: What differs between a run and the one a folder holds, each said in words, checked in this order.
+_DIFFERENT = {
+    "model": "results of another model (or other aspects)",
+    "columns": "results of other columns (--text-column, --id-column, --keep)",
+    "input": "results of an input that has changed since (its files, or --partition-rows)",
+}
+
+
+def _described(ref: ModelRef, reading: Reading, schema: Any, pieces: Sequence[Piece]) -> dict[str, str]:
+    """What identifies a run, a digest for each of :data:`_DIFFERENT`: the model and its aspects, the
+    columns read and written, and the pieces (their files as they are now, and their rows)."""
+    return {
+        "model": ref.fingerprint,
+        "columns": _digest([asdict(reading), str(schema)]),
+        "input": _digest([_piece_key(piece) for piece in pieces]),
+    }
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value).encode()).hexdigest()[:32]
 
 
 # --- summarize: partial tallies a piece, merged in order ---------------------------------------------
