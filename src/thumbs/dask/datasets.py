@@ -27,15 +27,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from thumbs.batch.engine import analyze_records
-from thumbs.batch.outputs import arrow_schema, arrow_table, atomic_file
+from thumbs.batch.outputs import arrow_schema, atomic_file
 from thumbs.batch.pieces import Piece, read_piece
 from thumbs.batch.progress import progress_bar
-from thumbs.dask.workers import ModelRef, on_worker, ship_model, worker_model
+from thumbs.dask.workers import ModelRef, analyzed_table, on_worker, ship_model, worker_model
 from thumbs.errors import ThumbsError
-from thumbs.parallel import chunked
 from thumbs.pipeline.analysis import ROW_COLUMNS
-from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 from thumbs.summary.films import FilmFold, FilmSummary
 from thumbs.summary.run import fold_records
 from thumbs.version import __version__
@@ -100,11 +97,11 @@ def analyze_to_dataset(
 
     ``kinds`` types the kept columns (``reading.extra_columns``) as the input holds them.
     """
-    run, schema = check_dataset(output, ref, pieces, reading=reading, kinds=kinds, resume=resume)
-    _start(output, run, _described(ref, reading, schema, pieces))
+    keys = [_piece_key(piece) for piece in pieces]  # each file stat-ed once
+    run, schema, described = _checked(output, ref, keys, reading=reading, kinds=kinds, resume=resume)
+    _start(output, run, described)
     folder = output.resolve()  # the workers write there, from wherever they run
     paths = [str(folder / PART_NAME.format(number)) for number in range(len(pieces))]
-    keys = [_piece_key(piece) for piece in pieces]
     done = {number: _written(Path(paths[number]), run, keys[number]) for number in range(len(pieces))}
     todo = [number for number in range(len(pieces)) if done[number] is None]
     ship_model(client, ref)
@@ -135,22 +132,14 @@ def _write_piece(
     piece: Piece, path: str, key: str, *, ref: ModelRef, reading: Reading, schema: Any, run: str
 ) -> tuple[int, int, int]:
     """On a worker: read, analyze and write one piece; (reviews, failed, with warnings)."""
-    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     model = worker_model(ref)
-    keep = reading.extra_columns
-    tables: list[Any] = []  # each chunk's results as Arrow columns at once: no dicts piling up for the collector
-    n = errors = warnings = 0
     with on_worker("the input", "put the input on storage every worker reaches"):
-        for chunk in chunked(read_piece(piece, **asdict(reading)), DEFAULT_CHUNK_SIZE):
-            rows = analyze_records(True, keep, model, chunk)
-            n += len(rows)
-            errors += sum(row["error"] is not None for row in rows)
-            warnings += sum(bool(row.get("warnings")) for row in rows)
-            tables.append(arrow_table(rows, schema))
-    stats = (n, errors, warnings)
-    table = pa.concat_tables(tables) if tables else schema.empty_table()
+        table = analyzed_table(model, read_piece(piece, **asdict(reading)), reading.extra_columns, schema)
+    warned = pc.sum(pc.fill_null(pc.not_equal(table["warnings"], ""), False)).as_py() or 0
+    stats = (table.num_rows, table.num_rows - table["error"].null_count, warned)
     table = table.replace_schema_metadata({RUN_KEY: run.encode(), PIECE_KEY: json.dumps([key, *stats]).encode()})
     with on_worker(path, "the output folder must be on storage every worker reaches and can write"):
         with atomic_file(Path(path)) as temporary:
@@ -231,13 +220,29 @@ def check_dataset(
 ) -> tuple[str, Any]:
     """The run's key and Parquet schema, once ``output`` is found fit for it: a new or empty folder,
     or with ``resume`` the same run's. Nothing is written; every refusal is one line."""
+    run, schema, _ = _checked(
+        output, ref, [_piece_key(piece) for piece in pieces], reading=reading, kinds=kinds, resume=resume
+    )
+    return run, schema
+
+
+def _checked(
+    output: Path,
+    ref: ModelRef,
+    keys: Sequence[str],
+    *,
+    reading: Reading,
+    kinds: dict[str, set[type]],
+    resume: bool,
+) -> tuple[str, Any, dict[str, str]]:
+    """:func:`check_dataset` of the pieces' keys; also the run's description, for its ``_thumbs_run.json``."""
     schema = arrow_schema((*ROW_COLUMNS, *reading.extra_columns), kinds)
-    described = _described(ref, reading, schema, pieces)
+    described = _described(ref, reading, schema, keys)
     run = _digest(described)
     if output.exists() and not output.is_dir():
         raise ThumbsError(f"{output} is a file: on a cluster the output is a folder of Parquet files; name a folder")
     if not output.is_dir() or not any(output.iterdir()):
-        return run, schema
+        return run, schema, described
     marker = output / RUN_FILE
     if not marker.is_file():
         raise ThumbsError(f"{output} holds other files: give a new or empty folder for the results")
@@ -253,7 +258,7 @@ def check_dataset(
         before = earlier.get("described", {}) if isinstance(earlier, dict) else {}
         what = next((why for key, why in _DIFFERENT.items() if before.get(key) != described[key]), "another run")
         raise ThumbsError(f"{output} holds {what}: --resume continues only the same run; give a new folder")
-    return run, schema
+    return run, schema, described
 
 
 def _start(output: Path, run: str, described: dict[str, str]) -> None:
@@ -300,13 +305,13 @@ _DIFFERENT = {
 }
 
 
-def _described(ref: ModelRef, reading: Reading, schema: Any, pieces: Sequence[Piece]) -> dict[str, str]:
+def _described(ref: ModelRef, reading: Reading, schema: Any, keys: Sequence[str]) -> dict[str, str]:
     """What identifies a run, a digest for each of :data:`_DIFFERENT`: the model and its aspects, the
-    columns read and written, and the pieces (their files as they are now, and their rows)."""
+    columns read and written, and the pieces' keys (their files as they are now, and their rows)."""
     return {
         "model": ref.fingerprint,
         "columns": _digest([asdict(reading), str(schema)]),
-        "input": _digest([_piece_key(piece) for piece in pieces]),
+        "input": _digest(list(keys)),
     }
 
 

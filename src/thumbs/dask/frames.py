@@ -21,16 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from thumbs.batch.engine import analyze_records
-from thumbs.batch.outputs import arrow_schema, arrow_table
+from thumbs.batch.outputs import arrow_schema
 from thumbs.batch.sources import Record, table_records
 from thumbs.corpora.tables import Row
-from thumbs.dask.workers import ModelRef, model_ref, ship_model, worker_model
+from thumbs.dask.workers import ModelRef, analyzed_table, model_ref, ship_model, worker_model
 from thumbs.errors import ThumbsError
-from thumbs.parallel import chunked
 from thumbs.pipeline.analysis import ROW_COLUMNS
 from thumbs.pipeline.model import Model
-from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 from thumbs.summary.films import FilmFold, FilmSummary
 from thumbs.summary.run import fold_records
 
@@ -147,14 +144,7 @@ def _analyze_partition(
     import pandas as pd
 
     first = firsts[partition_info["number"]] if firsts is not None and partition_info is not None else 0
-    import pyarrow as pa
-
-    model = worker_model(ref)
-    tables = [
-        arrow_table(analyze_records(True, keep, model, chunk), schema)
-        for chunk in chunked(_records(part, first, columns, keep), DEFAULT_CHUNK_SIZE)
-    ]
-    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    table = analyzed_table(worker_model(ref), _records(part, first, columns, keep), keep, schema)
     analyzed = table.to_pandas(types_mapper=pd.ArrowDtype)
     analyzed.index = part.index
     return analyzed

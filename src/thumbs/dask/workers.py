@@ -17,7 +17,7 @@ The file reaches a worker one of two ways:
 Either way the worker checks the file as every model file is checked (its format, its arrays'
 checksums: :func:`~thumbs.pipeline.model.load_model`) and that its bytes are the client's (the
 digest). A worker that cannot read it stops the run with one line naming the worker and the file
-(:class:`WorkerModelError`).
+(:class:`WorkerModelError`). :func:`analyzed_table` is what every task then does with the model.
 """
 
 from __future__ import annotations
@@ -26,16 +26,21 @@ import gc
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from thumbs.batch.engine import analyze_records
+from thumbs.batch.outputs import arrow_table
+from thumbs.batch.sources import Record
 from thumbs.checksums import bytes_sha256, file_sha256
 from thumbs.errors import ModelFileError, ThumbsError
+from thumbs.parallel import chunked
 from thumbs.pipeline.aspects import Aspects
 from thumbs.pipeline.model import Model, load_model
+from thumbs.pipeline.stream import DEFAULT_CHUNK_SIZE
 from thumbs.text.aspect_terms import AspectTerms
 
 #: The worker plugin's name, per model file: registering the same file twice replaces it, not adds it.
@@ -46,7 +51,16 @@ _SHIPPED: dict[str, Path] = {}
 _LOADED: dict[tuple[str, Any], Model] = {}
 _LOCK = threading.Lock()
 
-__all__ = ["ModelRef", "ModelShipment", "WorkerModelError", "model_ref", "on_worker", "ship_model", "worker_model"]
+__all__ = [
+    "ModelRef",
+    "ModelShipment",
+    "WorkerModelError",
+    "analyzed_table",
+    "model_ref",
+    "on_worker",
+    "ship_model",
+    "worker_model",
+]
 
 
 class WorkerModelError(ThumbsError):
@@ -187,6 +201,18 @@ def _load(ref: ModelRef) -> Model:
     if ref.aspects is not None:
         model = model.with_aspects(AspectTerms({name: list(words) for name, words in ref.aspects}))
     return model
+
+
+def analyzed_table(model: Model, records: Iterable[Record], keep: tuple[str, ...], schema: Any) -> Any:
+    """The records' analyses (their ``keep`` values after them) as an Arrow table of ``schema``: a chunk
+    at a time through the batch engine's :func:`~thumbs.batch.engine.analyze_records`, each chunk's
+    rows made Arrow columns at once (no dicts piling up for the collector)."""
+    import pyarrow as pa
+
+    tables = [
+        arrow_table(analyze_records(True, keep, model, chunk), schema) for chunk in chunked(records, DEFAULT_CHUNK_SIZE)
+    ]
+    return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
 @contextmanager
